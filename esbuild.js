@@ -1,0 +1,41 @@
+// Bundles every entry point of the extension. `--production` minifies; `--watch` rebuilds on change.
+const esbuild = require('esbuild');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Entry points: the extension (loaded by VS Code), the local service (its own process) and the CLI. */
+const builds = [
+  { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { 'local-service': 'src/local/main.ts' } },
+  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+];
+
+async function main() {
+  const contexts = await Promise.all(
+    builds.map((b) =>
+      esbuild.context({
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        outdir: 'dist',
+        sourcemap: !production,
+        minify: production,
+        logLevel: 'warning',
+        ...b,
+      }),
+    ),
+  );
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

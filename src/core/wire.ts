@@ -1,0 +1,269 @@
+/**
+ * Wire types of the Azure AI Speech "Speech to text" REST API, api-version 2024-11-15 (transcriptions),
+ * derived from spec/speechtotext.json (the official OpenAPI 2.0 spec), plus the result and report files
+ * that a transcription produces (documented in "batch-transcription-get", not in the spec).
+ *
+ * Results from v3.2 differ only in the result file: ISO 8601 `duration`/`offset` strings and no
+ * `durationMilliseconds`. Those optional fields are typed as optional here so both parse.
+ */
+
+export const API_VERSION = '2024-11-15';
+
+/** `Status` in the spec. */
+export type Status = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed';
+export const TERMINAL_STATUSES: readonly Status[] = ['Succeeded', 'Failed'];
+export function isTerminal(status: Status | undefined): boolean {
+  return status === 'Succeeded' || status === 'Failed';
+}
+
+export type PunctuationMode = 'None' | 'Dictated' | 'Automatic' | 'DictatedAndAutomatic';
+export type ProfanityFilterMode = 'None' | 'Removed' | 'Tags' | 'Masked';
+export type LanguageIdentificationMode = 'Continuous' | 'Single';
+
+/** `ErrorCode` in the spec (top-level error codes). */
+export type ErrorCode =
+  | 'InvalidRequest'
+  | 'InvalidArgument'
+  | 'InternalServerError'
+  | 'ServiceUnavailable'
+  | 'NotFound'
+  | 'PipelineError'
+  | 'Conflict'
+  | 'InternalCommunicationFailed'
+  | 'Forbidden'
+  | 'NotAllowed'
+  | 'Unauthorized'
+  | 'UnsupportedMediaType'
+  | 'TooManyRequests'
+  | 'UnprocessableEntity';
+
+/** A subset of `DetailedErrorCode` in the spec: the ones this project produces or reacts to. */
+export type DetailedErrorCode =
+  | 'InvalidParameterValue'
+  | 'InvalidRequestBodyFormat'
+  | 'EmptyRequest'
+  | 'InvalidLocale'
+  | 'InvalidModel'
+  | 'InvalidTranscription'
+  | 'InvalidPayload'
+  | 'InvalidParameter'
+  | 'InvalidRecordingsUri'
+  | 'OnlyOneOfUrlsOrContainerOrDataset'
+  | 'ExceededNumberOfRecordingsUris'
+  | 'InvalidChannels'
+  | 'InvalidTimeToLive'
+  | 'InvalidAudioFormat'
+  | 'BadChannelConfiguration'
+  | 'InvalidChannelSpecification'
+  | 'AudioLengthLimitExceeded'
+  | 'EmptyAudioFile'
+  | 'UnsupportedPagination'
+  | 'UnsupportedFilter'
+  | 'DeleteNotAllowed'
+  | 'UnexpectedError'
+  | (string & {});
+
+/** `InnerError` in the spec. */
+export interface InnerError {
+  code?: DetailedErrorCode;
+  message?: string;
+  target?: string;
+  details?: Record<string, string>;
+  innerError?: InnerError;
+}
+
+/** `Error` in the spec: the body of every non-2xx answer of the Speech service itself. */
+export interface ApiError {
+  code?: ErrorCode;
+  message?: string;
+  target?: string;
+  details?: ApiError[];
+  innerError?: InnerError;
+}
+
+/** What Azure's API gateway (not the Speech service) answers for a missing or bad key, with HTTP 401. */
+export interface GatewayError {
+  error: { code: string; message: string };
+}
+
+/** `EntityError` in the spec: why a transcription failed (in `properties.error`). */
+export interface EntityError {
+  code?: string;
+  message?: string;
+}
+
+/** `EntityReference` in the spec. */
+export interface EntityReference {
+  self: string;
+}
+
+export interface DiarizationProperties {
+  enabled?: boolean;
+  /** 2..35 */
+  maxSpeakers?: number;
+}
+
+export interface LanguageIdentificationProperties {
+  candidateLocales: string[];
+  speechModelMapping?: Record<string, EntityReference>;
+  mode?: LanguageIdentificationMode;
+}
+
+/** `TranscriptionProperties` in the spec. */
+export interface TranscriptionProperties {
+  wordLevelTimestampsEnabled?: boolean;
+  displayFormWordLevelTimestampsEnabled?: boolean;
+  channels?: number[];
+  punctuationMode?: PunctuationMode;
+  profanityFilterMode?: ProfanityFilterMode;
+  destinationContainerUrl?: string;
+  /** Required, 6..744. */
+  timeToLiveHours: number;
+  languageIdentification?: LanguageIdentificationProperties;
+  diarization?: DiarizationProperties;
+  /** Read-only: set when the transcription failed. */
+  readonly error?: EntityError;
+  /** Read-only: total audio duration. */
+  readonly durationMilliseconds?: number;
+}
+
+export interface TranscriptionLinks {
+  readonly files?: string;
+}
+
+/** `Transcription` in the spec: both the create request body and the resource returned. */
+export interface Transcription {
+  readonly self?: string;
+  displayName: string;
+  description?: string;
+  customProperties?: Record<string, string>;
+  locale: string;
+  readonly createdDateTime?: string;
+  readonly lastActionDateTime?: string;
+  contentUrls?: string[];
+  contentContainerUrl?: string;
+  model?: EntityReference;
+  dataset?: EntityReference;
+  readonly links?: TranscriptionLinks;
+  properties: TranscriptionProperties;
+  readonly status?: Status;
+}
+
+/** The body of `POST /transcriptions:submit`. */
+export type TranscriptionCreate = Omit<
+  Transcription,
+  'self' | 'createdDateTime' | 'lastActionDateTime' | 'links' | 'status'
+>;
+
+/** `TranscriptionUpdate` in the spec (PATCH body). */
+export interface TranscriptionUpdate {
+  displayName?: string;
+  description?: string;
+  customProperties?: Record<string, string>;
+}
+
+/** `PaginatedTranscriptions` in the spec. */
+export interface PaginatedTranscriptions {
+  values: Transcription[];
+  '@nextLink'?: string;
+}
+
+/** `FileKind` in the spec (the ones a transcription has). */
+export type FileKind = 'Transcription' | 'TranscriptionReport' | (string & {});
+
+/** `File` in the spec. */
+export interface TranscriptionFile {
+  readonly self?: string;
+  readonly name?: string;
+  kind?: FileKind;
+  links?: { readonly contentUrl?: string };
+  properties?: { readonly size?: number; readonly durationMilliseconds?: number };
+  readonly createdDateTime?: string;
+}
+
+/** `PaginatedFiles` in the spec. */
+export interface PaginatedFiles {
+  values: TranscriptionFile[];
+  '@nextLink'?: string;
+}
+
+/** `TranscriptionLocales` in the spec. */
+export interface TranscriptionLocales {
+  Transcribe?: string[];
+  Submit?: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Result files (one per input audio; `kind: Transcription`), not part of the OpenAPI spec.
+// ---------------------------------------------------------------------------------------------------------
+
+export interface ResultWord {
+  /** `words[]` use `word`; `displayWords[]` use `displayText`. */
+  word?: string;
+  displayText?: string;
+  /** ISO 8601 duration, e.g. "PT1.23S". */
+  offset?: string;
+  duration?: string;
+  offsetInTicks?: number;
+  durationInTicks?: number;
+  confidence?: number;
+}
+
+export interface ResultNBest {
+  confidence?: number;
+  lexical?: string;
+  itn?: string;
+  maskedITN?: string;
+  display?: string;
+  words?: ResultWord[];
+  displayWords?: ResultWord[];
+}
+
+export interface ResultPhrase {
+  recognitionStatus?: string;
+  channel?: number;
+  /** Diarization: speaker number, from 1. */
+  speaker?: number;
+  /** Language identification: the locale of this phrase. */
+  locale?: string;
+  offset?: string;
+  duration?: string;
+  offsetInTicks?: number;
+  durationInTicks?: number;
+  nBest?: ResultNBest[];
+}
+
+export interface ResultCombinedPhrase {
+  channel?: number;
+  lexical?: string;
+  itn?: string;
+  maskedITN?: string;
+  display?: string;
+}
+
+/** The JSON behind the `contentUrl` of a file of kind `Transcription`. */
+export interface TranscriptionResultFile {
+  source?: string;
+  timestamp?: string;
+  durationInTicks?: number;
+  /** 2024-11-15 and later; absent in v3.2. */
+  durationMilliseconds?: number;
+  /** ISO 8601 duration (v3.x). */
+  duration?: string;
+  combinedRecognizedPhrases?: ResultCombinedPhrase[];
+  recognizedPhrases?: ResultPhrase[];
+}
+
+export interface ReportDetail {
+  source: string;
+  status: 'Succeeded' | 'Failed' | (string & {});
+  errorKind?: string;
+  errorMessage?: string;
+}
+
+/** The JSON behind the `contentUrl` of the file of kind `TranscriptionReport` (`report.json`). */
+export interface TranscriptionReportFile {
+  successfulTranscriptionsCount: number;
+  failedTranscriptionsCount: number;
+  details: ReportDetail[];
+}

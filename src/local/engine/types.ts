@@ -1,0 +1,46 @@
+/**
+ * The recogniser behind the local service. One engine instance decodes one channel at a time; the worker pool runs
+ * several at once (up to the core count). pocketsphinx is the built-in engine; another (e.g. whisper.cpp with a
+ * user-supplied model) only has to implement this interface.
+ */
+
+/** Mono 16-bit PCM at 16 kHz: what every engine receives. */
+export interface MonoPcm16k {
+  samples: Int16Array;
+  sampleRate: 16000;
+}
+
+export interface RecognizedWord {
+  word: string;
+  startMs: number;
+  endMs: number;
+  /** 0..1 */
+  confidence: number;
+}
+
+export interface Utterance {
+  /** From the start of the channel's audio. */
+  startMs: number;
+  endMs: number;
+  /** Lexical text, lower case, words separated by single spaces. */
+  text: string;
+  /** 0..1 */
+  confidence: number;
+  /** Word timings (filled always; the service only returns them when the job asked for word timestamps). */
+  words: RecognizedWord[];
+}
+
+export interface RecognizeOptions {
+  /** BCP-47, e.g. en-US. */
+  locale: string;
+  signal?: AbortSignal;
+}
+
+export interface Engine {
+  readonly name: string;
+  /** Locales this engine can transcribe (e.g. ['en-US']). */
+  readonly locales: readonly string[];
+  /** Throws an Error with a readable, actionable message (e.g. the apt install command) if the engine cannot run. */
+  check(): Promise<void>;
+  recognize(audio: MonoPcm16k, options: RecognizeOptions): Promise<Utterance[]>;
+}
