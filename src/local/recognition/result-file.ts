@@ -1,0 +1,96 @@
+/**
+ * Builds the Azure-shaped result file (`TranscriptionResultFile` of api-version 2024-11-15) from engine utterances:
+ * phrases sorted by channel, then offset; ISO 8601 and tick (100 ns) times; lexical, ITN, masked ITN and display
+ * forms; word timings only when asked for; one combined phrase per channel.
+ */
+import type { ProfanityFilterMode, PunctuationMode, ResultNBest, ResultPhrase, ResultWord, TranscriptionResultFile } from '../../core/wire';
+import type { Utterance } from '../engine/types';
+import { formatIsoDuration, msToTicks } from '../../core/ticks';
+import { displayWords, maskProfanity } from './display';
+
+/** The utterances of one channel, and the diarized speaker (from 1) of each, if any. */
+export interface ChannelUtterances {
+  channel: number;
+  utterances: Utterance[];
+  speakers?: number[];
+}
+
+export interface ResultFileInput {
+  source: string;
+  durationMs: number;
+  /** When recognition finished; default now. */
+  timestamp?: Date;
+  channels: ChannelUtterances[];
+  wordLevelTimestamps: boolean;
+  displayFormWordLevelTimestamps: boolean;
+  punctuationMode: PunctuationMode;
+  profanityFilterMode: ProfanityFilterMode;
+}
+
+function timing(startMs: number, endMs: number): Pick<ResultWord, 'offset' | 'duration' | 'offsetInTicks' | 'durationInTicks'> {
+  const offset = Math.max(0, Math.round(startMs));
+  const duration = Math.max(0, Math.round(endMs) - offset);
+  return {
+    offset: formatIsoDuration(offset),
+    duration: formatIsoDuration(duration),
+    offsetInTicks: msToTicks(offset),
+    durationInTicks: msToTicks(duration),
+  };
+}
+
+function nBest(utterance: Utterance, input: ResultFileInput): ResultNBest {
+  const display = displayWords(utterance.words, input);
+  const best: ResultNBest = {
+    confidence: utterance.confidence,
+    lexical: utterance.text,
+    itn: utterance.text,
+    maskedITN: maskProfanity(utterance.text),
+    display: display.map((w) => w.text).join(' '),
+  };
+  if (input.wordLevelTimestamps) {
+    best.words = utterance.words.map((w) => ({ word: w.word, ...timing(w.startMs, w.endMs), confidence: w.confidence }));
+  }
+  if (input.displayFormWordLevelTimestamps) {
+    best.displayWords = display.map((w) => ({ displayText: w.text, ...timing(w.startMs, w.endMs), confidence: w.confidence }));
+  }
+  return best;
+}
+
+/** Assembles the result file of one audio file. */
+export function buildResultFile(input: ResultFileInput): TranscriptionResultFile {
+  const channels = [...input.channels].sort((a, b) => a.channel - b.channel);
+  const recognizedPhrases: ResultPhrase[] = [];
+  const combinedRecognizedPhrases = channels.map(({ channel, utterances, speakers }) => {
+    const order = utterances.map((_, i) => i).sort((a, b) => utterances[a].startMs - utterances[b].startMs);
+    const bests = order.map((i) => {
+      const u = utterances[i];
+      const best = nBest(u, input);
+      recognizedPhrases.push({
+        recognitionStatus: 'Success',
+        channel,
+        ...(speakers ? { speaker: speakers[i] } : {}),
+        ...timing(u.startMs, u.endMs),
+        nBest: [best],
+      });
+      return best;
+    });
+    const join = (pick: (b: ResultNBest) => string | undefined): string =>
+      bests.map(pick).filter((s) => s).join(' ');
+    return {
+      channel,
+      lexical: join((b) => b.lexical),
+      itn: join((b) => b.itn),
+      maskedITN: join((b) => b.maskedITN),
+      display: join((b) => b.display),
+    };
+  });
+  return {
+    source: input.source,
+    timestamp: (input.timestamp ?? new Date()).toISOString(),
+    durationInTicks: msToTicks(input.durationMs),
+    durationMilliseconds: Math.round(input.durationMs),
+    duration: formatIsoDuration(Math.round(input.durationMs)),
+    combinedRecognizedPhrases,
+    recognizedPhrases,
+  };
+}
