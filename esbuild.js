@@ -11,6 +11,12 @@ const builds = [
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
 ];
 
+/**
+ * Bundled ESM dependencies (e.g. @azure/storage-common) read `import.meta.url`, which is empty in CommonJS output:
+ * give them the bundle's own file URL ("use strict" first keeps the bundle in strict mode).
+ */
+const IMPORT_META_URL_SHIM = "'use strict'; const __importMetaUrl = require('url').pathToFileURL(__filename).href;";
+
 async function main() {
   const contexts = await Promise.all(
     builds.map((b) =>
@@ -23,7 +29,9 @@ async function main() {
         sourcemap: !production,
         minify: production,
         logLevel: 'warning',
+        define: { 'import.meta.url': '__importMetaUrl' },
         ...b,
+        banner: { js: [b.banner?.js, IMPORT_META_URL_SHIM].filter(Boolean).join('\n') },
       }),
     ),
   );

@@ -1,3 +1,96 @@
-// Entry point of the local batch transcription service (implemented in src/local/).
-console.error('local service: not built yet');
-process.exit(1);
+/**
+ * Entry point of the local batch transcription service (its own process):
+ *   node dist/local-service.js --port <p> --data <dir> --key <key> [--max-input-mb <n>] [--ttl-check-seconds <n>]
+ * Port 0 picks a free port. Binds 127.0.0.1 only. Prints exactly one line, `listening on http://127.0.0.1:<port>`,
+ * on stdout when ready; logs go to stderr. The key may come from SPEECH_BATCH_SERVICE_KEY instead of --key (so it
+ * does not show in the process list). SIGTERM/SIGINT stop it cleanly; unfinished jobs resume at the next start.
+ */
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_INPUT_BYTES } from './inputs';
+import { JobRunner } from './jobs';
+import { Recognizer } from './recognize';
+import { createServer } from './server';
+import { JobStore } from './store';
+
+const USAGE = 'usage: local-service --port <port> --data <dir> --key <key> [--max-input-mb <n>] [--ttl-check-seconds <n>]';
+
+function log(message: string): void {
+  process.stderr.write(`[${new Date().toISOString()}] ${message}\n`);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`local service: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function wholeNumber(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) fail(`--${name} must be a whole number (got "${value}")`);
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        data: { type: 'string' },
+        key: { type: 'string' },
+        'max-input-mb': { type: 'string' },
+        'ttl-check-seconds': { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const port = wholeNumber(values.port, 'port', -1);
+  if (port < 0 || port > 65535) fail('--port is required (0 picks a free port)');
+  if (!values.data) fail('--data <dir> is required');
+  const key = values.key ?? process.env.SPEECH_BATCH_SERVICE_KEY;
+  if (!key) fail('--key (or SPEECH_BATCH_SERVICE_KEY) is required');
+  const maxInputBytes = wholeNumber(values['max-input-mb'], 'max-input-mb', DEFAULT_MAX_INPUT_BYTES / 1024 ** 2) * 1024 ** 2;
+  const ttlCheckMs = wholeNumber(values['ttl-check-seconds'], 'ttl-check-seconds', 600) * 1000;
+
+  const recognizer = new Recognizer();
+  recognizer.check().catch((err: Error) => log(`warning: jobs will fail until this is fixed: ${err.message}`));
+  const store = await JobStore.open(values.data, log);
+  const runner = new JobRunner({ store, recognizer, log, maxInputBytes });
+  await runner.sweepExpired();
+  runner.resume();
+  const sweep = setInterval(() => void runner.sweepExpired().catch((err: Error) => log(`TTL check failed: ${err.message}`)), ttlCheckMs);
+
+  const server = createServer({ store, runner, key, locales: recognizer.locales, log });
+  server.listen(port, '127.0.0.1', () => {
+    const { port: actual } = server.address() as AddressInfo;
+    process.stdout.write(`listening on http://127.0.0.1:${actual}\n`);
+    log(`data in ${store.dataDir}; ${recognizer.locales.join(', ')}`);
+  });
+  server.on('error', (err) => {
+    log(`cannot listen on port ${port}: ${err.message}`);
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    clearInterval(sweep);
+    server.close();
+    server.closeAllConnections();
+    await runner.close();
+    await recognizer.close();
+    await store.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  log(`local service failed: ${err.stack ?? err.message}`);
+  process.exit(1);
+});

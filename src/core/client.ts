@@ -1,0 +1,309 @@
+/**
+ * REST client of the Speech to text batch transcription API (api-version 2024-11-15), for Azure AI Speech and for
+ * the local service alike. Plain Node (undici); used by the extension and the CLI.
+ *
+ * Throttling: answers 429 and 503 that carry `Retry-After` are retried inside the client a bounded number of times
+ * (`maxRetries`, waiting what the header says but at most `maxRetryWaitMs`); every other failure throws a
+ * {@link SpeechApiError} at once. `Retry-After` of the last answer is exposed as `retryAfterMs`: on `get()` results
+ * (so pollers can back off while a job runs) and on every `SpeechApiError`.
+ */
+import { request, type Dispatcher } from 'undici';
+import { redactSecrets, redactUrl } from './redact';
+import {
+  API_VERSION,
+  type ApiError,
+  type GatewayError,
+  type PaginatedTranscriptions,
+  type Transcription,
+  type TranscriptionCreate,
+  type TranscriptionFile,
+  type TranscriptionLocales,
+  type TranscriptionUpdate,
+} from './wire';
+
+export interface SpeechClientOptions {
+  /** `https://<region>.api.cognitive.microsoft.com`, `http://127.0.0.1:<port>`, with or without `/speechtotext`. */
+  endpoint: string;
+  /** Sent as `Ocp-Apim-Subscription-Key` to the endpoint only (never to content URLs). */
+  key: string;
+  apiVersion?: string;
+  /** Per-request timeout (headers and body). Default 60 s. */
+  timeoutMs?: number;
+  /** undici dispatcher (proxy agents, tests). */
+  dispatcher?: Dispatcher;
+  /** Retries of a 429/503 that carries Retry-After. Default 3. */
+  maxRetries?: number;
+  /** Longest wait honoured for one Retry-After. Default 60 s. */
+  maxRetryWaitMs?: number;
+}
+
+/** A failed call: HTTP status, the spec's error code and inner code, and a readable message without secrets. */
+export class SpeechApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status; 0 when the request never got an answer (network error, timeout). */
+    readonly status: number,
+    /** `code` of the spec's error body (e.g. `InvalidArgument`), or the gateway's (e.g. `401`). */
+    readonly code: string | undefined,
+    /** `innerError.code` (e.g. `InvalidLocale`, `InvalidTimeToLive`). */
+    readonly innerCode: string | undefined,
+    /** `Retry-After` of the answer in ms, where it had one. */
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+    this.name = 'SpeechApiError';
+  }
+}
+
+/** What {@link SpeechClient.get} resolves to. */
+export interface GetTranscriptionResult {
+  transcription: Transcription;
+  /** `Retry-After` of the answer in ms: how long the service asks to wait before polling again. */
+  retryAfterMs?: number;
+}
+
+interface Answer {
+  status: number;
+  text: string;
+  retryAfterMs?: number;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class SpeechClient {
+  /** `<origin>/speechtotext`, no trailing slash. */
+  readonly baseUrl: string;
+  readonly apiVersion: string;
+  private readonly key: string;
+  private readonly timeoutMs: number;
+  private readonly dispatcher?: Dispatcher;
+  private readonly maxRetries: number;
+  private readonly maxRetryWaitMs: number;
+
+  constructor(options: SpeechClientOptions) {
+    const endpoint = options.endpoint.trim().replace(/\/+$/, '');
+    let parsed: URL;
+    try {
+      parsed = new URL(endpoint);
+    } catch {
+      throw new Error(`Not a valid Speech endpoint URL: "${redactUrl(endpoint)}". Expected e.g. https://westeurope.api.cognitive.microsoft.com`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new Error(`The Speech endpoint must be an http(s) URL, not "${redactUrl(endpoint)}".`);
+    }
+    const base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+    this.baseUrl = base.endsWith('/speechtotext') ? base : `${base}/speechtotext`;
+    this.key = options.key;
+    this.apiVersion = options.apiVersion ?? API_VERSION;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.dispatcher = options.dispatcher;
+    this.maxRetries = options.maxRetries ?? 3;
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000;
+  }
+
+  /** The transcription id in a self URL (or an id as is). Throws when there is none. */
+  static idOf(selfOrId: string): string {
+    const path = selfOrId.split('?')[0]!;
+    const match = /\/transcriptions\/([^/]+)\/?$/.exec(path);
+    const id = match ? decodeURIComponent(match[1]!) : path;
+    if (!GUID.test(id)) throw new Error(`Not a transcription id or self URL: "${redactUrl(selfOrId)}".`);
+    return id;
+  }
+
+  /** `POST /transcriptions:submit`: creates a job; resolves with the created transcription (status NotStarted). */
+  async submit(body: TranscriptionCreate): Promise<Transcription> {
+    const answer = await this.call('POST', '/transcriptions:submit', {}, body);
+    return parseJson<Transcription>(answer, 'submit');
+  }
+
+  /** `GET /transcriptions/{id}`; accepts an id or a self URL. `retryAfterMs` tells pollers when to look again. */
+  async get(idOrSelfUrl: string): Promise<GetTranscriptionResult> {
+    const answer = await this.call('GET', `/transcriptions/${SpeechClient.idOf(idOrSelfUrl)}`);
+    return { transcription: parseJson<Transcription>(answer, 'get'), retryAfterMs: answer.retryAfterMs };
+  }
+
+  /** `GET /transcriptions?skip&top`: one page. */
+  async listPage(options: { skip?: number; top?: number } = {}): Promise<PaginatedTranscriptions> {
+    const answer = await this.call('GET', '/transcriptions', pageQuery(options));
+    return parseJson<PaginatedTranscriptions>(answer, 'list');
+  }
+
+  /** Every transcription of the resource, following `@nextLink` (`top`: page size asked for). */
+  async listAll(options: { top?: number } = {}): Promise<Transcription[]> {
+    return this.collect<Transcription>('/transcriptions', pageQuery(options));
+  }
+
+  /** `PATCH /transcriptions/{id}`: display name, description, custom properties. */
+  async update(idOrSelfUrl: string, patch: TranscriptionUpdate): Promise<Transcription> {
+    const answer = await this.call('PATCH', `/transcriptions/${SpeechClient.idOf(idOrSelfUrl)}`, {}, patch);
+    return parseJson<Transcription>(answer, 'update');
+  }
+
+  /** `DELETE /transcriptions/{id}`: removes the job and its results. */
+  async delete(idOrSelfUrl: string): Promise<void> {
+    await this.call('DELETE', `/transcriptions/${SpeechClient.idOf(idOrSelfUrl)}`);
+  }
+
+  /**
+   * `GET /transcriptions/{id}/files`, every page (`top`: page size asked for). `sasLifetimeMinutes` sets how long
+   * the content URLs work.
+   */
+  async listFiles(idOrSelfUrl: string, options: { sasLifetimeMinutes?: number; top?: number } = {}): Promise<TranscriptionFile[]> {
+    const query = { ...sasQuery(options), ...pageQuery(options) };
+    return this.collect<TranscriptionFile>(`/transcriptions/${SpeechClient.idOf(idOrSelfUrl)}/files`, query);
+  }
+
+  /** `GET /transcriptions/{id}/files/{fileId}`. */
+  async getFile(idOrSelfUrl: string, fileId: string, options: { sasLifetimeMinutes?: number } = {}): Promise<TranscriptionFile> {
+    const path = `/transcriptions/${SpeechClient.idOf(idOrSelfUrl)}/files/${encodeURIComponent(fileId)}`;
+    const answer = await this.call('GET', path, sasQuery(options));
+    return parseJson<TranscriptionFile>(answer, 'getFile');
+  }
+
+  /** `GET /transcriptions/locales`. */
+  async locales(): Promise<TranscriptionLocales> {
+    const answer = await this.call('GET', '/transcriptions/locales');
+    return parseJson<TranscriptionLocales>(answer, 'locales');
+  }
+
+  /**
+   * Downloads and parses the JSON behind a file's `links.contentUrl`. Content URLs are SAS-style: they carry their
+   * own signature, so no key is sent, and errors mention them only without their query string.
+   */
+  async fetchContent<T>(contentUrl: string): Promise<T> {
+    const answer = await this.send('GET', contentUrl, { accept: 'application/json' });
+    if (answer.status !== 200) {
+      const reason = answer.text.trim().slice(0, 200);
+      throw new SpeechApiError(
+        this.clean(`Downloading ${redactUrl(contentUrl)} failed with HTTP ${answer.status}${reason ? `: ${reason}` : ''}`),
+        answer.status,
+        undefined,
+        undefined,
+        answer.retryAfterMs,
+      );
+    }
+    return parseJson<T>(answer, `content ${redactUrl(contentUrl)}`);
+  }
+
+  private async collect<T>(path: string, query: Record<string, string>): Promise<T[]> {
+    const values: T[] = [];
+    let answer = await this.call('GET', path, query);
+    for (;;) {
+      const page = parseJson<{ values?: T[]; '@nextLink'?: string }>(answer, 'list');
+      values.push(...(page.values ?? []));
+      const next = page['@nextLink'];
+      if (!next) return values;
+      answer = await this.callUrl('GET', this.sameOrigin(next));
+    }
+  }
+
+  /** A `@nextLink` is followed only on the endpoint's own origin: the key must never travel elsewhere. */
+  private sameOrigin(link: string): string {
+    const url = new URL(link, this.baseUrl);
+    if (url.origin !== new URL(this.baseUrl).origin) {
+      throw new Error(`Refusing to follow a next link to another host (${redactUrl(url.toString())}).`);
+    }
+    return url.toString();
+  }
+
+  private call(method: string, path: string, query: Record<string, string> = {}, body?: unknown): Promise<Answer> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    return this.callUrl(method, url.toString(), body);
+  }
+
+  private async callUrl(method: string, rawUrl: string, body?: unknown): Promise<Answer> {
+    const url = new URL(rawUrl);
+    if (!url.searchParams.has('api-version')) url.searchParams.set('api-version', this.apiVersion);
+    const headers: Record<string, string> = { 'ocp-apim-subscription-key': this.key, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const answer = await this.send(method, url.toString(), headers, body === undefined ? undefined : JSON.stringify(body));
+    if (answer.status >= 200 && answer.status < 300) return answer;
+    throw this.toError(method, url, answer);
+  }
+
+  /** One HTTP exchange, with the bounded Retry-After retries for 429/503. */
+  private async send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+    for (let attempt = 0; ; attempt++) {
+      let answer: Answer;
+      try {
+        const response = await request(url, {
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body,
+          dispatcher: this.dispatcher,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        });
+        const text = await response.body.text();
+        answer = { status: response.statusCode, text, retryAfterMs: parseRetryAfter(response.headers['retry-after']) };
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new SpeechApiError(this.clean(`${method} ${redactUrl(url)} failed: ${reason}`), 0, undefined, undefined, undefined);
+      }
+      const throttled = (answer.status === 429 || answer.status === 503) && answer.retryAfterMs !== undefined;
+      if (!throttled || attempt >= this.maxRetries) return answer;
+      await delay(Math.min(answer.retryAfterMs!, this.maxRetryWaitMs));
+    }
+  }
+
+  private toError(method: string, url: URL, answer: Answer): SpeechApiError {
+    let code: string | undefined;
+    let innerCode: string | undefined;
+    let detail = '';
+    try {
+      const parsed = JSON.parse(answer.text) as ApiError & Partial<GatewayError>;
+      if (parsed.error && typeof parsed.error === 'object') {
+        code = String(parsed.error.code);
+        detail = parsed.error.message ?? '';
+      } else {
+        code = parsed.code;
+        innerCode = parsed.innerError?.code;
+        const inner = parsed.innerError?.message;
+        detail = [parsed.message, inner && inner !== parsed.message ? inner : undefined].filter(Boolean).join(' ');
+      }
+    } catch {
+      detail = answer.text.trim().slice(0, 200);
+    }
+    const codes = [code, innerCode].filter(Boolean).join('/');
+    const path = url.pathname.replace(/^.*?\/speechtotext/, '');
+    const message = `${method} ${path} failed with HTTP ${answer.status}${codes ? ` (${codes})` : ''}${detail ? `: ${detail}` : ''}`;
+    return new SpeechApiError(this.clean(message), answer.status, code, innerCode, answer.retryAfterMs);
+  }
+
+  private clean(message: string): string {
+    return redactSecrets(message, [this.key]);
+  }
+}
+
+/** `Retry-After` (delta seconds or HTTP date) in ms from now; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function parseJson<T>(answer: Answer, what: string): T {
+  try {
+    return JSON.parse(answer.text) as T;
+  } catch {
+    throw new SpeechApiError(`The answer to ${what} is not JSON (HTTP ${answer.status}).`, answer.status, undefined, undefined, answer.retryAfterMs);
+  }
+}
+
+function pageQuery(options: { skip?: number; top?: number }): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (options.skip !== undefined) query.skip = String(options.skip);
+  if (options.top !== undefined) query.top = String(options.top);
+  return query;
+}
+
+function sasQuery(options: { sasLifetimeMinutes?: number }): Record<string, string> {
+  return options.sasLifetimeMinutes === undefined ? {} : { sasLifetimeMinutes: String(options.sasLifetimeMinutes) };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,147 @@
+/**
+ * MP3 (MPEG-1/2/2.5 Layer I/II/III) decoding with mpg123 compiled to WebAssembly (`mpg123-decoder`). Gapless
+ * decoding trims the encoder delay and padding recorded in a LAME/Xing header, so the output has the exact length
+ * of the encoded audio. (LAME writes that header whenever it fits in the first frame, i.e. from about 40 kbit/s at
+ * 16–24 kHz.) The file is fed to the decoder in 1 MiB blocks; peak memory is twice the decoded output.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { MPEGDecoder } from 'mpg123-decoder';
+import { AudioFormatError, type DecodedAudio } from './types';
+
+const READ_BLOCK_BYTES = 1 << 20;
+/** Samples of delay mpg123's layer III synthesis adds (its GAPLESS_DELAY). */
+const MPG123_DECODER_DELAY = 529;
+/** Samples LAME (the encoder of most MP3s) puts before the audio (its ENCDELAY). */
+const LAME_ENCODER_DELAY = 576;
+
+/** Bit rates in kbit/s by [MPEG-1 ? 0 : 1][layer - 1][index]. */
+const BITRATES = [
+  [
+    [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+    [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+    [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  ],
+  [
+    [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+    [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+    [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  ],
+];
+const SAMPLE_RATES = [44100, 48000, 32000];
+
+/** An MPEG audio frame header. */
+interface FrameHeader {
+  /** Bytes of the whole frame, header included. */
+  length: number;
+  channels: 1 | 2;
+}
+
+/** Parses the 4-byte MPEG audio frame header at `pos`, or returns undefined if there is none. */
+function parseFrameHeader(buf: Buffer, pos: number): FrameHeader | undefined {
+  if (pos + 4 > buf.length || buf[pos] !== 0xff || (buf[pos + 1] & 0xe0) !== 0xe0) return undefined;
+  const version = (buf[pos + 1] >> 3) & 3; // 0: MPEG-2.5, 2: MPEG-2, 3: MPEG-1
+  const layer = 4 - ((buf[pos + 1] >> 1) & 3); // 1..3 (4 = reserved)
+  const bitrateIndex = buf[pos + 2] >> 4;
+  const rateIndex = (buf[pos + 2] >> 2) & 3;
+  if (version === 1 || layer === 4 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return undefined;
+  const mpeg1 = version === 3;
+  const sampleRate = SAMPLE_RATES[rateIndex] / (mpeg1 ? 1 : version === 2 ? 2 : 4);
+  const bitrate = BITRATES[mpeg1 ? 0 : 1][layer - 1][bitrateIndex] * 1000;
+  const padding = (buf[pos + 2] >> 1) & 1;
+  const length =
+    layer === 1
+      ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4
+      : Math.floor(((layer === 3 && !mpeg1 ? 72 : 144) * bitrate) / sampleRate) + padding;
+  return { length, channels: buf[pos + 3] >> 6 === 3 ? 1 : 2 };
+}
+
+/** Length of the ID3v2 tag at the start of `head` (0 if there is none). */
+function id3v2Length(head: Buffer): number {
+  if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3') return 0;
+  const size = ((head[6] & 0x7f) << 21) | ((head[7] & 0x7f) << 14) | ((head[8] & 0x7f) << 7) | (head[9] & 0x7f);
+  const footer = head[5] & 0x10 ? 10 : 0;
+  return 10 + size + footer;
+}
+
+/** What the first frame of an MP3 file tells. */
+interface Mp3Probe {
+  channels: 1 | 2;
+  /** The first frame carries a Xing/Info header: mpg123 then trims encoder delay and padding itself. */
+  gapless: boolean;
+}
+
+/**
+ * Probes the MPEG audio at `start` (after the ID3v2 tag): a valid frame header right there (after any zero padding),
+ * followed by a second valid header or the end of the file. Undefined when the bytes are not MPEG audio.
+ */
+async function probeMp3(file: FileHandle, fileSize: number, start: number): Promise<Mp3Probe | undefined> {
+  const probe = Buffer.alloc(Math.min(16384, Math.max(0, fileSize - start)));
+  const { bytesRead } = await file.read(probe, 0, probe.length, start);
+  const buf = probe.subarray(0, bytesRead);
+  let pos = 0;
+  while (pos < buf.length && buf[pos] === 0) pos++;
+  const first = parseFrameHeader(buf, pos);
+  if (!first) return undefined;
+  const next = pos + first.length;
+  const followed = start + next >= fileSize || next + 4 > buf.length || parseFrameHeader(buf, next) !== undefined;
+  if (!followed) return undefined;
+  const frame = buf.toString('latin1', pos, Math.min(buf.length, next));
+  return { channels: first.channels, gapless: /Xing|Info/.test(frame) };
+}
+
+/** True when the file is MPEG audio (an ID3v2 tag is skipped). `head` is the start of the file. */
+export async function isMp3(file: FileHandle, fileSize: number, head: Buffer): Promise<boolean> {
+  return (await probeMp3(file, fileSize, id3v2Length(head))) !== undefined;
+}
+
+/** Decodes an open MP3 file of `fileSize` bytes whose first bytes are `head`. */
+export async function decodeMp3(file: FileHandle, fileSize: number, head: Buffer): Promise<DecodedAudio> {
+  const tagLength = id3v2Length(head);
+  const first = await probeMp3(file, fileSize, tagLength);
+  if (!first) throw new AudioFormatError('not an MP3 file (no MPEG audio frame after the header)');
+  // Without a gapless header mpg123 trims nothing: drop the decoder delay and the usual encoder delay so that times
+  // line up with the original; the end keeps the encoder's padding, whose length is unknown.
+  let skip = first.gapless ? 0 : MPG123_DECODER_DELAY + LAME_ENCODER_DELAY;
+
+  const decoder = new MPEGDecoder();
+  await decoder.ready;
+  const parts: Float32Array[][] = Array.from({ length: first.channels }, () => []);
+  let total = 0;
+  let sampleRate = 0;
+  let errors = 0;
+  try {
+    const buffer = Buffer.alloc(READ_BLOCK_BYTES);
+    for (let pos = tagLength; pos < fileSize; ) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      const decoded = decoder.decode(buffer.subarray(0, bytesRead));
+      errors += decoded.errors.length;
+      const dropped = Math.min(skip, decoded.samplesDecoded);
+      skip -= dropped;
+      if (decoded.samplesDecoded === dropped) continue;
+      sampleRate = decoded.sampleRate;
+      total += decoded.samplesDecoded - dropped;
+      for (let c = 0; c < first.channels; c++) parts[c].push(decoded.channelData[c].subarray(dropped));
+    }
+  } finally {
+    decoder.free();
+  }
+  if (total === 0) {
+    throw new AudioFormatError(
+      errors > 0 ? 'the MP3 file could not be decoded (damaged MPEG frames)' : 'the MP3 file contains no audio samples',
+      errors > 0 ? 'InvalidAudioFormat' : 'EmptyAudioFile',
+    );
+  }
+  const channels = parts.map((chunks) => {
+    const out = new Float32Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.length;
+    }
+    chunks.length = 0;
+    return out;
+  });
+  return { sampleRate, channels, durationMs: (total / sampleRate) * 1000, format: 'mp3' };
+}

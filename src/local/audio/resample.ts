@@ -1,0 +1,135 @@
+/**
+ * Band-limited sample-rate conversion: a polyphase windowed-sinc (Kaiser) filter. Rates are treated as the exact
+ * rational ratio L/M; when L is large (odd rates) the fractional position is quantised to 1/1024 of a sample, far
+ * below what the filter can resolve. The cutoff sits at 90% of the lower Nyquist frequency and the stopband is
+ * ≈ 90 dB down, so content above the target Nyquist frequency does not alias into speech.
+ */
+
+/** The rate every engine receives. */
+export const ENGINE_SAMPLE_RATE = 16000;
+
+const ZERO_CROSSINGS = 24;
+const KAISER_BETA = 9;
+const ROLLOFF = 0.9;
+const MAX_PHASES = 1024;
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Zeroth-order modified Bessel function of the first kind (series expansion). */
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  const q = (x * x) / 4;
+  for (let k = 1; term > 1e-12 * sum; k++) {
+    term *= q / (k * k);
+    sum += term;
+  }
+  return sum;
+}
+
+/** Filter taps for every phase: `taps[phase * width + i]` weighs input sample `base - half + 1 + i`. */
+function buildFilterBank(cutoff: number, phases: number): { taps: Float32Array; width: number; half: number } {
+  const halfWidth = ZERO_CROSSINGS / (2 * cutoff);
+  const half = Math.ceil(halfWidth);
+  const width = 2 * half;
+  const taps = new Float32Array(phases * width);
+  const norm = besselI0(KAISER_BETA);
+  for (let p = 0; p < phases; p++) {
+    const frac = p / phases;
+    let sum = 0;
+    for (let i = 0; i < width; i++) {
+      const x = frac + half - 1 - i; // distance from the output position to the input sample, in input samples
+      const r = x / halfWidth;
+      if (Math.abs(r) >= 1) continue;
+      const arg = Math.PI * 2 * cutoff * x;
+      const sinc = x === 0 ? 1 : Math.sin(arg) / arg;
+      const w = (2 * cutoff * sinc * besselI0(KAISER_BETA * Math.sqrt(1 - r * r))) / norm;
+      taps[p * width + i] = w;
+      sum += w;
+    }
+    for (let i = 0; i < width; i++) taps[p * width + i] /= sum; // unity gain at DC for every phase
+  }
+  return { taps, width, half };
+}
+
+/** A prepared conversion between two rates; `run` fills any range of the output. */
+interface Resampler {
+  outLength(inLength: number): number;
+  run(samples: Float32Array, out: Float32Array, from: number, to: number): void;
+}
+
+function planResampler(fromRate: number, toRate: number): Resampler {
+  if (!(fromRate > 0 && toRate > 0 && Number.isInteger(fromRate) && Number.isInteger(toRate))) {
+    throw new RangeError(`sample rates must be positive integers (got ${fromRate} → ${toRate})`);
+  }
+  const outLength = (inLength: number): number => Math.round((inLength * toRate) / fromRate);
+  if (fromRate === toRate) {
+    return { outLength, run: (samples, out, from, to) => out.set(samples.subarray(from, to), from) };
+  }
+  const g = gcd(fromRate, toRate);
+  const up = toRate / g;
+  const down = fromRate / g;
+  const phases = Math.min(up, MAX_PHASES);
+  const cutoff = 0.5 * Math.min(1, toRate / fromRate) * ROLLOFF; // cycles per input sample
+  const { taps, width, half } = buildFilterBank(cutoff, phases);
+
+  const run = (samples: Float32Array, out: Float32Array, from: number, to: number): void => {
+    const n = samples.length;
+    for (let j = from; j < to; j++) {
+      const position = j * down; // in units of 1/up input samples
+      let base = Math.floor(position / up);
+      let phase = position - base * up;
+      if (phases !== up) {
+        phase = Math.round((phase / up) * phases);
+        if (phase === phases) {
+          phase = 0;
+          base++;
+        }
+      }
+      const first = base - half + 1;
+      const tapOffset = phase * width;
+      let acc = 0;
+      if (first >= 0 && first + width <= n) {
+        for (let i = 0; i < width; i++) acc += taps[tapOffset + i] * samples[first + i];
+      } else {
+        const lo = Math.max(0, -first);
+        const hi = Math.min(width, n - first);
+        for (let i = lo; i < hi; i++) acc += taps[tapOffset + i] * samples[first + i];
+      }
+      out[j] = acc;
+    }
+  };
+  return { outLength, run };
+}
+
+/** Converts `samples` from `fromRate` to `toRate`. The output has exactly round(n * toRate / fromRate) samples. */
+export function resample(samples: Float32Array, fromRate: number, toRate: number): Float32Array {
+  const resampler = planResampler(fromRate, toRate);
+  const out = new Float32Array(resampler.outLength(samples.length));
+  resampler.run(samples, out, 0, out.length);
+  return out;
+}
+
+/**
+ * Like `resample`, but works in slices of about a second of output and yields to the event loop between them, so a
+ * long recording does not stall a server running in the same process. Rejects with `signal.reason` when aborted.
+ */
+export async function resampleAsync(samples: Float32Array, fromRate: number, toRate: number, signal?: AbortSignal): Promise<Float32Array> {
+  const resampler = planResampler(fromRate, toRate);
+  const out = new Float32Array(resampler.outLength(samples.length));
+  const slice = Math.max(toRate, 1 << 16);
+  for (let from = 0; from < out.length; from += slice) {
+    signal?.throwIfAborted();
+    resampler.run(samples, out, from, Math.min(out.length, from + slice));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
+/** Converts one channel to the engines' 16 kHz. */
+export function resampleTo16k(samples: Float32Array, rate: number): Float32Array {
+  return resample(samples, rate, ENGINE_SAMPLE_RATE);
+}

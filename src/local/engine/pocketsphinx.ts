@@ -1,0 +1,166 @@
+/**
+ * The built-in engine: Debian's `pocketsphinx_continuous` (pocketsphinx 0.8+5prealpha) run as one child process per
+ * channel. Each channel is written as headerless 16 kHz mono 16-bit PCM to a temp file (the CLI cannot read Node's
+ * stdin, a socket, through `-infile /dev/stdin`); with `-time yes` the CLI prints, per utterance, a hypothesis
+ * line followed by one `word start end posterior` line per word (times in seconds from the start of the input):
+ *
+ *     thank you for calling
+ *     <s> 0.880 1.160 0.999300
+ *     thank 1.170 1.520 0.783465
+ *     for(2) 1.640 1.810 0.350105
+ *     ...
+ *     </s> 5.020 5.350 1.000000
+ */
+import { spawn } from 'node:child_process';
+import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Engine, MonoPcm16k, RecognizeOptions, RecognizedWord, Utterance } from './types';
+
+const INSTALL_HINT = 'sudo apt-get install pocketsphinx pocketsphinx-en-us';
+/** pocketsphinx analyses 10 ms frames; a word's printed end time is the start of its last frame. */
+const FRAME_MS = 10;
+const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
+
+export interface PocketsphinxOptions {
+  /** Default `/usr/bin/pocketsphinx_continuous`. */
+  binary?: string;
+  /** Directory holding `en-us/` (acoustic model), `en-us.lm.bin` and `cmudict-en-us.dict`. */
+  modelDir?: string;
+  /** Extra command-line arguments (e.g. beam widths). */
+  extraArgs?: string[];
+}
+
+/** True for the fillers pocketsphinx puts into its word segmentation: `<s>`, `</s>`, `<sil>`, `[NOISE]`, `++UH++`. */
+function isFiller(word: string): boolean {
+  return word.startsWith('<') || word.startsWith('[') || word.startsWith('+');
+}
+
+/** Parses the `-time yes` output of `pocketsphinx_continuous` into utterances (fillers and `(2)` suffixes dropped). */
+export function parsePocketsphinxOutput(output: string): Utterance[] {
+  const utterances: Utterance[] = [];
+  let words: RecognizedWord[] | undefined;
+  const flush = (): void => {
+    if (words && words.length > 0) {
+      utterances.push({
+        startMs: words[0].startMs,
+        endMs: words[words.length - 1].endMs,
+        text: words.map((w) => w.word).join(' '),
+        confidence: words.reduce((sum, w) => sum + w.confidence, 0) / words.length,
+        words,
+      });
+    }
+    words = undefined;
+  };
+  for (const line of output.split('\n')) {
+    const match = WORD_LINE.exec(line.trim());
+    if (!match) {
+      flush(); // a hypothesis line (possibly empty) starts the next utterance
+      words = [];
+      continue;
+    }
+    const [, token, start, end, posterior] = match;
+    if (isFiller(token)) continue;
+    (words ??= []).push({
+      word: token.replace(/\(\d+\)$/, '').toLowerCase(),
+      startMs: Math.round(Number(start) * 1000),
+      endMs: Math.round(Number(end) * 1000) + FRAME_MS,
+      confidence: Math.min(1, Math.max(0, Number(posterior))),
+    });
+  }
+  flush();
+  return utterances;
+}
+
+/** Runs `pocketsphinx_continuous` on one channel at a time. */
+export class PocketsphinxEngine implements Engine {
+  readonly name = 'pocketsphinx';
+  readonly locales = ['en-US'] as const;
+  private readonly binary: string;
+  private readonly modelDir: string;
+  private readonly extraArgs: readonly string[];
+
+  constructor(options: PocketsphinxOptions = {}) {
+    this.binary = options.binary ?? '/usr/bin/pocketsphinx_continuous';
+    this.modelDir = options.modelDir ?? '/usr/share/pocketsphinx/model/en-us';
+    this.extraArgs = options.extraArgs ?? [];
+  }
+
+  private get modelFiles(): { hmm: string; lm: string; dict: string } {
+    return {
+      hmm: path.join(this.modelDir, 'en-us'),
+      lm: path.join(this.modelDir, 'en-us.lm.bin'),
+      dict: path.join(this.modelDir, 'cmudict-en-us.dict'),
+    };
+  }
+
+  async check(): Promise<void> {
+    try {
+      await access(this.binary, constants.X_OK);
+    } catch {
+      throw new Error(`pocketsphinx is not installed (${this.binary} not found); install it with: ${INSTALL_HINT}`);
+    }
+    for (const file of Object.values(this.modelFiles)) {
+      try {
+        await access(file, constants.R_OK);
+      } catch {
+        throw new Error(`the pocketsphinx en-US model is missing (${file} not found); install it with: ${INSTALL_HINT}`);
+      }
+    }
+  }
+
+  /**
+   * The command line that transcribes `inputFile`: headerless 16 kHz mono 16-bit PCM (a name not ending in `.wav`
+   * makes the CLI read it raw). Exposed for the benchmark, which runs the bare CLI side by side.
+   */
+  commandLine(inputFile: string): { binary: string; args: string[] } {
+    const { hmm, lm, dict } = this.modelFiles;
+    return {
+      binary: this.binary,
+      args: ['-infile', inputFile, '-time', 'yes', '-logfn', '/dev/null', '-hmm', hmm, '-lm', lm, '-dict', dict, ...this.extraArgs],
+    };
+  }
+
+  async recognize(audio: MonoPcm16k, options: RecognizeOptions): Promise<Utterance[]> {
+    if (!this.locales.includes(options.locale as 'en-US')) {
+      throw new Error(`pocketsphinx cannot transcribe locale ${options.locale}; supported: ${this.locales.join(', ')}`);
+    }
+    options.signal?.throwIfAborted();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'speech-batch-ps-'));
+    try {
+      const input = path.join(dir, 'channel.raw');
+      const { samples } = audio;
+      await writeFile(input, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+      return parsePocketsphinxOutput(await this.run(input, options.signal));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Runs the CLI on one raw file and resolves with its stdout; kills it when `signal` aborts. */
+  private run(inputFile: string, signal?: AbortSignal): Promise<string> {
+    signal?.throwIfAborted();
+    const { binary, args } = this.commandLine(inputFile);
+    return new Promise<string>((resolve, reject) => {
+      const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      const onAbort = (): void => {
+        child.kill('SIGKILL');
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+      child.on('error', (err) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(new Error(`could not run ${binary}: ${err.message}; install it with: ${INSTALL_HINT}`));
+      });
+      child.on('close', (code, killSignal) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (signal?.aborted) reject(signal.reason);
+        else if (code === 0) resolve(stdout);
+        else reject(new Error(`pocketsphinx failed (${code === null ? `signal ${killSignal}` : `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+      });
+    });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The audio a job transcribes: `contentUrls` (http/https downloaded streaming into a temp file with a size cap;
+ * `file://` read in place) or every blob of a `contentContainerUrl` (listed through its SAS with @azure/storage-blob).
+ */
+import { AnonymousCredential, ContainerClient, newPipeline } from '@azure/storage-blob';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { redactUrl } from '../core/redact';
+import type { TranscriptionCreate } from '../core/wire';
+
+/** Time without progress after which a download or listing gives up. */
+const NETWORK_TIMEOUT_MS = 60_000;
+
+/** Default cap for one downloaded audio file: 2 GiB. */
+export const DEFAULT_MAX_INPUT_BYTES = 2 * 1024 ** 3;
+
+/** One audio file of a job. */
+export interface InputSource {
+  /** Position in the job: the `n` of `contenturl_<n>.json`. */
+  index: number;
+  /** The URL as given (may carry a SAS token: only ever log it through redactUrl). */
+  url: string;
+  /** Last path segment, for messages ("call.wav"). */
+  name: string;
+}
+
+/** A source that could not be listed or fetched; `message` is meant for users and carries no secrets. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** A fetched input on local disk; `release()` removes it if it was a download. */
+export interface LocalInput {
+  path: string;
+  release(): Promise<void>;
+}
+
+/** The sources of a job, in order: its content URLs, or the blobs of its container sorted by name. */
+export async function resolveSources(request: TranscriptionCreate, signal?: AbortSignal): Promise<InputSource[]> {
+  const urls = request.contentUrls ?? (request.contentContainerUrl ? await listContainer(request.contentContainerUrl, signal) : []);
+  return urls.map((url, index) => ({ index, url, name: nameOf(url) }));
+}
+
+/** Makes the source available as a local file (downloading http/https into `tempDir`). */
+export async function fetchInput(
+  source: InputSource,
+  tempDir: string,
+  options: { maxBytes?: number; signal?: AbortSignal } = {},
+): Promise<LocalInput> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  const url = new URL(source.url);
+  if (url.protocol === 'file:') return openLocalFile(url, maxBytes);
+  const target = path.join(tempDir, `${randomUUID()}${path.extname(source.name)}`);
+  try {
+    await download(source.url, target, maxBytes, options.signal);
+  } catch (err) {
+    await fs.rm(target, { force: true });
+    throw err;
+  }
+  return { path: target, release: () => fs.rm(target, { force: true }) };
+}
+
+async function openLocalFile(url: URL, maxBytes: number): Promise<LocalInput> {
+  const file = fileURLToPath(url);
+  let stat;
+  try {
+    stat = await fs.stat(file);
+  } catch {
+    throw new InputError(`the file ${file} does not exist or cannot be read`);
+  }
+  if (!stat.isFile()) throw new InputError(`${file} is not a file`);
+  if (stat.size > maxBytes) throw new InputError(`the file is larger than the limit of ${formatBytes(maxBytes)}`);
+  return { path: file, release: async () => {} };
+}
+
+async function download(url: string, target: string, maxBytes: number, signal?: AbortSignal): Promise<void> {
+  let response;
+  try {
+    response = await request(url, {
+      method: 'GET',
+      signal,
+      maxRedirections: 5,
+      headersTimeout: NETWORK_TIMEOUT_MS,
+      bodyTimeout: NETWORK_TIMEOUT_MS,
+    });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new InputError(`downloading ${redactUrl(url)} failed: ${(err as Error).message}`);
+  }
+  if (response.statusCode !== 200) {
+    await response.body.dump();
+    throw new InputError(`downloading ${redactUrl(url)} failed with HTTP ${response.statusCode}`);
+  }
+  const declared = Number(response.headers['content-length']);
+  if (declared > maxBytes) {
+    await response.body.dump();
+    throw new InputError(`the file is larger than the limit of ${formatBytes(maxBytes)}`);
+  }
+  let received = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      if (received > maxBytes) callback(new InputError(`the file is larger than the limit of ${formatBytes(maxBytes)}`));
+      else callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(response.body, cap, createWriteStream(target), { signal });
+  } catch (err) {
+    if (err instanceof InputError || signal?.aborted) throw err;
+    throw new InputError(`downloading ${redactUrl(url)} failed: ${(err as Error).message}`);
+  }
+}
+
+async function listContainer(containerUrl: string, signal?: AbortSignal): Promise<string[]> {
+  // Two tries only: a wrong or unreachable container must fail the job soon, not after minutes of SDK retries.
+  const pipeline = newPipeline(new AnonymousCredential(), { retryOptions: { maxTries: 2, tryTimeoutInMs: NETWORK_TIMEOUT_MS } });
+  const container = new ContainerClient(containerUrl, pipeline);
+  const urls: { name: string; url: string }[] = [];
+  try {
+    for await (const blob of container.listBlobsFlat({ abortSignal: signal })) {
+      urls.push({ name: blob.name, url: container.getBlobClient(blob.name).url });
+    }
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    const status = (err as { statusCode?: number }).statusCode;
+    throw new InputError(
+      `listing the container ${redactUrl(containerUrl)} failed${status ? ` with HTTP ${status}` : ''}: check that the SAS grants read and list`,
+    );
+  }
+  if (urls.length === 0) throw new InputError(`the container ${redactUrl(containerUrl)} has no files`);
+  return urls.sort((a, b) => a.name.localeCompare(b.name)).map((u) => u.url);
+}
+
+/** Last path segment of a URL, decoded ("call.wav"). */
+export function nameOf(url: string): string {
+  try {
+    const segments = new URL(url).pathname.split('/').filter(Boolean);
+    return decodeURIComponent(segments.at(-1) ?? '') || redactUrl(url);
+  } catch {
+    return 'input';
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
+}

@@ -1,0 +1,242 @@
+/**
+ * The job queue of the local service: runs one transcription at a time (NotStarted → Running → Succeeded/Failed),
+ * writes one result file per input plus report.json, resumes queued and running jobs after a restart, and deletes
+ * finished jobs once their time to live has passed.
+ */
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import { redactUrl } from '../core/redact';
+import type { EntityError, ReportDetail, TranscriptionReportFile, TranscriptionResultFile } from '../core/wire';
+import { AudioFormatError } from './audio/types';
+import { fetchInput, InputError, resolveSources, type InputSource } from './inputs';
+import type { RecognizeFileOptions, Recognizer } from './recognize';
+import { isoSeconds, type JobRecord, type JobStore, type StoredFile } from './store';
+
+/** What the runner needs of the recogniser. */
+export type FileRecognizer = Pick<Recognizer, 'recognizeFile'>;
+
+export interface JobRunnerOptions {
+  store: JobStore;
+  recognizer: FileRecognizer;
+  log?: (message: string) => void;
+  /** Largest input file accepted (bytes). */
+  maxInputBytes?: number;
+  /** Inputs of one job fetched and handed to the recogniser at once. Default: the core count (at least 2). */
+  fileConcurrency?: number;
+  /** The clock (tests of the time to live). */
+  now?: () => Date;
+}
+
+type FileOutcome =
+  | { source: InputSource; ok: true; file: StoredFile; durationMs: number }
+  | { source: InputSource; ok: false; kind: string; message: string };
+
+/** Code of `properties.error` when no input could be transcribed, as Azure reports it. */
+const FAILED_JOB_CODE = 'InvalidData';
+
+export class JobRunner {
+  private readonly queue: string[] = [];
+  private current: { id: string; controller: AbortController; done: Promise<void> } | undefined;
+  private loop: Promise<void> | undefined;
+  private closed = false;
+  private readonly log: (message: string) => void;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    this.log = options.log ?? (() => {});
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Queues every job that had not finished when the service last stopped, oldest first. */
+  resume(): void {
+    const pending = this.options.store
+      .list()
+      .filter((job) => job.status === 'NotStarted' || job.status === 'Running')
+      .reverse();
+    for (const job of pending) this.enqueue(job.id);
+  }
+
+  /** Queues a job; the runner picks it up when the jobs before it are done. */
+  enqueue(id: string): void {
+    if (this.closed || this.queue.includes(id) || this.current?.id === id) return;
+    this.queue.push(id);
+    this.loop ??= this.drain();
+  }
+
+  /** Stops a job: dequeues it, or aborts it and resolves once its run has ended (before deleting it). */
+  async cancel(id: string): Promise<void> {
+    const queued = this.queue.indexOf(id);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    if (this.current?.id === id) {
+      this.current.controller.abort(new Error('the job was deleted'));
+      await this.current.done;
+    }
+  }
+
+  /** Aborts the running job (it stays Running on disk and resumes at the next start) and stops the queue. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
+    this.current?.controller.abort(new Error('the service is shutting down'));
+    await this.loop;
+  }
+
+  /** Deletes finished jobs whose time to live has passed since they finished; resolves with their ids. */
+  async sweepExpired(): Promise<string[]> {
+    const now = this.now().getTime();
+    const expired = this.options.store
+      .list()
+      .filter((job) => job.status === 'Succeeded' || job.status === 'Failed')
+      .filter((job) => Date.parse(job.lastActionDateTime) + job.request.properties.timeToLiveHours * 3_600_000 <= now);
+    for (const job of expired) {
+      await this.options.store.delete(job.id);
+      this.log(`job ${job.id}: time to live of ${job.request.properties.timeToLiveHours} h passed, deleted`);
+    }
+    return expired.map((job) => job.id);
+  }
+
+  /** Runs queued jobs one after the other; `loop` is cleared in the same step that finds the queue empty. */
+  private async drain(): Promise<void> {
+    try {
+      for (let id = this.queue.shift(); id !== undefined && !this.closed; id = this.queue.shift()) {
+        const controller = new AbortController();
+        const done = this.run(id, controller.signal).catch((err: Error) => this.log(`job ${id}: ${err.stack ?? err.message}`));
+        this.current = { id, controller, done };
+        await done;
+        this.current = undefined;
+      }
+    } finally {
+      this.loop = undefined;
+    }
+  }
+
+  private async run(id: string, signal: AbortSignal): Promise<void> {
+    const { store } = this.options;
+    await store.clearResults(id);
+    const job = await store.update(id, (r) => {
+      r.status = 'Running';
+      r.lastActionDateTime = isoSeconds(this.now());
+      r.files = [];
+      delete r.error;
+      delete r.durationMilliseconds;
+    });
+    if (!job) return;
+    const started = Date.now();
+    this.log(`job ${id}: running`);
+    let finish: (r: JobRecord) => void;
+    try {
+      finish = await this.transcribe(job, signal);
+    } catch (err) {
+      if (signal.aborted) {
+        this.log(`job ${id}: stopped (${(signal.reason as Error).message})`);
+        return;
+      }
+      const message = err instanceof InputError ? err.message : `unexpected error: ${(err as Error).message}`;
+      finish = failed({ code: FAILED_JOB_CODE, message });
+    }
+    const done = await store.update(id, (r) => {
+      finish(r);
+      r.lastActionDateTime = isoSeconds(this.now());
+    });
+    this.log(`job ${id}: ${done?.status ?? 'deleted'} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  /** Transcribes every input; resolves with the change that records the outcome. */
+  private async transcribe(job: JobRecord, signal: AbortSignal): Promise<(r: JobRecord) => void> {
+    const sources = await resolveSources(job.request, signal);
+    const concurrency = this.options.fileConcurrency ?? Math.max(2, os.availableParallelism());
+    const outcomes = await mapLimit(sources, concurrency, (source) => this.transcribeOne(job, source, signal));
+    signal.throwIfAborted();
+
+    const details: ReportDetail[] = outcomes.map((o) =>
+      o.ok
+        ? { source: o.source.url, status: 'Succeeded' }
+        : { source: o.source.url, status: 'Failed', errorKind: o.kind, errorMessage: o.message },
+    );
+    const succeeded = outcomes.filter((o) => o.ok);
+    const report: TranscriptionReportFile = {
+      successfulTranscriptionsCount: succeeded.length,
+      failedTranscriptionsCount: outcomes.length - succeeded.length,
+      details,
+    };
+    const reportFile = await this.writeFile(job.id, 'report.json', 'TranscriptionReport', report);
+    const files = [...succeeded.map((o) => o.file), reportFile];
+    const durationMilliseconds = succeeded.reduce((sum, o) => sum + o.durationMs, 0);
+    if (succeeded.length > 0) {
+      return (r) => {
+        r.status = 'Succeeded';
+        r.files = files;
+        r.durationMilliseconds = durationMilliseconds;
+      };
+    }
+    const reasons = outcomes.flatMap((o) => (o.ok ? [] : [o.message]));
+    const message =
+      reasons.length === 1 ? reasons[0]! : `All ${reasons.length} files failed. ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''}`;
+    return (r) => {
+      failed({ code: FAILED_JOB_CODE, message })(r);
+      r.files = files;
+    };
+  }
+
+  private async transcribeOne(job: JobRecord, source: InputSource, signal: AbortSignal): Promise<FileOutcome> {
+    const label = `contenturl_${source.index} (${source.name})`;
+    try {
+      const input = await fetchInput(source, this.options.store.tempDir, { maxBytes: this.options.maxInputBytes, signal });
+      let result: TranscriptionResultFile;
+      try {
+        result = await this.options.recognizer.recognizeFile(input.path, source.url, recognizeOptions(job, signal));
+      } finally {
+        await input.release();
+      }
+      const file = await this.writeFile(job.id, `contenturl_${source.index}.json`, 'Transcription', result);
+      return { source, ok: true, file, durationMs: result.durationMilliseconds ?? 0 };
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const kind = err instanceof AudioFormatError ? err.code : err instanceof InputError ? 'InvalidRecordingsUri' : 'UnexpectedError';
+      const reason = (err as Error).message.split(source.url).join(redactUrl(source.url));
+      const message = `${label}: ${reason}`;
+      this.log(`job ${job.id}: ${message}`);
+      return { source, ok: false, kind, message };
+    }
+  }
+
+  private async writeFile(jobId: string, name: string, kind: string, content: unknown): Promise<StoredFile> {
+    const size = await this.options.store.writeResult(jobId, name, JSON.stringify(content, null, 2));
+    return { id: randomUUID(), name, kind, size, createdDateTime: isoSeconds(this.now()) };
+  }
+}
+
+function failed(error: EntityError): (r: JobRecord) => void {
+  return (r) => {
+    r.status = 'Failed';
+    r.error = error;
+  };
+}
+
+function recognizeOptions(job: JobRecord, signal: AbortSignal): RecognizeFileOptions {
+  const p = job.request.properties;
+  return {
+    locale: job.request.locale,
+    wordLevelTimestamps: p.wordLevelTimestampsEnabled ?? false,
+    displayFormWordLevelTimestamps: p.displayFormWordLevelTimestampsEnabled ?? false,
+    channels: p.channels,
+    punctuationMode: p.punctuationMode,
+    profanityFilterMode: p.profanityFilterMode,
+    diarization: p.diarization?.enabled ? { enabled: true, maxSpeakers: p.diarization.maxSpeakers } : undefined,
+    signal,
+  };
+}
+
+/** Maps with at most `limit` calls in flight; results keep the input order; rejects once every call has ended. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]!);
+  };
+  // Settle every worker before rethrowing: nothing may still be writing when the caller moves on.
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results;
+}

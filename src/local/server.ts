@@ -1,0 +1,257 @@
+/**
+ * HTTP API of the local service: the transcription operations of the Speech to text REST API (2024-11-15) under
+ * `/speechtotext`, behind the `Ocp-Apim-Subscription-Key` header, plus signed content URLs under `/content`.
+ */
+import * as http from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { PaginatedFiles, PaginatedTranscriptions, TranscriptionLocales } from '../core/wire';
+import { GATEWAY_401_BODY, invalidRequest, notFound, ServiceError } from './errors';
+import type { JobRunner } from './jobs';
+import { apiUrl, toFile, toTranscription, transcriptionSelf, type LinkBase } from './resources';
+import { ContentSigner, DEFAULT_SAS_LIFETIME_MINUTES } from './signing';
+import type { JobStore } from './store';
+import { parseJsonBody, validateCreate, validateUpdate } from './validate';
+
+/** api-versions the service answers; the first is the one the project is written against. */
+export const SUPPORTED_API_VERSIONS = ['2024-11-15', '2025-10-15'] as const;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_TOP = 100;
+const MAX_TOP = 100;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ServerContext {
+  store: JobStore;
+  runner: JobRunner;
+  /** The subscription key every API request must carry. */
+  key: string;
+  /** Locales the recogniser transcribes. */
+  locales: readonly string[];
+  log?: (message: string) => void;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Raw bytes (content URLs) instead of a JSON body. */
+  raw?: Buffer;
+}
+
+type Handler = (req: http.IncomingMessage, url: URL, base: LinkBase, params: string[]) => Reply | Promise<Reply>;
+
+/** Creates the HTTP server (not yet listening). */
+export function createServer(context: ServerContext): http.Server {
+  const api = new Api(context);
+  return http.createServer((req, res) => {
+    api.handle(req).then(
+      (reply) => send(res, reply),
+      (err: Error) => {
+        context.log?.(`${req.method} ${req.url?.split('?')[0]}: ${err.stack ?? err.message}`);
+        send(res, errorReply(new ServiceError(500, 'InternalServerError', 'The local service failed to process the request.')));
+      },
+    );
+  });
+}
+
+class Api {
+  private readonly signer: ContentSigner;
+  private readonly key: Buffer;
+  private readonly routes: { method: string; pattern: RegExp; handler: Handler }[];
+
+  constructor(private readonly context: ServerContext) {
+    this.signer = new ContentSigner(context.key);
+    this.key = Buffer.from(context.key);
+    this.routes = [
+      { method: 'POST', pattern: /^\/transcriptions:submit$/, handler: (req, _url, base) => this.submit(req, base) },
+      { method: 'GET', pattern: /^\/transcriptions$/, handler: (_req, url, base) => this.list(url, base) },
+      { method: 'GET', pattern: /^\/transcriptions\/locales$/, handler: () => this.localesReply() },
+      { method: 'GET', pattern: /^\/transcriptions\/([^/]+)$/, handler: (_req, _url, base, [id]) => this.get(id!, base) },
+      { method: 'PATCH', pattern: /^\/transcriptions\/([^/]+)$/, handler: (req, _url, base, [id]) => this.update(req, id!, base) },
+      { method: 'DELETE', pattern: /^\/transcriptions\/([^/]+)$/, handler: (_req, _url, _base, [id]) => this.remove(id!) },
+      { method: 'GET', pattern: /^\/transcriptions\/([^/]+)\/files$/, handler: (_req, url, base, [id]) => this.listFiles(url, id!, base) },
+      {
+        method: 'GET',
+        pattern: /^\/transcriptions\/([^/]+)\/files\/([^/]+)$/,
+        handler: (_req, url, base, [id, fileId]) => this.getFile(url, id!, fileId!, base),
+      },
+    ];
+  }
+
+  async handle(req: http.IncomingMessage): Promise<Reply> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    try {
+      if (url.pathname.startsWith('/content/')) return await this.content(req, url);
+      if (!this.authorized(req)) return { status: 401, body: GATEWAY_401_BODY };
+      if (!url.pathname.startsWith('/speechtotext/')) throw notFound(`There is no resource at ${url.pathname}.`);
+      const apiVersion = checkApiVersion(url);
+      const base: LinkBase = { origin: `http://${req.headers.host ?? 'localhost'}`, apiVersion };
+      const path = url.pathname.slice('/speechtotext'.length);
+      const matching = this.routes.filter((r) => r.pattern.test(path));
+      const route = matching.find((r) => r.method === req.method);
+      if (!route) {
+        if (matching.length > 0) throw new ServiceError(405, 'NotAllowed', `${req.method} is not allowed on ${url.pathname}.`);
+        throw notFound(`There is no resource at ${url.pathname}.`);
+      }
+      const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
+      return await route.handler(req, url, base, params);
+    } catch (err) {
+      if (err instanceof ServiceError) return errorReply(err);
+      throw err;
+    }
+  }
+
+  private authorized(req: http.IncomingMessage): boolean {
+    const given = Buffer.from(String(req.headers['ocp-apim-subscription-key'] ?? ''));
+    return given.length === this.key.length && timingSafeEqual(given, this.key);
+  }
+
+  private async submit(req: http.IncomingMessage, base: LinkBase): Promise<Reply> {
+    const request = validateCreate(parseJsonBody(await readBody(req)), this.context.locales);
+    const job = await this.context.store.create(request);
+    this.context.runner.enqueue(job.id);
+    this.context.log?.(`job ${job.id}: submitted (${request.contentUrls?.length ?? 'container'} inputs)`);
+    return { status: 201, body: toTranscription(job, base), headers: { location: transcriptionSelf(base, job.id) } };
+  }
+
+  private list(url: URL, base: LinkBase): Reply {
+    const { skip, top } = paging(url);
+    const jobs = this.context.store.list();
+    const page: PaginatedTranscriptions = { values: jobs.slice(skip, skip + top).map((job) => toTranscription(job, base)) };
+    if (skip + top < jobs.length) page['@nextLink'] = apiUrl(base, '/transcriptions', { skip: skip + top, top });
+    return { status: 200, body: page };
+  }
+
+  private localesReply(): Reply {
+    const locales: TranscriptionLocales = { Submit: [...this.context.locales] };
+    return { status: 200, body: locales };
+  }
+
+  private get(id: string, base: LinkBase): Reply {
+    return { status: 200, body: toTranscription(this.job(id), base) };
+  }
+
+  private async update(req: http.IncomingMessage, id: string, base: LinkBase): Promise<Reply> {
+    this.job(id);
+    const patch = validateUpdate(parseJsonBody(await readBody(req)));
+    const job = await this.context.store.update(id, (r) => Object.assign(r.request, patch));
+    if (!job) throw jobNotFound(id);
+    return { status: 200, body: toTranscription(job, base) };
+  }
+
+  private async remove(id: string): Promise<Reply> {
+    const job = this.job(id);
+    await this.context.runner.cancel(job.id);
+    await this.context.store.delete(job.id);
+    this.context.log?.(`job ${job.id}: deleted`);
+    return { status: 204 };
+  }
+
+  private listFiles(url: URL, id: string, base: LinkBase): Reply {
+    const job = this.job(id);
+    const expiresAt = sasExpiry(url);
+    const { skip, top } = paging(url);
+    const page: PaginatedFiles = {
+      values: job.files.slice(skip, skip + top).map((file) => toFile(job, file, base, this.signer, expiresAt)),
+    };
+    if (skip + top < job.files.length) {
+      const sas = url.searchParams.get('sasLifetimeMinutes');
+      page['@nextLink'] = apiUrl(base, `/transcriptions/${job.id}/files`, { skip: skip + top, top, ...(sas && { sasLifetimeMinutes: sas }) });
+    }
+    return { status: 200, body: page };
+  }
+
+  private getFile(url: URL, id: string, fileId: string, base: LinkBase): Reply {
+    const job = this.job(id);
+    const file = job.files.find((f) => f.id.toLowerCase() === fileId.toLowerCase());
+    if (!file) throw notFound(`The transcription ${job.id} has no file with id '${fileId}'.`);
+    return { status: 200, body: toFile(job, file, base, this.signer, sasExpiry(url)) };
+  }
+
+  /** `GET /content/<id>/<fileId>?se&sig`: a result file, for anyone holding a valid, unexpired signature. */
+  private async content(req: http.IncomingMessage, url: URL): Promise<Reply> {
+    const [, , id = '', fileId = ''] = url.pathname.split('/');
+    if (req.method !== 'GET') throw new ServiceError(405, 'NotAllowed', `${req.method} is not allowed on content URLs.`);
+    if (!this.signer.verify(id, fileId, url.searchParams.get('se'), url.searchParams.get('sig'))) {
+      throw new ServiceError(403, 'Forbidden', 'The content URL is not valid or has expired. Get a fresh one from the files of the transcription.');
+    }
+    const job = this.context.store.get(id);
+    const file = job?.files.find((f) => f.id === fileId);
+    if (!job || !file) throw notFound('The file of this content URL no longer exists.');
+    const raw = await this.context.store.readResult(job.id, file.name);
+    return { status: 200, raw, headers: { 'content-type': 'application/json; charset=utf-8' } };
+  }
+
+  private job(id: string) {
+    const job = GUID.test(id) ? this.context.store.get(id) : undefined;
+    if (!job) throw jobNotFound(id);
+    return job;
+  }
+}
+
+function jobNotFound(id: string): ServiceError {
+  return notFound(`There is no transcription with id '${id}'.`);
+}
+
+function checkApiVersion(url: URL): string {
+  const version = url.searchParams.get('api-version');
+  const supported = SUPPORTED_API_VERSIONS.join(', ');
+  if (!version) {
+    throw invalidRequest('InvalidParameterValue', `The query parameter 'api-version' is missing. Supported versions: ${supported}.`);
+  }
+  if (!(SUPPORTED_API_VERSIONS as readonly string[]).includes(version)) {
+    throw invalidRequest('InvalidParameterValue', `The api-version '${version}' is not supported. Supported versions: ${supported}.`);
+  }
+  return version;
+}
+
+function paging(url: URL): { skip: number; top: number } {
+  if (url.searchParams.has('filter')) throw invalidRequest('UnsupportedFilter', 'The local service does not support filter; page through all entities instead.');
+  const skip = integerParam(url, 'skip', 0);
+  const top = integerParam(url, 'top', DEFAULT_TOP);
+  if (skip < 0) throw invalidRequest('UnsupportedPagination', "'skip' must be 0 or more.");
+  if (top < 1 || top > MAX_TOP) throw invalidRequest('UnsupportedPagination', `'top' must be from 1 to ${MAX_TOP}.`);
+  return { skip, top };
+}
+
+function sasExpiry(url: URL): Date {
+  const minutes = integerParam(url, 'sasLifetimeMinutes', DEFAULT_SAS_LIFETIME_MINUTES);
+  if (minutes < 1) throw invalidRequest('InvalidSasValidityDuration', "'sasLifetimeMinutes' must be 1 or more.");
+  return new Date(Date.now() + minutes * 60_000);
+}
+
+function integerParam(url: URL, name: string, fallback: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw invalidRequest('InvalidParameterValue', `'${name}' must be a whole number (got '${raw}').`);
+  return Number(raw);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const type = String(req.headers['content-type'] ?? 'application/json');
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
+    throw new ServiceError(415, 'UnsupportedMediaType', `The request body must be application/json (got ${type}).`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw invalidRequest('InvalidPayload', `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function errorReply(err: ServiceError): Reply {
+  return { status: err.status, body: err.toBody() };
+}
+
+function send(res: http.ServerResponse, reply: Reply): void {
+  const payload = reply.raw ?? (reply.body === undefined ? undefined : Buffer.from(JSON.stringify(reply.body)));
+  const headers: Record<string, string | number> = { ...reply.headers };
+  if (payload) {
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+    headers['content-length'] = payload.length;
+  }
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+}

@@ -1,0 +1,202 @@
+/**
+ * Persistent job store of the local service. Layout under the data directory:
+ *   jobs/<id>.json        one record per transcription (written atomically: temp file + rename)
+ *   results/<id>/<name>   its result files (contenturl_<n>.json, report.json)
+ *   tmp/                  downloads in progress (emptied at start)
+ * Everything lives in memory too, so reads never touch the disk. Changes of one record are serialised, and a
+ * change becomes visible only once it is on disk: what a client has seen survives a crash.
+ */
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { EntityError, FileKind, Status, TranscriptionCreate } from '../core/wire';
+
+/** A result file of a job. */
+export interface StoredFile {
+  /** GUID: the `fileId` of the files API. */
+  id: string;
+  /** e.g. `contenturl_0.json`, `report.json`. */
+  name: string;
+  kind: FileKind;
+  size: number;
+  createdDateTime: string;
+}
+
+/** What the service keeps about one transcription. */
+export interface JobRecord {
+  id: string;
+  /** The validated create request (holds the content URLs, which responses never show). */
+  request: TranscriptionCreate;
+  status: Status;
+  createdDateTime: string;
+  lastActionDateTime: string;
+  /** Total audio duration of the transcribed files, once finished. */
+  durationMilliseconds?: number;
+  error?: EntityError;
+  files: StoredFile[];
+}
+
+export class JobStore {
+  private readonly records = new Map<string, JobRecord>();
+  private readonly writes = new Map<string, Promise<void>>();
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** Opens (creating if needed) the store in `dataDir` and loads every job record. */
+  static async open(dataDir: string, log: (message: string) => void = () => {}): Promise<JobStore> {
+    const store = new JobStore(path.resolve(dataDir), log);
+    await fs.mkdir(store.jobsDir, { recursive: true });
+    await fs.mkdir(store.resultsDir, { recursive: true });
+    await fs.rm(store.tempDir, { recursive: true, force: true });
+    await fs.mkdir(store.tempDir, { recursive: true });
+    await store.load();
+    return store;
+  }
+
+  /** Scratch space for downloads; emptied whenever the store opens. */
+  get tempDir(): string {
+    return path.join(this.dataDir, 'tmp');
+  }
+
+  private get jobsDir(): string {
+    return path.join(this.dataDir, 'jobs');
+  }
+
+  private get resultsDir(): string {
+    return path.join(this.dataDir, 'results');
+  }
+
+  /** Every job, newest first. */
+  list(): JobRecord[] {
+    return [...this.records.values()].sort(
+      (a, b) => b.createdDateTime.localeCompare(a.createdDateTime) || a.id.localeCompare(b.id),
+    );
+  }
+
+  get(id: string): JobRecord | undefined {
+    return this.records.get(id.toLowerCase());
+  }
+
+  /** Stores a new job (status NotStarted) and resolves once it is on disk. */
+  async create(request: TranscriptionCreate, now = new Date()): Promise<JobRecord> {
+    const timestamp = isoSeconds(now);
+    const record: JobRecord = {
+      id: randomUUID(),
+      request,
+      status: 'NotStarted',
+      createdDateTime: timestamp,
+      lastActionDateTime: timestamp,
+      files: [],
+    };
+    return this.serialize(record.id, async () => {
+      await writeAtomic(this.recordFile(record.id), JSON.stringify(record, null, 2));
+      this.records.set(record.id, record);
+      return record;
+    });
+  }
+
+  /** Applies `change` to a copy of the job, persists it, then shows it; undefined when the job no longer exists. */
+  async update(id: string, change: (record: JobRecord) => void): Promise<JobRecord | undefined> {
+    const key = id.toLowerCase();
+    return this.serialize(key, async () => {
+      const current = this.records.get(key);
+      if (!current) return undefined;
+      const next = structuredClone(current);
+      change(next);
+      await writeAtomic(this.recordFile(key), JSON.stringify(next, null, 2));
+      this.records.set(key, next);
+      return next;
+    });
+  }
+
+  /** Removes the job record and its result files. False when there was no such job. */
+  async delete(id: string): Promise<boolean> {
+    const key = id.toLowerCase();
+    const existed = await this.serialize(key, async () => {
+      if (!this.records.has(key)) return false;
+      await fs.rm(this.recordFile(key), { force: true });
+      this.records.delete(key);
+      return true;
+    });
+    if (existed) await this.clearResults(key);
+    return existed;
+  }
+
+  /** Writes a result file atomically; resolves with its size in bytes. */
+  async writeResult(id: string, name: string, content: string): Promise<number> {
+    const dir = path.join(this.resultsDir, id);
+    await fs.mkdir(dir, { recursive: true });
+    await writeAtomic(path.join(dir, name), content);
+    return Buffer.byteLength(content);
+  }
+
+  /** The content of a result file. */
+  readResult(id: string, name: string): Promise<Buffer> {
+    return fs.readFile(path.join(this.resultsDir, id, path.basename(name)));
+  }
+
+  /** Removes every result file of a job (before a rerun, or when it is deleted). */
+  async clearResults(id: string): Promise<void> {
+    await fs.rm(path.join(this.resultsDir, id), { recursive: true, force: true });
+  }
+
+  /** Waits for every pending write (shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all(this.writes.values());
+  }
+
+  /** Runs `task` after every earlier task of the same record has ended (whether it succeeded or not). */
+  private serialize<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const result = (this.writes.get(id) ?? Promise.resolve()).then(task);
+    const settled = result.then(
+      () => {},
+      () => {},
+    );
+    this.writes.set(id, settled);
+    void settled.then(() => {
+      if (this.writes.get(id) === settled) this.writes.delete(id);
+    });
+    return result;
+  }
+
+  private recordFile(id: string): string {
+    return path.join(this.jobsDir, `${id}.json`);
+  }
+
+  private async load(): Promise<void> {
+    for (const name of await fs.readdir(this.jobsDir)) {
+      const file = path.join(this.jobsDir, name);
+      if (!name.endsWith('.json')) {
+        await fs.rm(file, { force: true }); // an interrupted atomic write
+        continue;
+      }
+      try {
+        const record = JSON.parse(await fs.readFile(file, 'utf8')) as JobRecord;
+        if (typeof record.id !== 'string' || typeof record.status !== 'string' || !record.request) throw new Error('not a job record');
+        this.records.set(record.id, record);
+      } catch (err) {
+        this.log(`skipping unreadable job record ${name}: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/** ISO 8601 without fractions, as the service writes timestamps ("2024-11-15T10:20:30Z"). */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Writes `content` to a temp file next to `file` and renames it over `file`: readers never see half a file. */
+async function writeAtomic(file: string, content: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await fs.writeFile(temp, content);
+    await fs.rename(temp, file);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Test helper: runs the built local batch transcription service (`dist/local-service.js`) as a child process on a
+ * free port with its own data directory, the way the extension and the CLI run it.
+ *
+ * ```ts
+ * const service = await startService();
+ * const client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
+ * // ...
+ * await service.stop();
+ * ```
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { SpeechClient } from '../../src/core/client';
+import type { Status, Transcription } from '../../src/core/wire';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+/** The bundled service every test runs. */
+export const SERVICE_SCRIPT = path.join(ROOT, 'dist', 'local-service.js');
+
+export interface StartServiceOptions {
+  /** Data directory (jobs, results). Default: a new temp directory that `stop()` removes. A given one is kept. */
+  dataDir?: string;
+  /** Subscription key the service demands. Default: a random key. */
+  key?: string;
+  /** Extra command-line arguments for the service. */
+  args?: string[];
+  /** Extra environment variables for the service. */
+  env?: NodeJS.ProcessEnv;
+  /** How long to wait for the `listening on` line. Default 30 s. */
+  startTimeoutMs?: number;
+}
+
+export interface RunningService {
+  /** `http://127.0.0.1:<port>`: pass to `SpeechClient` as is. */
+  readonly endpoint: string;
+  readonly key: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly pid: number;
+  /** Everything the service logged on stderr so far (for assertions and failure messages). */
+  stderr(): string;
+  /** SIGTERM, wait for the exit, then remove the data directory if the helper created it. Safe to call twice. */
+  stop(): Promise<void>;
+  /** SIGKILL (a crash: nothing is flushed), wait for the exit; the data directory is kept for a restart. */
+  kill(): Promise<void>;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  readonly exited: Promise<number | string>;
+}
+
+/** Starts the service and resolves once it printed `listening on http://127.0.0.1:<port>`. */
+export async function startService(options: StartServiceOptions = {}): Promise<RunningService> {
+  ensureBuilt();
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-service-'));
+  const key = options.key ?? randomBytes(16).toString('hex');
+  const child = spawn(
+    process.execPath,
+    [SERVICE_SCRIPT, '--port', '0', '--data', dataDir, '--key', key, ...(options.args ?? [])],
+    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  // A test run that dies must not leave services behind.
+  const killOnExit = (): boolean => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      process.removeListener('exit', killOnExit);
+      resolve(code ?? signal ?? 'unknown');
+    }),
+  );
+  let port: number;
+  try {
+    port = await waitForListening(child, exited, options.startTimeoutMs ?? 30_000, () => log);
+  } catch (err) {
+    child.kill('SIGKILL');
+    await exited;
+    if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const terminate = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    key,
+    port,
+    dataDir,
+    pid: child.pid!,
+    exited,
+    stderr: () => log,
+    async stop() {
+      await terminate('SIGTERM');
+      if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    kill: () => terminate('SIGKILL'),
+  };
+}
+
+function waitForListening(
+  child: ChildProcess,
+  exited: Promise<number | string>,
+  timeoutMs: number,
+  log: () => string,
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(
+      () => reject(new Error(`local service did not start within ${timeoutMs} ms. stderr:\n${log()}`)),
+      timeoutMs,
+    );
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /^listening on http:\/\/127\.0\.0\.1:(\d+)$/m.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`local service exited (${code}) before listening. stderr:\n${log()}`));
+    });
+  });
+}
+
+let built = false;
+
+/** The bundled CLI (`speech-batch`). */
+export const CLI_SCRIPT = path.join(ROOT, 'dist', 'cli.js');
+
+/**
+ * Rebuilds `dist/` (npm run build) when the bundled service or CLI is missing or older than a source file, so the
+ * tests never run stale code. Runs at most once per test process.
+ */
+export function ensureBuilt(): void {
+  if (built) return;
+  const bundles = [SERVICE_SCRIPT, CLI_SCRIPT];
+  const bundleTime = Math.min(...bundles.map((file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0)));
+  const sources = listTs(path.join(ROOT, 'src'));
+  if (sources.some((file) => fs.statSync(file).mtimeMs > bundleTime)) {
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'esbuild.js')], { cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`build failed:\n${result.stderr}${result.stdout}`);
+  }
+  built = true;
+}
+
+function listTs(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/** A raw answer of the service: status, headers and the parsed JSON body (undefined when empty or not JSON). */
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+}
+
+export interface RawRequestOptions {
+  /** JSON-encoded unless a string (sent as is). */
+  body?: unknown;
+  /** Default: the service's key, except for content URLs (`/content/…`); `null` sends no key header. */
+  key?: string | null;
+  /** Default 2024-11-15; `null` sends no api-version. */
+  apiVersion?: string | null;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One HTTP request to the service without the client: `path` is relative to `/speechtotext` (e.g. `/transcriptions`,
+ * may carry a query) or a full URL (self links, content URLs, sent as they are).
+ */
+export async function callService(
+  service: Pick<RunningService, 'endpoint' | 'key'>,
+  method: string,
+  path: string,
+  options: RawRequestOptions = {},
+): Promise<RawResponse> {
+  const full = /^https?:/.test(path);
+  const url = new URL(full ? path : `${service.endpoint}/speechtotext${path}`);
+  const apiVersion = options.apiVersion === undefined ? '2024-11-15' : options.apiVersion;
+  if (!full && apiVersion !== null && !url.searchParams.has('api-version')) url.searchParams.set('api-version', apiVersion);
+  const headers: Record<string, string> = { ...options.headers };
+  const key = options.key === undefined ? (url.pathname.startsWith('/content/') ? null : service.key) : options.key;
+  if (key !== null) headers['ocp-apim-subscription-key'] = key;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(url, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
+/**
+ * Polls a job (every 200 ms) until its status is one of `statuses` (default: Succeeded or Failed) and returns it;
+ * fails with the last status seen after `timeoutMs`.
+ */
+export async function waitForStatus(
+  client: SpeechClient,
+  id: string,
+  statuses: readonly Status[] = ['Succeeded', 'Failed'],
+  timeoutMs = 120_000,
+): Promise<Transcription> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { transcription } = await client.get(id);
+    if (transcription.status && statuses.includes(transcription.status)) return transcription;
+    if (Date.now() > deadline) {
+      throw new Error(`job ${id} is still ${transcription.status} after ${timeoutMs} ms (waiting for ${statuses.join('/')})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { JobRunner } from '../../src/local/jobs';
+import { Recognizer } from '../../src/local/recognize';
+import { JobStore } from '../../src/local/store';
+import type { TranscriptionCreate } from '../../src/core/wire';
+
+const request = (timeToLiveHours: number): TranscriptionCreate => ({
+  displayName: 'job',
+  locale: 'en-US',
+  contentUrls: ['file:///calls/a.wav'],
+  properties: { timeToLiveHours },
+});
+
+describe('local job store', function () {
+  let dir: string;
+
+  beforeEach(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-store-'));
+  });
+
+  afterEach(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('persists every change so a reopened store sees the last state, newest job first', async function () {
+    const store = await JobStore.open(dir);
+    const older = await store.create(request(6), new Date('2026-01-01T10:00:00Z'));
+    const newer = await store.create(request(6), new Date('2026-01-01T11:00:00Z'));
+    // Many overlapping writes of one record: the file must end with the last state, not an earlier snapshot.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.update(older.id, (r) => (r.request.displayName = `name ${i}`))));
+    await store.writeResult(newer.id, 'report.json', '{"ok":true}');
+
+    const reopened = await JobStore.open(dir);
+    assert.deepEqual(reopened.list().map((j) => j.id), [newer.id, older.id]);
+    assert.equal(reopened.get(older.id)!.request.displayName, 'name 19');
+    assert.equal((await reopened.readResult(newer.id, 'report.json')).toString(), '{"ok":true}');
+    assert.ok(await reopened.delete(newer.id));
+    assert.equal(await reopened.delete(newer.id), false);
+    assert.ok(!fs.existsSync(path.join(dir, 'results', newer.id)));
+    assert.deepEqual((await JobStore.open(dir)).list().map((j) => j.id), [older.id]);
+  });
+
+  it('skips unreadable records and removes half-written temp files, keeping the rest', async function () {
+    const store = await JobStore.open(dir);
+    const job = await store.create(request(6));
+    fs.writeFileSync(path.join(dir, 'jobs', 'broken.json'), '{"id": ');
+    fs.writeFileSync(path.join(dir, 'jobs', `${job.id}.json.123.abcd.tmp`), '{');
+    const logged: string[] = [];
+    const reopened = await JobStore.open(dir, (m) => logged.push(m));
+    assert.deepEqual(reopened.list().map((j) => j.id), [job.id]);
+    assert.match(logged.join('\n'), /skipping unreadable job record broken\.json/);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'jobs')).sort(), [`${job.id}.json`, 'broken.json']);
+  });
+
+  it('deletes finished jobs once their time to live has passed since they finished', async function () {
+    let now = new Date('2026-03-01T12:00:00Z');
+    const store = await JobStore.open(dir);
+    const runner = new JobRunner({ store, recognizer: new Recognizer(), now: () => now });
+    const finish = (id: string, status: 'Succeeded' | 'Failed' | 'Running', at: string) =>
+      store.update(id, (r) => {
+        r.status = status;
+        r.lastActionDateTime = at;
+      });
+    const sixHours = await store.create(request(6));
+    const week = await store.create(request(168));
+    const running = await store.create(request(6));
+    await finish(sixHours.id, 'Failed', '2026-03-01T12:00:00Z');
+    await finish(week.id, 'Succeeded', '2026-03-01T12:00:00Z');
+    await finish(running.id, 'Running', '2026-03-01T00:00:00Z');
+
+    now = new Date('2026-03-01T17:59:59Z');
+    assert.deepEqual(await runner.sweepExpired(), []);
+    now = new Date('2026-03-01T18:00:00Z');
+    assert.deepEqual(await runner.sweepExpired(), [sixHours.id]);
+    now = new Date('2026-03-08T12:00:00Z');
+    assert.deepEqual(await runner.sweepExpired(), [week.id]);
+    assert.deepEqual(store.list().map((j) => j.id), [running.id], 'a running job never expires');
+  });
+});
