@@ -1,0 +1,19 @@
+/**
+ * What `activate` returns. TEST-ONLY: the extension-host tests reach the extension's parts through it; it is not a
+ * supported API for other extensions and may change at any time.
+ */
+import type { JobManager } from './jobs';
+import type { JobsTreeProvider } from './jobsTree';
+import type { LocalService } from './localService';
+import type { JobPoller } from './poller';
+import type { Secrets } from './secrets';
+import type { TranscriptService } from './transcripts';
+
+export interface ExtensionApi {
+  readonly jobs: JobManager;
+  readonly transcripts: TranscriptService;
+  readonly poller: JobPoller;
+  readonly tree: JobsTreeProvider;
+  readonly localService: LocalService;
+  readonly secrets: Secrets;
+}

@@ -1,0 +1,54 @@
+/**
+ * Turns what the user selected (files and folders) into the list of audio files of one job.
+ * Plain Node (no VS Code import) so it is unit-testable.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+/** Extensions the Transcribe command accepts (the Explorer menu uses the same list). */
+export const AUDIO_EXTENSIONS: readonly string[] = ['.wav', '.mp3'];
+
+/** Whether a path names a supported audio file, by extension (case-insensitive). */
+export function isAudioPath(filePath: string): boolean {
+  return AUDIO_EXTENSIONS.includes(path.extname(filePath).toLowerCase());
+}
+
+/**
+ * Expands folders (recursively, skipping hidden folders and node_modules) into the audio files they contain,
+ * keeps selected audio files, and ignores other files. The result is de-duplicated, in selection order, and each
+ * folder's files sorted by path so a job's file order is predictable.
+ */
+export async function expandAudioPaths(selected: readonly string[]): Promise<string[]> {
+  const result: string[] = [];
+  const seen = new Set<string>();
+  const add = (file: string) => {
+    const resolved = path.resolve(file);
+    if (!seen.has(resolved)) {
+      seen.add(resolved);
+      result.push(resolved);
+    }
+  };
+  for (const entry of selected) {
+    const stat = await fs.stat(entry);
+    if (stat.isDirectory()) {
+      (await audioFilesUnder(entry)).forEach(add);
+    } else if (isAudioPath(entry)) {
+      add(entry);
+    }
+  }
+  return result;
+}
+
+async function audioFilesUnder(folder: string): Promise<string[]> {
+  const found: string[] = [];
+  const entries = await fs.readdir(folder, { withFileTypes: true });
+  for (const entry of entries) {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (!entry.name.startsWith('.') && entry.name !== 'node_modules') found.push(...(await audioFilesUnder(full)));
+    } else if (entry.isFile() && isAudioPath(entry.name)) {
+      found.push(full);
+    }
+  }
+  return found.sort();
+}

@@ -1,0 +1,60 @@
+/**
+ * Builds the `POST /transcriptions:submit` body from the user's choices. Plain Node (no VS Code import).
+ */
+import * as path from 'node:path';
+import type { ProfanityFilterMode, PunctuationMode, TranscriptionCreate } from '../core/wire';
+
+/** The per-job choices (defaults come from the `speechBatch.*` settings, "Transcribe with Options…" edits them). */
+export interface JobOptions {
+  locale: string;
+  wordLevelTimestamps: boolean;
+  punctuationMode: PunctuationMode;
+  profanityFilterMode: ProfanityFilterMode;
+  /** Diarization of mono recordings; stereo calls are split by channel regardless. */
+  diarization: { enabled: boolean; maxSpeakers: number };
+  /** 6..744 */
+  timeToLiveHours: number;
+  /** Self URL of a custom model, or empty for the base model. */
+  customModel: string;
+}
+
+export const MIN_TTL_HOURS = 6;
+export const MAX_TTL_HOURS = 744;
+
+/** A display name for a job over these audio files: the file name, or the first name and a count. */
+export function jobDisplayName(audioPaths: readonly string[]): string {
+  const first = path.basename(audioPaths[0] ?? 'audio');
+  return audioPaths.length <= 1 ? first : `${first} + ${audioPaths.length - 1} more`;
+}
+
+/** The create body. Both channels of stereo audio are transcribed (`channels: [0, 1]`). */
+export function buildTranscriptionCreate(
+  displayName: string,
+  contentUrls: readonly string[],
+  options: JobOptions,
+): TranscriptionCreate {
+  if (contentUrls.length === 0) throw new Error('A job needs at least one audio file.');
+  const ttl = Math.round(options.timeToLiveHours);
+  if (!(ttl >= MIN_TTL_HOURS && ttl <= MAX_TTL_HOURS)) {
+    throw new Error(`Time to live must be between ${MIN_TTL_HOURS} and ${MAX_TTL_HOURS} hours, not ${options.timeToLiveHours}.`);
+  }
+  const body: TranscriptionCreate = {
+    displayName,
+    locale: options.locale,
+    contentUrls: [...contentUrls],
+    properties: {
+      timeToLiveHours: ttl,
+      wordLevelTimestampsEnabled: options.wordLevelTimestamps,
+      displayFormWordLevelTimestampsEnabled: options.wordLevelTimestamps,
+      punctuationMode: options.punctuationMode,
+      profanityFilterMode: options.profanityFilterMode,
+      channels: [0, 1],
+    },
+  };
+  if (options.diarization.enabled) {
+    const maxSpeakers = Math.min(35, Math.max(2, Math.round(options.diarization.maxSpeakers)));
+    body.properties.diarization = { enabled: true, maxSpeakers };
+  }
+  if (options.customModel.trim()) body.model = { self: options.customModel.trim() };
+  return body;
+}

@@ -1,0 +1,63 @@
+/**
+ * How the service's answers update a stored job: status, times and error from a transcription, result files and
+ * per-input failures from the files list and report.json. Plain Node (no VS Code import) so it is unit-testable.
+ */
+import * as path from 'node:path';
+import { redactUrl } from '../core/redact';
+import type { Transcription, TranscriptionFile } from '../core/wire';
+import type { JobFileRecord, JobRecord } from './jobRecord';
+import { redactUrlsIn } from './redaction';
+
+/** Result files are named after the index of their input in `contentUrls`. */
+const RESULT_NAME = /^contenturl_(\d+)\.json$/i;
+
+/** The job with the service's view of it applied (status, times, error, duration). */
+export function applyTranscription(job: JobRecord, t: Transcription): JobRecord {
+  const updated: JobRecord = { ...job, status: t.status ?? job.status };
+  if (t.lastActionDateTime) updated.lastActionDateTime = t.lastActionDateTime;
+  if (t.createdDateTime) updated.createdDateTime = t.createdDateTime;
+  if (t.properties?.durationMilliseconds !== undefined) updated.durationMs = t.properties.durationMilliseconds;
+  if (t.properties?.error) {
+    const { code, message } = t.properties.error;
+    updated.error = { code, message: message === undefined ? undefined : redactUrlsIn(message) };
+  }
+  return updated;
+}
+
+/** The record of a result file, linked to its local audio by the index in its name. */
+export function resultFile(job: JobRecord, file: TranscriptionFile): JobFileRecord {
+  const record: JobFileRecord = { name: file.name!, state: 'transcription' };
+  const index = RESULT_NAME.exec(file.name!)?.[1];
+  const audioPath = index === undefined ? undefined : job.audioPaths[Number(index)];
+  if (audioPath) {
+    record.audioPath = audioPath;
+    record.audioName = path.basename(audioPath);
+  }
+  if (file.properties?.durationMilliseconds !== undefined) record.durationMs = file.properties.durationMilliseconds;
+  return record;
+}
+
+/** A failed input of a job; `source` is its content URL (a SAS URL on Azure: only its file name is kept). */
+export function failedFile(job: JobRecord, source: string, reason: string | undefined): JobFileRecord {
+  const name = sourceFileName(source);
+  const audioPath = job.audioPaths.find((p) => path.basename(p) === name);
+  return {
+    name,
+    state: 'failed',
+    audioName: name,
+    ...(audioPath ? { audioPath } : {}),
+    ...(reason ? { error: redactUrlsIn(reason) } : {}),
+  };
+}
+
+/** The file name at the end of a content URL, without query (SAS) or folder. */
+export function sourceFileName(source: string): string {
+  const withoutQuery = source.split(/[?#]/)[0];
+  let name = withoutQuery.slice(withoutQuery.lastIndexOf('/') + 1);
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // keep it encoded
+  }
+  return name || redactUrl(source);
+}

@@ -1,0 +1,192 @@
+/**
+ * The jobs use cases: submit audio, refresh a job's status and result files, delete a job, and find the jobs of the
+ * Speech resource created elsewhere. The store persists the outcome; the tree and the poller react to its events.
+ */
+import * as vscode from 'vscode';
+import { SpeechApiError, SpeechClient } from '../core/client';
+import { redactUrl } from '../core/redact';
+import { isTerminal, type Transcription, type TranscriptionReportFile } from '../core/wire';
+import type { Backends } from './backends';
+import { jobKey, type BackendKind, type JobFileRecord, type JobRecord } from './jobRecord';
+import { buildTranscriptionCreate, jobDisplayName, type JobOptions } from './jobRequest';
+import { applyTranscription, failedFile, resultFile } from './jobResults';
+import type { JobStore } from './jobStore';
+
+/** What one status check found. */
+export interface RefreshResult {
+  job: JobRecord;
+  changed: boolean;
+  /** How long the service asked to wait before the next check. */
+  retryAfterMs?: number;
+}
+
+export interface SubmitOptions {
+  backend: BackendKind;
+  options: JobOptions;
+  /** Upload progress (azure): bytes sent of all files. */
+  onProgress?(sentBytes: number, totalBytes: number, fileName: string): void;
+  signal?: AbortSignal;
+}
+
+export class JobManager implements vscode.Disposable {
+  private readonly finished = new vscode.EventEmitter<JobRecord>();
+  private readonly submitted = new vscode.EventEmitter<JobRecord>();
+  /** Fires when a job reached Succeeded or Failed (seen by a refresh). */
+  readonly onDidFinish = this.finished.event;
+  /** Fires when a new job was created. */
+  readonly onDidSubmit = this.submitted.event;
+
+  constructor(
+    readonly store: JobStore,
+    private readonly backends: Backends,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Creates one job over all the given audio files. */
+  async submit(audioPaths: readonly string[], submit: SubmitOptions): Promise<JobRecord> {
+    const backend = this.backends.of(submit.backend);
+    const endpoint = backend.endpointId();
+    const client = await backend.client(endpoint);
+    const prepared = await backend.prepareAudio(audioPaths, {
+      ttlHours: submit.options.timeToLiveHours,
+      onProgress: submit.onProgress,
+      signal: submit.signal,
+    });
+    const body = buildTranscriptionCreate(jobDisplayName(audioPaths), prepared.contentUrls, submit.options);
+    let created: Transcription;
+    try {
+      created = await client.submit(body);
+    } catch (err) {
+      await backend.deleteUploads(prepared.uploads).catch((e: Error) => this.log.warn(`Could not delete the uploads of a job that was not created: ${e.message}`));
+      throw err;
+    }
+    const job = applyTranscription(
+      {
+        backend: submit.backend,
+        endpoint,
+        id: SpeechClient.idOf(created.self ?? ''),
+        displayName: body.displayName,
+        locale: body.locale,
+        status: 'NotStarted',
+        createdDateTime: new Date().toISOString(),
+        audioPaths: [...audioPaths],
+        uploads: prepared.uploads,
+        files: [],
+      },
+      created,
+    );
+    this.log.info(`Submitted job ${job.id} (${audioPaths.length} file(s), ${job.locale}) to ${describeEndpoint(job)}.`);
+    await this.store.put(job);
+    this.submitted.fire(job);
+    return job;
+  }
+
+  /**
+   * Checks a job's status on its service; on reaching a final state, lists its result files. A pending job the
+   * service no longer knows becomes Failed. A job deleted while this ran stays deleted.
+   */
+  async refresh(job: JobRecord): Promise<RefreshResult> {
+    const client = await this.backends.clientFor(job);
+    let updated: JobRecord;
+    let retryAfterMs: number | undefined;
+    let gone = false;
+    try {
+      const answer = await client.get(job.id);
+      retryAfterMs = answer.retryAfterMs;
+      updated = applyTranscription(job, answer.transcription);
+    } catch (err) {
+      if (!(err instanceof SpeechApiError && err.status === 404) || isTerminal(job.status)) throw err;
+      gone = true;
+      updated = { ...job, status: 'Failed', error: { code: 'NotFound', message: vscode.l10n.t('The job no longer exists on the service.') } };
+    }
+    const finishedNow = isTerminal(updated.status) && !isTerminal(job.status);
+    if (finishedNow && !gone) updated = { ...updated, files: await this.resultFiles(client, updated) };
+    if (!this.store.get(jobKey(job))) return { job, changed: false, retryAfterMs };
+    const changed = JSON.stringify(updated) !== JSON.stringify(job);
+    if (changed) await this.store.put(updated);
+    if (finishedNow) {
+      this.log.info(`Job ${job.id} ${updated.status}${updated.error?.message ? `: ${updated.error.message}` : ''}.`);
+      this.finished.fire(updated);
+    }
+    return { job: updated, changed, retryAfterMs };
+  }
+
+  /** The result files of a finished job, listed once (jobs imported from the resource list them on first look). */
+  async ensureFiles(job: JobRecord): Promise<JobRecord> {
+    if (!isTerminal(job.status) || job.files.length > 0) return job;
+    const updated = { ...job, files: await this.resultFiles(await this.backends.clientFor(job), job) };
+    if (updated.files.length > 0 && this.store.get(jobKey(job))) await this.store.put(updated);
+    return updated;
+  }
+
+  /** Deletes the job on its service (already gone is fine), its uploads (azure), and forgets it. */
+  async delete(job: JobRecord): Promise<void> {
+    try {
+      await (await this.backends.clientFor(job)).delete(job.id);
+    } catch (err) {
+      if (!(err instanceof SpeechApiError && err.status === 404)) throw err;
+    }
+    await this.backends.of(job.backend).deleteUploads(job.uploads);
+    await this.store.remove(job);
+    this.log.info(`Deleted job ${job.id}${job.uploads.length ? ` and ${job.uploads.length} uploaded file(s)` : ''}.`);
+  }
+
+  /** Adds the jobs of the configured Azure Speech resource that this VS Code does not know yet; returns how many. */
+  async importRemote(): Promise<number> {
+    const backend = this.backends.azure;
+    const endpoint = backend.endpointId();
+    const remote = await (await backend.client(endpoint)).listAll();
+    let added = 0;
+    for (const transcription of remote) {
+      if (!transcription.self) continue;
+      const id = SpeechClient.idOf(transcription.self);
+      if (this.store.get(jobKey({ backend: 'azure', endpoint, id }))) continue;
+      const job = applyTranscription(
+        {
+          backend: 'azure',
+          endpoint,
+          id,
+          displayName: transcription.displayName || id,
+          locale: transcription.locale,
+          status: 'NotStarted',
+          createdDateTime: transcription.createdDateTime ?? new Date().toISOString(),
+          audioPaths: [],
+          uploads: [],
+          files: [],
+          imported: true,
+        },
+        transcription,
+      );
+      await this.store.put(job);
+      added++;
+    }
+    this.log.info(`Found ${remote.length} job(s) on ${redactUrl(endpoint)}, ${added} new.`);
+    return added;
+  }
+
+  dispose(): void {
+    this.finished.dispose();
+    this.submitted.dispose();
+  }
+
+  /** Result files and per-input failures (from report.json) of a finished job. */
+  private async resultFiles(client: SpeechClient, job: JobRecord): Promise<JobFileRecord[]> {
+    const listed = await client.listFiles(job.id);
+    const files = listed.filter((f) => f.kind === 'Transcription' && f.name).map((f) => resultFile(job, f));
+    const report = listed.find((f) => f.kind === 'TranscriptionReport' && f.links?.contentUrl);
+    if (report) {
+      try {
+        const content = await client.fetchContent<TranscriptionReportFile>(report.links!.contentUrl!);
+        files.push(...(content.details ?? []).filter((d) => d.status !== 'Succeeded').map((d) => failedFile(job, d.source, d.errorMessage ?? d.errorKind)));
+      } catch (err) {
+        this.log.warn(`Could not read the report of job ${job.id}: ${(err as Error).message}`);
+      }
+    }
+    return files;
+  }
+}
+
+/** The endpoint of a job, safe to log. */
+export function describeEndpoint(job: Pick<JobRecord, 'backend' | 'endpoint'>): string {
+  return job.backend === 'local' ? 'the local service' : redactUrl(job.endpoint);
+}

@@ -1,0 +1,177 @@
+/**
+ * Runs the bundled local transcription service (`dist/local-service.js`) as a child process: started on first use,
+ * restarted when it dies (a bounded number of times), stopped on deactivate. Plain Node (no VS Code import), so the
+ * integration tests can drive it directly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as readline from 'node:readline';
+import { redactUrlsIn } from './redaction';
+
+/** Where log lines go (the extension passes its LogOutputChannel). */
+export interface ServiceLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface LocalServiceOptions {
+  /** Absolute path of `dist/local-service.js`. */
+  scriptPath: string;
+  /** Folder for the service's jobs and results. */
+  dataDir: string;
+  /** The key clients must send (read when the service starts); never logged. */
+  key: () => Promise<string>;
+  log: ServiceLogger;
+  /** Node binary; defaults to the current one (run as plain Node inside Electron). */
+  nodePath?: string;
+  /** How long to wait for the "listening on" line. */
+  startTimeoutMs?: number;
+  /** Unexpected exits tolerated within {@link restartWindowMs} before giving up. */
+  maxRestarts?: number;
+  restartWindowMs?: number;
+}
+
+/** Why the service could not be started; `message` is meant for users. */
+export class LocalServiceError extends Error {
+  override name = 'LocalServiceError';
+}
+
+const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
+const STDERR_LINES_KEPT = 40;
+
+/** The install command for the recogniser the local service uses. */
+export const POCKETSPHINX_INSTALL = 'sudo apt-get install pocketsphinx pocketsphinx-en-us';
+
+/** Whether a message (a job's error, the service's stderr) says pocketsphinx is missing. */
+export function isPocketsphinxMissing(text: string): boolean {
+  return /pocketsphinx/i.test(text) && /(not found|not installed|missing|no such file|ENOENT|apt-get install)/i.test(text);
+}
+
+export class LocalService {
+  private child: ChildProcess | undefined;
+  private starting: Promise<string> | undefined;
+  private stopping = false;
+  private readonly crashes: number[] = [];
+  private readonly stderrTail: string[] = [];
+
+  constructor(private readonly options: LocalServiceOptions) {}
+
+  /** Base URL of the running service (`http://127.0.0.1:<port>`), starting it if needed. */
+  endpoint(): Promise<string> {
+    if (this.stopping) return Promise.reject(new LocalServiceError('The local transcription service is shutting down.'));
+    if (!this.starting) {
+      this.starting = this.start();
+      this.starting.catch(() => (this.starting = undefined));
+    }
+    return this.starting;
+  }
+
+  /** Whether the service process is running now. */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The last lines the service wrote to stderr (for diagnosing a failed start). */
+  recentErrors(): string {
+    return this.stderrTail.join('\n');
+  }
+
+  /** Stops the service (SIGTERM, then SIGKILL after a grace period). */
+  async stop(graceMs = 3000): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    this.starting = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private async start(): Promise<string> {
+    const { scriptPath, dataDir, log } = this.options;
+    const key = await this.options.key();
+    await fs.mkdir(dataDir, { recursive: true });
+    const args = [scriptPath, '--port', '0', '--data', dataDir];
+    log.info(`Starting the local transcription service: ${args.join(' ')}`);
+    // The key travels in the environment, not on the command line, so it does not show in the process list.
+    const child = spawn(this.options.nodePath ?? process.execPath, args, {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', SPEECH_BATCH_SERVICE_KEY: key },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child = child;
+    this.stderrTail.length = 0;
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+      const safe = redactUrlsIn(line);
+      this.stderrTail.push(safe);
+      if (this.stderrTail.length > STDERR_LINES_KEPT) this.stderrTail.shift();
+      log.warn(`[local service] ${safe}`);
+    });
+
+    return new Promise<string>((resolve, reject) => {
+      let settled = false;
+      const fail = (message: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (this.child === child) this.child = undefined; // a failed start is not a crash to restart from
+        child.kill();
+        reject(new LocalServiceError(message));
+      };
+      const timer = setTimeout(
+        () => fail(`The local transcription service did not start within ${Math.round(this.startTimeout / 1000)} s.`),
+        this.startTimeout,
+      );
+      readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+        const match = LISTENING.exec(line);
+        if (match && !settled) {
+          settled = true;
+          clearTimeout(timer);
+          log.info(`Local transcription service listening on ${match[1]} (pid ${child.pid}).`);
+          resolve(match[1]);
+        } else {
+          log.info(`[local service] ${redactUrlsIn(line)}`);
+        }
+      });
+      child.on('error', (err) => fail(`The local transcription service could not be started: ${err.message}`));
+      child.on('exit', (code, signal) => {
+        if (!settled) {
+          const reason = this.recentErrors();
+          fail(`The local transcription service exited (${signal ?? `code ${code}`}) before it was ready.${reason ? ` ${lastLine(reason)}` : ''}`);
+          return;
+        }
+        this.onUnexpectedExit(child, code, signal);
+      });
+    });
+  }
+
+  private get startTimeout(): number {
+    return this.options.startTimeoutMs ?? 20_000;
+  }
+
+  private onUnexpectedExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopping || child !== this.child) return;
+    this.child = undefined;
+    this.starting = undefined;
+    const { log } = this.options;
+    const now = Date.now();
+    const windowMs = this.options.restartWindowMs ?? 5 * 60_000;
+    while (this.crashes.length && now - this.crashes[0] > windowMs) this.crashes.shift();
+    this.crashes.push(now);
+    const max = this.options.maxRestarts ?? 3;
+    if (this.crashes.length > max) {
+      log.error(`The local transcription service stopped (${signal ?? `code ${code}`}) ${this.crashes.length} times in a row; not restarting it until it is needed again.`);
+      return;
+    }
+    log.warn(`The local transcription service stopped (${signal ?? `code ${code}`}); restarting it (${this.crashes.length}/${max}).`);
+    this.endpoint().catch((err: Error) => log.error(err.message));
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1];
+}

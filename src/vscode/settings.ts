@@ -1,0 +1,77 @@
+/** Typed access to the `speechBatch.*` settings (declared in package.json `contributes.configuration`). */
+import * as vscode from 'vscode';
+import type { ProfanityFilterMode, PunctuationMode } from '../core/wire';
+import type { BackendKind } from './jobRecord';
+import type { JobOptions } from './jobRequest';
+import { pollTiming, type PollTiming } from './pollSchedule';
+
+export const SECTION = 'speechBatch';
+
+/** Azure connection settings (machine scope). Keys are never settings: they live in SecretStorage. */
+export interface AzureSettings {
+  region: string;
+  endpoint: string;
+  container: string;
+}
+
+/** How transcripts are merged and shown. */
+export interface ViewSettings {
+  partyNames: string[];
+  joinTurnsWithinMs: number;
+  lowConfidenceThreshold: number;
+}
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+export function backendSetting(): BackendKind {
+  return config().get<string>('backend') === 'azure' ? 'azure' : 'local';
+}
+
+export function azureSettings(): AzureSettings {
+  const c = config();
+  return {
+    region: (c.get<string>('azure.region') ?? '').trim(),
+    endpoint: (c.get<string>('azure.endpoint') ?? '').trim(),
+    container: (c.get<string>('azure.container') ?? '').trim() || 'speech-batch',
+  };
+}
+
+/** The job defaults "Transcribe" uses as they are and "Transcribe with Options…" offers. */
+export function jobDefaults(): JobOptions {
+  const c = config();
+  return {
+    locale: c.get<string>('locale') || 'en-US',
+    wordLevelTimestamps: c.get<boolean>('wordLevelTimestamps') ?? true,
+    punctuationMode: c.get<PunctuationMode>('punctuationMode') ?? 'DictatedAndAutomatic',
+    profanityFilterMode: c.get<ProfanityFilterMode>('profanityFilterMode') ?? 'Masked',
+    diarization: {
+      enabled: c.get<boolean>('diarization.enabled') ?? false,
+      maxSpeakers: c.get<number>('diarization.maxSpeakers') ?? 2,
+    },
+    timeToLiveHours: c.get<number>('timeToLiveHours') ?? 48,
+    customModel: c.get<string>('customModel') ?? '',
+  };
+}
+
+export function viewSettings(): ViewSettings {
+  const c = config();
+  return {
+    partyNames: (c.get<unknown[]>('partyNames') ?? []).map((n) => (typeof n === 'string' ? n : '')),
+    joinTurnsWithinMs: Math.max(0, c.get<number>('joinTurnsWithinMs') ?? 1500),
+    lowConfidenceThreshold: c.get<number>('lowConfidenceThreshold') ?? 0.5,
+  };
+}
+
+export function pollingSettings(): PollTiming {
+  const c = config();
+  return pollTiming(c.get<number>('polling.minIntervalSeconds') ?? 3, c.get<number>('polling.maxIntervalSeconds') ?? 60);
+}
+
+/** Fires when any of the given `speechBatch.*` settings (relative names, e.g. `backend`) changes. */
+export function onDidChangeSettings(names: readonly string[], listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (names.some((name) => e.affectsConfiguration(`${SECTION}.${name}`))) listener();
+  });
+}

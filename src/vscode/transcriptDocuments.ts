@@ -1,0 +1,71 @@
+/**
+ * Read-only `speech-transcript:` documents, so transcripts open in the editor, can be searched and saved (Save As):
+ *
+ * - `speech-transcript:/<jobId>/<result file>/<name>.txt`: the merged conversation as text;
+ * - `speech-transcript:/<jobId>/<result file>/<name>.json`: the raw result JSON.
+ *
+ * Open documents are refreshed (`onDidChange`) when their job changes or the party names setting changes; documents of
+ * a deleted job keep what they show.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JobStore } from './jobStore';
+import { transcriptTitle, type TranscriptRef, type TranscriptService } from './transcripts';
+
+export const TRANSCRIPT_SCHEME = 'speech-transcript';
+
+export type TranscriptDocumentKind = 'text' | 'json';
+
+/** The URI of a transcript document. */
+export function transcriptDocumentUri(ref: TranscriptRef, kind: TranscriptDocumentKind): vscode.Uri {
+  const base = path.parse(transcriptTitle(ref)).name.replace(/[\\/]/g, '_') || ref.file.name;
+  const segments = [ref.job.id, ref.file.name, `${base}.${kind === 'text' ? 'txt' : 'json'}`].map(encodeURIComponent);
+  return vscode.Uri.from({ scheme: TRANSCRIPT_SCHEME, path: `/${segments.join('/')}` });
+}
+
+/** The transcript key and kind of a document URI, or undefined if it is not one of ours. */
+export function parseTranscriptDocumentUri(uri: vscode.Uri): { key: string; kind: TranscriptDocumentKind } | undefined {
+  if (uri.scheme !== TRANSCRIPT_SCHEME) return undefined;
+  const [jobId, fileName, name] = uri.path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (!jobId || !fileName || !name) return undefined;
+  return { key: `${jobId}/${fileName}`, kind: name.endsWith('.json') ? 'json' : 'text' };
+}
+
+export class TranscriptDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly transcripts: TranscriptService,
+    store: JobStore,
+  ) {
+    this.disposables = [
+      this.changed,
+      store.onDidChange((job) => job && this.refreshOpen((key) => key.startsWith(`${job.id}/`))),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('speechBatch.partyNames') || e.affectsConfiguration('speechBatch.joinTurnsWithinMs')) {
+          this.refreshOpen(() => true);
+        }
+      }),
+    ];
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const parsed = parseTranscriptDocumentUri(uri);
+    const ref = parsed && this.transcripts.resolve(parsed.key);
+    if (!parsed || !ref) throw new Error(vscode.l10n.t('No transcript is known for {0}.', uri.path));
+    return parsed.kind === 'json' ? this.transcripts.resultText(ref) : this.transcripts.format(ref, 'txt');
+  }
+
+  dispose(): void {
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private refreshOpen(matches: (key: string) => boolean): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      const parsed = parseTranscriptDocumentUri(doc.uri);
+      if (parsed && matches(parsed.key) && this.transcripts.resolve(parsed.key)) this.changed.fire(doc.uri);
+    }
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * The transcript view: one webview panel per transcript key, restored after a reload by a serializer.
+ *
+ * Handshake: the page (`media/transcript.js`) posts `ready` whenever it (re)loads; the panel answers with the
+ * transcript (`load`) or with a "no longer available" message. Renames go through an input box, are saved with
+ * `setPartyNames` and re-rendered; copy/export run the extension's commands with the transcript's key.
+ */
+
+import * as vscode from 'vscode';
+import type { CallAnalytics, Conversation } from '../core/model';
+import { renameParties } from '../core/merge';
+import { showError, UserFacingError, userMessage } from './errors';
+import { getPartyNames, renamedPartyNames, setPartyNames } from './partyNames';
+import {
+  createNonce,
+  transcriptPage,
+  type HostMessage,
+  type TranscriptStrings,
+  type TranscriptWebviewState,
+  type WebviewMessage,
+} from './transcriptWebview';
+
+/** The panels' view type (package.json activates the extension on it). */
+export const TRANSCRIPT_VIEW_TYPE = 'speechBatch.transcript';
+
+/** Everything the panel shows of one transcript. */
+export interface TranscriptPanelData {
+  key: string;
+  title: string;
+  conversation: Conversation;
+  analytics: CallAnalytics;
+  /** The recording on disk, for the player (its folder becomes readable by the webview). */
+  audio?: vscode.Uri;
+  /** Words below this confidence (0..1) are marked. */
+  lowConfidence: number;
+}
+
+/** Settings the loader uses to build a transcript: open panels reload when one changes. */
+const VIEW_SETTINGS = ['speechBatch.lowConfidenceThreshold', 'speechBatch.joinTurnsWithinMs', 'speechBatch.partyNames'];
+
+/** Loads a transcript by key; undefined when it no longer exists. */
+export type TranscriptLoader = (key: string) => Promise<TranscriptPanelData | undefined>;
+
+/** Opens, reveals and restores transcript panels, one per key. */
+export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<TranscriptWebviewState> {
+  /** Panels showing a transcript, by key. */
+  private readonly panels = new Map<string, TranscriptPanel>();
+  /** Every open panel, including those showing "no longer available". */
+  private readonly all = new Set<TranscriptPanel>();
+  private readonly opening = new Map<string, Promise<void>>();
+  private readonly serializer: vscode.Disposable | undefined;
+  private readonly settingsListener: vscode.Disposable;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly loader: TranscriptLoader,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.serializer = registerSerializer(this, log);
+    this.settingsListener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (VIEW_SETTINGS.some((setting) => e.affectsConfiguration(setting))) {
+        void this.reloadAll();
+      }
+    });
+  }
+
+  /**
+   * Opens a panel for `key`, or reveals the one already open. With `atMs`, the panel also scrolls to the turn at
+   * that time and moves the player there.
+   *
+   * @throws UserFacingError when the loader has no transcript for `key`; whatever the loader throws.
+   */
+  async show(key: string, atMs?: number): Promise<void> {
+    if (!this.panels.has(key)) {
+      let pending = this.opening.get(key);
+      if (!pending) {
+        pending = this.open(key).finally(() => this.opening.delete(key));
+        this.opening.set(key, pending);
+      }
+      await pending;
+    }
+    const panel = this.panels.get(key);
+    panel?.reveal();
+    if (panel && atMs !== undefined) {
+      panel.seek(atMs);
+    }
+  }
+
+  /** Restores a panel after a reload, from the key the page saved with `setState`. */
+  async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: TranscriptWebviewState | undefined): Promise<void> {
+    const key = typeof state?.key === 'string' ? state.key : undefined;
+    let data: TranscriptPanelData | undefined;
+    let problem = unavailableText();
+    if (key !== undefined) {
+      try {
+        data = await this.loader(key);
+      } catch (err) {
+        problem = vscode.l10n.t('This transcript could not be loaded: {0}', userMessage(err));
+        this.log.error(`Restoring transcript ${key}: ${userMessage(err)}`);
+      }
+    }
+    if (data && this.panels.has(data.key)) {
+      webviewPanel.dispose(); // already opened meanwhile: keep one panel per key
+    } else if (data) {
+      this.track(new TranscriptPanel(webviewPanel, this.context, this.log, data));
+    } else {
+      this.log.info(`Transcript panel not restored${key === undefined ? '' : ` (${key})`}: ${problem}`);
+      this.track(new TranscriptPanel(webviewPanel, this.context, this.log, problem));
+    }
+  }
+
+  /** Closes every panel and stops restoring panels. */
+  dispose(): void {
+    this.serializer?.dispose();
+    this.settingsListener.dispose();
+    for (const panel of [...this.all]) {
+      panel.dispose();
+    }
+  }
+
+  /** Loads the transcripts of the open panels again (e.g. with a new low-confidence threshold) and shows them. */
+  private async reloadAll(): Promise<void> {
+    await Promise.all(
+      [...this.panels].map(async ([key, panel]) => {
+        try {
+          const data = await this.loader(key);
+          if (data) {
+            await panel.update(data);
+          }
+        } catch (err) {
+          this.log.warn(`Reloading transcript ${key} after a settings change failed: ${userMessage(err)}`);
+        }
+      }),
+    );
+  }
+
+  private async open(key: string): Promise<void> {
+    const data = await this.loader(key);
+    if (!data) {
+      throw new UserFacingError(unavailableText());
+    }
+    const panel = vscode.window.createWebviewPanel(TRANSCRIPT_VIEW_TYPE, data.title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+    });
+    this.track(new TranscriptPanel(panel, this.context, this.log, data));
+  }
+
+  private track(panel: TranscriptPanel): void {
+    const key = panel.key;
+    this.all.add(panel);
+    if (key !== undefined) {
+      this.panels.set(key, panel);
+    }
+    panel.onDidDispose(() => {
+      this.all.delete(panel);
+      if (key !== undefined && this.panels.get(key) === panel) {
+        this.panels.delete(key);
+      }
+    });
+  }
+}
+
+function registerSerializer(serializer: TranscriptPanels, log: vscode.LogOutputChannel): vscode.Disposable | undefined {
+  try {
+    return vscode.window.registerWebviewPanelSerializer(TRANSCRIPT_VIEW_TYPE, serializer);
+  } catch (err) {
+    // Only one serializer per view type: a second TranscriptPanels (e.g. in tests) opens panels but restores none.
+    log.warn(`Transcript panels will not be restored by this instance: ${userMessage(err)}`);
+    return undefined;
+  }
+}
+
+function unavailableText(): string {
+  return vscode.l10n.t('This transcript is no longer available. Its job may have been deleted, or its results have expired.');
+}
+
+/** One panel: its page, its messages and, when loaded, its transcript. */
+class TranscriptPanel {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposed = new vscode.EventEmitter<void>();
+  /** Fires once, when the panel closes. */
+  readonly onDidDispose = this.disposed.event;
+  private ready = false;
+  private pendingSeek: number | undefined;
+
+  /** `content`: the transcript, or the text to show instead. */
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private content: TranscriptPanelData | string,
+  ) {
+    const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+    const audio = typeof content === 'string' ? undefined : content.audio;
+    panel.title = typeof content === 'string' ? vscode.l10n.t('Transcript not available') : content.title;
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'resources', 'speech-batch.svg');
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: audio ? [media, vscode.Uri.joinPath(audio, '..')] : [media],
+    };
+    const webview = panel.webview;
+    const nonce = createNonce();
+    webview.html = transcriptPage({
+      cspSource: webview.cspSource,
+      nonce,
+      modelScript: webview.asWebviewUri(vscode.Uri.joinPath(media, 'transcriptModel.js')).toString(),
+      script: webview.asWebviewUri(vscode.Uri.joinPath(media, 'transcript.js')).toString(),
+      style: webview.asWebviewUri(vscode.Uri.joinPath(media, 'transcript.css')).toString(),
+      loadingText: vscode.l10n.t('Loading transcript…'),
+      lang: vscode.env.language,
+    });
+    this.disposables.push(
+      this.disposed,
+      webview.onDidReceiveMessage((message: WebviewMessage) => this.onMessage(message)),
+      panel.onDidDispose(() => this.cleanUp()),
+    );
+  }
+
+  /** The transcript's key; undefined when the panel shows why there is none. */
+  get key(): string | undefined {
+    return typeof this.content === 'string' ? undefined : this.content.key;
+  }
+
+  /** Shows a newer version of the same transcript (same key and recording). */
+  async update(data: TranscriptPanelData): Promise<void> {
+    this.content = data;
+    if (this.ready) {
+      await this.post(this.loadMessage(data));
+    }
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  /** Scrolls the page to `ms` (now, or once the page is ready). */
+  seek(ms: number): void {
+    if (this.ready) {
+      void this.post({ type: 'seek', ms });
+    } else {
+      this.pendingSeek = ms;
+    }
+  }
+
+  dispose(): void {
+    this.panel.dispose();
+  }
+
+  private cleanUp(): void {
+    this.disposed.fire();
+    for (const d of this.disposables.splice(0)) {
+      d.dispose();
+    }
+  }
+
+  private async onMessage(message: WebviewMessage): Promise<void> {
+    const content = this.content;
+    try {
+      switch (message.type) {
+        case 'ready':
+          this.log.trace(`Transcript view ${this.key ?? '(unavailable)'}: page ready`);
+          this.ready = true;
+          await this.post(
+            typeof content === 'string' ? { type: 'unavailable', message: content } : this.loadMessage(content),
+          );
+          if (this.pendingSeek !== undefined) {
+            await this.post({ type: 'seek', ms: this.pendingSeek });
+            this.pendingSeek = undefined;
+          }
+          break;
+        case 'rendered':
+          this.log.debug(`Transcript view ${typeof content === 'string' ? '(unavailable)' : content.key}: ${message.turns} turns shown`);
+          break;
+        case 'rename':
+          if (typeof content !== 'string') {
+            await this.rename(content, message.partyId);
+          }
+          break;
+        case 'copy':
+        case 'export':
+          if (typeof content !== 'string') {
+            await vscode.commands.executeCommand(message.type === 'copy' ? 'speechBatch.copyTranscript' : 'speechBatch.export', content.key);
+          }
+          break;
+      }
+    } catch (err) {
+      void showError(this.log, `Transcript view (${message.type})`, err);
+    }
+  }
+
+  private post(message: HostMessage): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  private loadMessage(data: TranscriptPanelData): HostMessage {
+    return {
+      type: 'load',
+      key: data.key,
+      title: data.title,
+      conversation: data.conversation,
+      analytics: data.analytics,
+      audioUri: data.audio && this.panel.webview.asWebviewUri(data.audio).toString(),
+      lowConfidence: data.lowConfidence,
+      strings: webviewStrings(),
+    };
+  }
+
+  /** Asks for a party's new name, saves it for this transcript and shows it. */
+  private async rename(data: TranscriptPanelData, partyId: string): Promise<void> {
+    const party = data.conversation.parties.find((p) => p.id === partyId);
+    if (!party) {
+      return;
+    }
+    const input = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Rename {0}', party.name),
+      prompt: vscode.l10n.t('Name of this party in this transcript'),
+      value: party.name,
+      validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Enter a name.')),
+    });
+    const name = input?.trim();
+    if (!name || name === party.name || this.content !== data) {
+      return;
+    }
+    const saved = getPartyNames(this.context, data.key);
+    await setPartyNames(this.context, data.key, renamedPartyNames(data.conversation.parties, partyId, name, saved));
+    this.log.info(`Transcript ${data.key}: party ${partyId} renamed`);
+    await this.update(withName(data, partyId, name));
+  }
+}
+
+/** The transcript with party `partyId` renamed; analytics keep their numbers (only names change). */
+function withName(data: TranscriptPanelData, partyId: string, name: string): TranscriptPanelData {
+  const names = Object.fromEntries(data.conversation.parties.map((p) => [p.id, p.id === partyId ? name : p.name]));
+  return {
+    ...data,
+    conversation: renameParties(data.conversation, names),
+    analytics: { ...data.analytics, parties: data.analytics.parties.map((p) => (p.partyId === partyId ? { ...p, name } : p)) },
+  };
+}
+
+/** The webview's texts in the UI language. */
+function webviewStrings(): TranscriptStrings {
+  return {
+    conversation: vscode.l10n.t('Conversation'),
+    noSpeech: vscode.l10n.t('No speech was recognised in this recording.'),
+    search: vscode.l10n.t('Search the transcript'),
+    searchPlaceholder: vscode.l10n.t('Search'),
+    previousMatch: vscode.l10n.t('Previous match (Shift+Enter)'),
+    nextMatch: vscode.l10n.t('Next match (Enter)'),
+    matchCount: vscode.l10n.t('{0} of {1}', '{0}', '{1}'),
+    noMatches: vscode.l10n.t('No matches'),
+    copy: vscode.l10n.t('Copy'),
+    copyTitle: vscode.l10n.t('Copy the transcript to the clipboard'),
+    export: vscode.l10n.t('Export…'),
+    exportTitle: vscode.l10n.t('Export the transcript to a file'),
+    analytics: vscode.l10n.t('Call analytics'),
+    duration: vscode.l10n.t('Duration'),
+    talkTime: vscode.l10n.t('Talk time'),
+    silence: vscode.l10n.t('Silence'),
+    overlap: vscode.l10n.t('Overlap'),
+    interruptions: vscode.l10n.t('Interruptions'),
+    longestMonologue: vscode.l10n.t('Longest monologue'),
+    longestMonologueValue: vscode.l10n.t('{0} by {1} at {2}', '{0}', '{1}', '{2}'),
+    none: vscode.l10n.t('none'),
+    party: vscode.l10n.t('Party'),
+    share: vscode.l10n.t('Share'),
+    turns: vscode.l10n.t('Turns'),
+    wordsPerMinute: vscode.l10n.t('Words/min'),
+    talkShare: vscode.l10n.t('{0}: {1} of the talk time', '{0}', '{1}'),
+    renameParty: vscode.l10n.t('Rename {0}', '{0}'),
+    playFrom: vscode.l10n.t('Play from {0}', '{0}'),
+    overlapBadge: vscode.l10n.t('Overlap'),
+    overlapTitle: vscode.l10n.t('Overlaps the speech of another party'),
+    lowConfidence: vscode.l10n.t('Low confidence: {0}', '{0}'),
+    audio: vscode.l10n.t('Call recording'),
+  };
+}

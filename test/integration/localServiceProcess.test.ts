@@ -1,0 +1,113 @@
+/**
+ * The extension's manager of the local service process (src/vscode/localService.ts) against the real built service:
+ * start on first use, a real call transcribed through it, restart after a crash, stop.
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SpeechClient } from '../../src/core/client';
+import { parseResult } from '../../src/core/result';
+import { LocalService, LocalServiceError, type ServiceLogger } from '../../src/vscode/localService';
+import { makeCall } from '../support/audio';
+import { SERVICE_SCRIPT } from '../support/service';
+
+const KEY = 'integration-test-key-0123456789';
+
+function memoryLog(): ServiceLogger & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('local service process (LocalService)', () => {
+  let dataDir: string;
+  let service: LocalService;
+  let log: ReturnType<typeof memoryLog>;
+
+  beforeEach(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'speech-batch-ext-service-'));
+    log = memoryLog();
+    service = new LocalService({ scriptPath: SERVICE_SCRIPT, dataDir, key: async () => KEY, log, nodePath: process.execPath });
+  });
+
+  afterEach(async () => {
+    await service.stop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts once on first use, transcribes a real stereo call, and never logs its key', async () => {
+    assert.equal(service.running, false);
+    const [a, b] = await Promise.all([service.endpoint(), service.endpoint()]);
+    assert.equal(a, b, 'concurrent first uses share one process');
+    assert.match(a, /^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const call = makeCall();
+    const client = new SpeechClient({ endpoint: a, key: KEY });
+    const created = await client.submit({
+      displayName: 'call',
+      locale: 'en-US',
+      contentUrls: [pathToFileURL(call.wav).href],
+      properties: { timeToLiveHours: 6, wordLevelTimestampsEnabled: true, channels: [0, 1] },
+    });
+    const id = SpeechClient.idOf(created.self!);
+    const done = await waitFor('the job to finish', async () => {
+      const { transcription } = await client.get(id);
+      return transcription.status === 'Succeeded' || transcription.status === 'Failed' ? transcription : undefined;
+    }, 150_000);
+    assert.equal(done.status, 'Succeeded', JSON.stringify(done.properties.error));
+    const result = (await client.listFiles(id)).find((f) => f.kind === 'Transcription');
+    const transcript = parseResult(await client.fetchContent(result!.links!.contentUrl!));
+    assert.deepEqual(transcript.channels, [0, 1]);
+    assert.ok(transcript.phrases.length >= 2, 'both parties said something');
+    assert.ok(!log.lines.join('\n').includes(KEY), 'the key is not in the log');
+  });
+
+  it('restarts the service after a crash, on a new port', async () => {
+    const first = await service.endpoint();
+    const pid = Number(/pid (\d+)/.exec(log.lines.join('\n'))![1]);
+    const commandLine = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
+    assert.ok(commandLine.includes('--data') && !commandLine.includes(KEY), 'the key is not on the command line');
+    process.kill(pid, 'SIGKILL');
+    const second = await waitFor('the restart', async () => {
+      const line = log.lines.find((l, i) => i > 0 && /listening on/.test(l) && !l.includes(first));
+      return line ? await service.endpoint() : undefined;
+    }, 30_000);
+    assert.notEqual(second, first);
+    assert.ok(log.lines.some((l) => /stopped .*restarting it \(1\/3\)/.test(l)), log.lines.join('\n'));
+    const client = new SpeechClient({ endpoint: second, key: KEY });
+    assert.ok(Array.isArray((await client.listPage()).values));
+  });
+
+  it('fails with a readable error when the service cannot start', async () => {
+    const broken = new LocalService({ scriptPath: path.join(dataDir, 'missing.js'), dataDir, key: async () => KEY, log, nodePath: process.execPath });
+    await assert.rejects(broken.endpoint(), (err: Error) => err instanceof LocalServiceError && /exited \(code 1\) before it was ready/.test(err.message));
+  });
+
+  it('gives up a start that takes too long, without restarting it in a loop', async () => {
+    const slow = new LocalService({ scriptPath: SERVICE_SCRIPT, dataDir, key: async () => KEY, log, nodePath: process.execPath, startTimeoutMs: 5 });
+    await assert.rejects(slow.endpoint(), /did not start within/);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(log.lines.filter((l) => l.startsWith('Starting')).length, 1, log.lines.join('\n'));
+    assert.equal(slow.running, false);
+    await slow.stop();
+  });
+
+  it('stops the process on stop()', async () => {
+    await service.endpoint();
+    assert.equal(service.running, true);
+    await service.stop();
+    assert.equal(service.running, false);
+    await assert.rejects(service.endpoint(), /shutting down/);
+  });
+});

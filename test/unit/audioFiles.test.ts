@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expandAudioPaths, isAudioPath } from '../../src/vscode/audioFiles';
+
+describe('audio selection (expandAudioPaths)', () => {
+  let root: string;
+
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'speech-batch-audio-'));
+    for (const file of ['b.wav', 'a.MP3', 'notes.txt', 'sub/c.wav', 'sub/deeper/d.mp3', '.hidden/e.wav', 'node_modules/f.wav']) {
+      await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
+      await fs.writeFile(path.join(root, file), 'x');
+    }
+  });
+
+  after(() => fs.rm(root, { recursive: true, force: true }));
+
+  it('expands a folder recursively to its .wav/.mp3 files, sorted, skipping hidden folders and node_modules', async () => {
+    const files = await expandAudioPaths([root]);
+    assert.deepEqual(
+      files.map((f) => path.relative(root, f)),
+      ['a.MP3', 'b.wav', path.join('sub', 'c.wav'), path.join('sub', 'deeper', 'd.mp3')],
+    );
+  });
+
+  it('keeps selected files in selection order, drops non-audio files and duplicates', async () => {
+    const files = await expandAudioPaths([
+      path.join(root, 'sub', 'c.wav'),
+      path.join(root, 'notes.txt'),
+      path.join(root, 'sub'),
+      path.join(root, 'b.wav'),
+    ]);
+    assert.deepEqual(
+      files.map((f) => path.relative(root, f)),
+      [path.join('sub', 'c.wav'), path.join('sub', 'deeper', 'd.mp3'), 'b.wav'],
+    );
+  });
+
+  it('fails clearly for a path that does not exist', async () => {
+    await assert.rejects(expandAudioPaths([path.join(root, 'missing.wav')]), /ENOENT/);
+  });
+
+  it('recognises audio by extension, case-insensitively', () => {
+    assert.equal(isAudioPath('/x/CALL.WAV'), true);
+    assert.equal(isAudioPath('/x/call.wav.txt'), false);
+  });
+});

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { applyTranscription, failedFile, resultFile, sourceFileName } from '../../src/vscode/jobResults';
+import type { JobRecord } from '../../src/vscode/jobRecord';
+
+const job: JobRecord = {
+  backend: 'azure',
+  endpoint: 'https://westeurope.api.cognitive.microsoft.com',
+  id: '9c142a4a-2b44-4d5a-9d4b-30e5dce5bbb1',
+  displayName: 'a.wav + 1 more',
+  locale: 'en-US',
+  status: 'Running',
+  createdDateTime: '2026-11-25T01:00:00Z',
+  audioPaths: ['/calls/a.wav', '/calls/b b.mp3'],
+  uploads: ['2026-11-25/u/a.wav', '2026-11-25/u/b b.mp3'],
+  files: [],
+};
+
+describe('job results (applyTranscription, resultFile, failedFile)', () => {
+  it('applies status, times, duration and the failure reason (SAS redacted) of the service', () => {
+    const updated = applyTranscription(job, {
+      displayName: 'x',
+      locale: 'en-US',
+      status: 'Failed',
+      createdDateTime: '2026-11-25T01:00:01Z',
+      lastActionDateTime: '2026-11-25T01:03:00Z',
+      properties: {
+        timeToLiveHours: 48,
+        durationMilliseconds: 65000,
+        error: { code: 'InvalidData', message: 'Cannot read https://a.blob.core.windows.net/c/a.wav?sv=1&sig=SECRET' },
+      },
+    });
+    assert.equal(updated.status, 'Failed');
+    assert.equal(updated.lastActionDateTime, '2026-11-25T01:03:00Z');
+    assert.equal(updated.durationMs, 65000);
+    assert.deepEqual(updated.error, { code: 'InvalidData', message: 'Cannot read https://a.blob.core.windows.net/c/a.wav?…' });
+    assert.equal(updated.displayName, job.displayName, 'the local display name stays');
+  });
+
+  it('links result files to their local audio by the index in contenturl_<n>.json', () => {
+    assert.deepEqual(resultFile(job, { name: 'contenturl_1.json', kind: 'Transcription', properties: { durationMilliseconds: 4200 } }), {
+      name: 'contenturl_1.json',
+      state: 'transcription',
+      audioPath: '/calls/b b.mp3',
+      audioName: 'b b.mp3',
+      durationMs: 4200,
+    });
+    assert.deepEqual(resultFile(job, { name: 'other.json', kind: 'Transcription' }), { name: 'other.json', state: 'transcription' });
+  });
+
+  it('names a failed input after its content URL (no SAS) and links it to the local audio', () => {
+    assert.deepEqual(failedFile(job, 'https://acct.blob.core.windows.net/c/2026-11-25/u/b%20b.mp3?sv=1&sig=SECRET', 'The audio is empty.'), {
+      name: 'b b.mp3',
+      state: 'failed',
+      audioName: 'b b.mp3',
+      audioPath: '/calls/b b.mp3',
+      error: 'The audio is empty.',
+    });
+    assert.equal(sourceFileName('file:///calls/a.wav'), 'a.wav');
+    assert.equal(sourceFileName('https://acct.blob.core.windows.net/c/?sig=SECRET'), 'https://acct.blob.core.windows.net/c/?…');
+  });
+});

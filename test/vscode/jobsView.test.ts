@@ -1,0 +1,112 @@
+/** The jobs view: tree items for jobs in every state, their files, and the menus package.json binds to them. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Status } from '../../src/core/wire';
+import type { JobRecord } from '../../src/vscode/jobRecord';
+import type { JobsTreeNode } from '../../src/vscode/jobsTree';
+import { activateExtension, EXTENSION_ID, fakeJob } from './extensionHelpers';
+import type { ExtensionApi } from '../../src/vscode/api';
+
+interface MenuItem {
+  command: string;
+  when?: string;
+}
+
+/** The commands whose `view/item/context` menu entry shows for a tree item with this contextValue. */
+function menuCommandsFor(contextValue: string): string[] {
+  const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, MenuItem[]> } };
+  const commands = new Set<string>();
+  for (const item of manifest.contributes.menus['view/item/context']) {
+    const regex = /viewItem =~ \/(.+?)\/(?:\s|$)/.exec(item.when ?? '')?.[1];
+    if (regex && new RegExp(regex).test(contextValue)) commands.add(item.command);
+  }
+  return [...commands].sort();
+}
+
+describe('jobs view', () => {
+  let api: ExtensionApi;
+  const added: JobRecord[] = [];
+
+  before(async () => {
+    api = await activateExtension();
+  });
+
+  afterEach(async () => {
+    for (const job of added.splice(0)) await api.jobs.store.remove(job);
+  });
+
+  async function add(job: JobRecord): Promise<JobRecord> {
+    added.push(job);
+    await api.jobs.store.put(job);
+    return job;
+  }
+
+  const statuses: [Status, string, string][] = [
+    ['NotStarted', 'job.notstarted', 'clock'],
+    ['Running', 'job.running', 'sync~spin'],
+    ['Succeeded', 'job.succeeded', 'pass'],
+    ['Failed', 'job.failed', 'error'],
+  ];
+  for (const [status, contextValue, icon] of statuses) {
+    it(`shows a ${status} job with its status icon, file count, age and context value`, async () => {
+      const id = `00000000-0000-4000-8000-00000000000${statuses.findIndex((s) => s[0] === status)}`;
+      const job = await add(fakeJob({ id, status, displayName: `${status}.wav + 1 more`, audioPaths: ['/c/a.wav', '/c/b.wav'] }));
+      const roots = await api.tree.getChildren();
+      const node = roots!.find((n) => n.job.id === id)!;
+      assert.ok(node, 'the job is a root of the tree');
+      const item = api.tree.getTreeItem(node) as vscode.TreeItem;
+      assert.equal(item.label, job.displayName);
+      assert.equal(item.contextValue, contextValue);
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, icon);
+      assert.equal(item.description, '2 files · 5 minutes ago');
+      assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(status === 'NotStarted' ? 'Waiting' : status));
+    });
+  }
+
+  it('binds the right menu commands to each kind of item', () => {
+    const transcriptCommands = [
+      'speechBatch.copyTranscript',
+      'speechBatch.deleteJob',
+      'speechBatch.export',
+      'speechBatch.openAsText',
+      'speechBatch.openTranscript',
+    ];
+    assert.deepEqual(menuCommandsFor('job.succeeded'), transcriptCommands);
+    assert.deepEqual(menuCommandsFor('job.running'), ['speechBatch.deleteJob']);
+    assert.deepEqual(menuCommandsFor('job.failed'), ['speechBatch.deleteJob']);
+    assert.deepEqual(menuCommandsFor('file.transcription'), [...transcriptCommands.filter((c) => c !== 'speechBatch.deleteJob'), 'speechBatch.openResultJson'].sort());
+    assert.deepEqual(menuCommandsFor('file.failed'), []);
+  });
+
+  it('lists result files and failed inputs (with the reason, SAS redacted) under a finished job', async () => {
+    const job = await add(
+      fakeJob({
+        id: '00000000-0000-4000-8000-0000000000aa',
+        status: 'Succeeded',
+        audioPaths: ['/calls/a.wav', '/calls/b.wav'],
+        files: [
+          { name: 'contenturl_0.json', state: 'transcription', audioPath: '/calls/a.wav', audioName: 'a.wav', durationMs: 65_000 },
+          { name: 'b.wav', state: 'failed', audioName: 'b.wav', error: 'Cannot read https://acct.blob.core.windows.net/c/b.wav?sv=2024&sig=SECRETSIG: empty' },
+        ],
+      }),
+    );
+    const children = (await api.tree.getChildren({ kind: 'job', job } as JobsTreeNode))!;
+    const items = children.map((n) => api.tree.getTreeItem(n) as vscode.TreeItem);
+    assert.deepEqual(items.map((i) => [i.label, i.contextValue]), [['a.wav', 'file.transcription'], ['b.wav', 'file.failed']]);
+    assert.equal(items[0].description, '1:05');
+    assert.equal(items[0].command?.command, 'speechBatch.openTranscript');
+    const failure = `${items[1].description} ${(items[1].tooltip as vscode.MarkdownString).value}`;
+    assert.match(failure, /Cannot read https:\/\/acct\.blob\.core\.windows\.net\/c\/b\.wav\?… empty/);
+    assert.ok(!failure.includes('SECRETSIG'), 'no SAS signature in the tree');
+  });
+
+  it('keeps no secrets in a failed job tooltip', async () => {
+    const job = await add(
+      fakeJob({ id: '00000000-0000-4000-8000-0000000000bb', status: 'Failed', error: { code: 'InvalidData', message: 'No audio at https://x.blob.core.windows.net/c/a.wav?sig=TOPSECRET' } }),
+    );
+    const item = api.tree.getTreeItem({ kind: 'job', job });
+    const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ');
+    assert.match(tooltip, /Reason: No audio at https:\/\/x\.blob\.core\.windows\.net\/c\/a\.wav\?…/);
+    assert.ok(!tooltip.includes('TOPSECRET'));
+  });
+});
