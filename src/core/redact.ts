@@ -30,3 +30,8 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   }
   return result;
 }
+
+/** A text with every URL in it cut to its safe form (no query string: SAS signatures, no credentials). */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/https?:\/\/[^\s"'<>]+/g, (url) => redactUrl(url));
+}

@@ -9,7 +9,7 @@ import type { BlobTarget } from '../core/blob';
 import { SpeechClient } from '../core/client';
 import { commandAction, UserFacingError } from './errors';
 import type { BackendKind, JobRecord } from './jobRecord';
-import { isPocketsphinxMissing, LocalService, LocalServiceError, POCKETSPHINX_INSTALL } from './localService';
+import { isPocketsphinxMissing, LocalService, LocalServiceError, POCKETSPHINX_INSTALL } from '../local/launcher';
 import type { Secrets } from './secrets';
 import { azureSettings } from './settings';
 

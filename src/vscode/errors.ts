@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { SpeechApiError } from '../core/client';
 import { redactSecrets } from '../core/redact';
-import { redactUrlsIn } from './redaction';
+import { redactUrlsIn } from '../core/redact';
 
 /** A button under an error message. */
 export interface ErrorAction {

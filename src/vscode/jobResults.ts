@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { redactUrl } from '../core/redact';
 import type { Transcription, TranscriptionFile } from '../core/wire';
 import type { JobFileRecord, JobRecord } from './jobRecord';
-import { redactUrlsIn } from './redaction';
+import { redactUrlsIn } from '../core/redact';
 
 /** Result files are named after the index of their input in `contentUrls`. */
 const RESULT_NAME = /^contenturl_(\d+)\.json$/i;

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Status } from '../core/wire';
-import { redactUrlsIn } from './redaction';
+import { redactUrlsIn } from '../core/redact';
 import { clockDuration, relativeTime } from './humanize';
 import { jobKey, type JobFileRecord, type JobRecord } from './jobRecord';
 import { describeEndpoint, type JobManager } from './jobs';

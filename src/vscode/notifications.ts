@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { pocketsphinxMissingError } from './backends';
 import { showError } from './errors';
 import type { JobRecord } from './jobRecord';
-import { isPocketsphinxMissing } from './localService';
+import { isPocketsphinxMissing } from '../local/launcher';
 
 /** Shows the notification for a job that just finished. */
 export async function notifyFinished(job: JobRecord, log: vscode.LogOutputChannel): Promise<void> {

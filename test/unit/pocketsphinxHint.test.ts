@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { PocketsphinxEngine } from '../../src/local/engine/pocketsphinx';
-import { isPocketsphinxMissing } from '../../src/vscode/localService';
+import { isPocketsphinxMissing } from '../../src/local/launcher';
 
 describe('pocketsphinx missing (isPocketsphinxMissing)', () => {
   async function checkFailure(engine: PocketsphinxEngine): Promise<string> {

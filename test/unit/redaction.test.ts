@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { redactUrlsIn } from '../../src/vscode/redaction';
+import { redactUrlsIn } from '../../src/core/redact';
 
 describe('redaction of free text (redactUrlsIn)', () => {
   it('cuts the SAS query off every URL in a message and keeps the rest', () => {

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as readline from 'node:readline';
-import { redactUrlsIn } from './redaction';
+import { redactUrlsIn } from '../core/redact';
 
 /** Where log lines go (the extension passes its LogOutputChannel). */
 export interface ServiceLogger {
