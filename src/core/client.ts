@@ -7,7 +7,7 @@
  * {@link SpeechApiError} at once. `Retry-After` of the last answer is exposed as `retryAfterMs`: on `get()` results
  * (so pollers can back off while a job runs) and on every `SpeechApiError`.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { redactSecrets, redactUrl } from './redact';
 import {
   API_VERSION,
@@ -227,6 +227,8 @@ export class SpeechClient {
     for (let attempt = 0; ; attempt++) {
       let answer: Answer;
       try {
+        // undici is loaded on the first request, not when the extension activates (it is most of the load time).
+        const { request } = await import('undici');
         const response = await request(url, {
           method: method as Dispatcher.HttpMethod,
           headers,
