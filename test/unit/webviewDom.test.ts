@@ -1,0 +1,381 @@
+/**
+ * The transcript page (media/transcript.js + transcriptModel.js + transcript.css) in real Chromium, under the
+ * panel's real HTML and CSP: the test plays the VS Code host (acquireVsCodeApi, postMessage) and serves the
+ * media files and a real WAV from an https origin like the webview's resource origin.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page, type Route } from 'playwright-core';
+import { computeAnalytics } from '../../src/core/analytics';
+import type { Conversation } from '../../src/core/model';
+import type { HostMessage, LoadMessage, TranscriptStrings, TranscriptWebviewState, WebviewMessage } from '../../src/vscode/transcriptWebview';
+import { createNonce, transcriptPage } from '../../src/vscode/transcriptWebview';
+import { chromiumPath } from '../support/workbench';
+import { stereoCall } from './result-fixtures';
+
+const ORIGIN = 'https://webview.test';
+const MEDIA = path.resolve(__dirname, '..', '..', 'media');
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.wav': 'audio/wav' };
+
+const STRINGS: TranscriptStrings = {
+  conversation: 'Conversation',
+  noSpeech: 'No speech was recognised in this recording.',
+  search: 'Search the transcript',
+  searchPlaceholder: 'Search',
+  previousMatch: 'Previous match',
+  nextMatch: 'Next match',
+  matchCount: '{0} of {1}',
+  noMatches: 'No matches',
+  copy: 'Copy',
+  copyTitle: 'Copy the transcript',
+  export: 'Export…',
+  exportTitle: 'Export the transcript',
+  analytics: 'Call analytics',
+  duration: 'Duration',
+  talkTime: 'Talk time',
+  silence: 'Silence',
+  overlap: 'Overlap',
+  interruptions: 'Interruptions',
+  longestMonologue: 'Longest monologue',
+  longestMonologueValue: '{0} by {1} at {2}',
+  none: 'none',
+  party: 'Party',
+  share: 'Share',
+  turns: 'Turns',
+  wordsPerMinute: 'Words/min',
+  talkShare: '{0}: {1}',
+  renameParty: 'Rename {0}',
+  playFrom: 'Play from {0}',
+  overlapBadge: 'Overlap',
+  overlapTitle: 'Overlaps another party',
+  lowConfidence: 'Low confidence: {0}',
+  audio: 'Call recording',
+};
+
+function loadMessage(options: { conversation?: Conversation; audio?: boolean; lowConfidence?: number } = {}): LoadMessage {
+  const conversation = options.conversation ?? stereoCall();
+  return {
+    type: 'load',
+    key: 'job-1/contenturl_0.json',
+    title: 'call 1.wav',
+    conversation,
+    analytics: computeAnalytics(conversation),
+    audioUri: options.audio ? `${ORIGIN}/audio/call.wav` : undefined,
+    lowConfidence: options.lowConfidence ?? 0.5,
+    strings: STRINGS,
+  };
+}
+
+/** Serves a file, honouring a byte Range like VS Code's resource loader (the player seeks with ranges). */
+async function serveFile(route: Route, file: string): Promise<void> {
+  const body = fs.readFileSync(file);
+  const headers = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'accept-ranges': 'bytes' };
+  const range = /bytes=(\d+)-(\d*)/.exec(route.request().headers()['range'] ?? '');
+  if (!range) {
+    await route.fulfill({ status: 200, headers, body });
+    return;
+  }
+  const start = Number(range[1]);
+  const end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+  await route.fulfill({
+    status: 206,
+    headers: { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` },
+    body: body.subarray(start, end + 1),
+  });
+}
+
+describe('transcript webview page (Chromium)', function () {
+  this.timeout(30_000);
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[] = [];
+  let tmp: string;
+  let wav: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'webview-dom-'));
+    wav = path.join(tmp, 'call.wav');
+    // 30 s of stereo tones: long enough to seek to every turn of the fixture (0.5 s … 25 s).
+    execFileSync('sox', ['-n', '-r', '8000', '-c', '2', '-b', '16', wav, 'synth', '30', 'sine', '300', 'sine', '500']);
+    process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Opens the page as the panel does; `state` is what setState saved before (a restored panel). */
+  async function open(state?: TranscriptWebviewState): Promise<void> {
+    page = await browser.newPage();
+    pageErrors = [];
+    const nonce = createNonce();
+    const html = transcriptPage({
+      cspSource: ORIGIN,
+      nonce,
+      modelScript: `${ORIGIN}/media/transcriptModel.js`,
+      script: `${ORIGIN}/media/transcript.js`,
+      style: `${ORIGIN}/media/transcript.css`,
+      loadingText: 'Loading transcript…',
+      lang: 'en',
+    });
+    await page.route(`${ORIGIN}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: html });
+      if (url.pathname.startsWith('/media/')) return serveFile(route, path.join(MEDIA, path.basename(url.pathname)));
+      if (url.pathname === '/audio/call.wav') return serveFile(route, wav);
+      return route.fulfill({ status: 404, body: '' });
+    });
+    // A string, not a function: tsx would add helpers (`__name`) that do not exist in the page.
+    await page.addInitScript(`(() => {
+      const posted = [];
+      const violations = [];
+      let state = ${JSON.stringify(state)};
+      window.__posted = posted;
+      window.__violations = violations;
+      window.__state = () => state;
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+      window.acquireVsCodeApi = () => ({
+        postMessage: (m) => posted.push(m),
+        getState: () => state,
+        setState: (s) => { state = s; },
+      });
+    })();`);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${ORIGIN}/index.html`);
+    await waitForPosted({ type: 'ready' });
+  }
+
+  /**
+   * Polls a page expression until it is true (5 s at most). Not `page.waitForFunction`: that evaluates strings
+   * with `eval` inside the page, which the page's CSP rightly forbids.
+   */
+  async function until(expression: string): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!(await page.evaluate<boolean>(expression))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async function posted(): Promise<WebviewMessage[]> {
+    return page.evaluate<WebviewMessage[]>('window.__posted');
+  }
+
+  async function waitForPosted(message: WebviewMessage): Promise<void> {
+    const expected = JSON.stringify(JSON.stringify(message));
+    await until(`window.__posted.some((p) => JSON.stringify(p) === ${expected})`);
+  }
+
+  async function post(message: HostMessage): Promise<void> {
+    await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
+  }
+
+  async function load(message: LoadMessage): Promise<void> {
+    await post(message);
+    await waitForPosted({ type: 'rendered', turns: message.conversation.turns.length });
+  }
+
+  /** Waits until the turn starting at `start` ms is the highlighted one. */
+  async function waitForActive(start: string): Promise<void> {
+    await page.locator(`.turn.active[data-start="${start}"]`).waitFor({ timeout: 5000 });
+  }
+
+  const texts = (selector: string) => page.locator(selector).allTextContents();
+
+  afterEach(async function () {
+    if (page) {
+      const violations = await page.evaluate<string[]>('window.__violations');
+      await page.close();
+      if (this.currentTest?.state === 'passed') {
+        assert.deepEqual(violations, [], 'the page must run under its CSP without violations');
+        assert.deepEqual(pageErrors, [], 'the page must not throw');
+      }
+    }
+  });
+
+  it('shows the conversation as a chat: parties left and right, times, names, text, analytics', async () => {
+    await open();
+    assert.equal(await page.locator('#message').textContent(), 'Loading transcript…');
+    await load(loadMessage());
+
+    assert.deepEqual(await texts('.turn .time'), ['00:00:00', '00:00:04', '00:00:06', '00:00:08', '00:00:12', '00:00:16']);
+    assert.deepEqual(await texts('.turn .party'), ['Agent', 'Customer', 'Agent', 'Customer', 'Agent', 'Customer']);
+    assert.deepEqual(await page.locator('.turn').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-party')}@${e.getAttribute('data-start')}`)), [
+      'ch0@500', 'ch1@4500', 'ch0@6000', 'ch1@8800', 'ch0@12500', 'ch1@16000',
+    ]);
+    const sides = await page.evaluate<string[]>(`[...document.querySelectorAll('.turn')].map((e) => getComputedStyle(e).alignSelf)`);
+    assert.deepEqual(sides, ['flex-start', 'flex-end', 'flex-start', 'flex-end', 'flex-start', 'flex-end']);
+    assert.equal((await texts('.turn .text'))[0], 'Hello, thank you for calling. How can I help?');
+
+    const analytics = (await page.locator('#analytics').textContent()) ?? '';
+    for (const expected of ['Duration0:30', 'Silence0:10 (33%)', 'Longest monologue0:09 by Customer at 00:00:16', 'Agent', 'Customer', '30%', '70%']) {
+      assert.ok(analytics.includes(expected), `analytics should show "${expected}": ${analytics}`);
+    }
+    const bar = await page.evaluate<number[]>(`[...document.querySelectorAll('#analytics .ratio-bar .ratio')].map((e) => e.getBoundingClientRect().width)`);
+    assert.equal(bar.length, 2);
+    assert.ok(Math.abs(bar[0] / (bar[0] + bar[1]) - 0.3) < 0.01, `the talk-time bar splits 30/70: ${bar.join(' / ')}`);
+    assert.equal(await page.locator('#analytics .ratio-bar').getAttribute('aria-label'), 'Agent: 30%, Customer: 70%');
+    assert.equal(await page.title(), 'call 1.wav');
+    const state = await page.evaluate<TranscriptWebviewState>('window.__state()');
+    assert.equal(state.key, 'job-1/contenturl_0.json');
+  });
+
+  it('inserts transcript text as text, never as markup', async () => {
+    await open();
+    await load(loadMessage());
+    assert.equal((await texts('.turn .text'))[3], 'Okay. It says <error> & stuff.');
+    assert.equal(await page.locator('error').count(), 0);
+  });
+
+  it('marks overlapping turns', async () => {
+    await open();
+    await load(loadMessage());
+    const overlapping = await page.locator('.turn.overlap').evaluateAll((els) => els.map((e) => e.getAttribute('data-start')));
+    assert.deepEqual(overlapping, ['6000', '8800', '12500']);
+    assert.equal(await page.locator('.turn.overlap .badge[title="Overlaps another party"]').count(), 3);
+  });
+
+  it('underlines low-confidence words with their confidence as title', async () => {
+    await open();
+    const conversation = stereoCall();
+    conversation.turns[0].phrases[0].words[1].confidence = 0.31; // "thank"
+    await load(loadMessage({ conversation }));
+    const marked = await page.locator('.low-confidence').evaluateAll((els) => els.map((e) => `${e.textContent} ${e.getAttribute('title')}`));
+    assert.deepEqual(marked, ['thank Low confidence: 31%']);
+    const style = await page.evaluate<string>(`getComputedStyle(document.querySelector('.low-confidence')).textDecorationLine`);
+    assert.equal(style, 'underline');
+  });
+
+  it('searches with highlight, count, next/previous (buttons and keys) and clears with Escape', async () => {
+    await open();
+    await load(loadMessage());
+    await page.fill('#search', 'CARD');
+    assert.equal(await page.locator('#search-count').textContent(), '1 of 2');
+    assert.deepEqual(await texts('mark.match'), ['card', 'card']);
+    assert.equal(await page.locator('.turn[data-start="4500"] mark.current').count(), 1);
+
+    await page.press('#search', 'Enter');
+    assert.equal(await page.locator('#search-count').textContent(), '2 of 2');
+    assert.equal(await page.locator('.turn[data-start="16000"] mark.current').count(), 1);
+    await page.click('#search-next');
+    assert.equal(await page.locator('#search-count').textContent(), '1 of 2');
+    await page.press('#search', 'Shift+Enter');
+    assert.equal(await page.locator('#search-count').textContent(), '2 of 2');
+    await page.click('#search-prev');
+    assert.equal(await page.locator('#search-count').textContent(), '1 of 2');
+
+    await page.fill('#search', 'refund');
+    assert.equal(await page.locator('#search-count').textContent(), 'No matches');
+    assert.equal(await page.locator('#search-next').isDisabled(), true);
+
+    await page.fill('#search', 'card');
+    await page.press('#search', 'Escape');
+    assert.equal(await page.inputValue('#search'), '');
+    assert.equal(await page.locator('mark').count(), 0);
+    assert.equal((await texts('.turn .text'))[1], 'Hi, my card was declined.');
+  });
+
+  it('asks the host to rename a party and shows the new name, keeping the search', async () => {
+    await open();
+    await load(loadMessage());
+    await page.fill('#search', 'card');
+    await page.click('#analytics .rename[data-party="ch1"]');
+    await waitForPosted({ type: 'rename', partyId: 'ch1' });
+    assert.equal(await page.locator('#analytics .rename[data-party="ch1"]').getAttribute('aria-label'), 'Rename Customer');
+
+    const renamed = loadMessage();
+    renamed.conversation.parties[1] = { ...renamed.conversation.parties[1], name: 'Mrs Jones' };
+    await post(renamed);
+    await until(`document.querySelectorAll('.turn .party')[1]?.textContent === 'Mrs Jones'`);
+    assert.deepEqual(await texts('.turn .party'), ['Agent', 'Mrs Jones', 'Agent', 'Mrs Jones', 'Agent', 'Mrs Jones']);
+    assert.ok(((await page.locator('#analytics').textContent()) ?? '').includes('Mrs Jones'));
+    assert.equal(await page.locator('#search-count').textContent(), '1 of 2');
+  });
+
+  it('asks the host to copy and export', async () => {
+    await open();
+    await load(loadMessage());
+    await page.click('#copy');
+    await page.click('#export');
+    const messages = await posted();
+    assert.deepEqual(messages.filter((m) => m.type === 'copy' || m.type === 'export'), [{ type: 'copy' }, { type: 'export' }]);
+  });
+
+  it('plays from a clicked time and highlights the turn being played', async () => {
+    await open();
+    await load(loadMessage({ audio: true }));
+    await until(`document.querySelector('audio').readyState >= 1`);
+    assert.equal(await page.locator('audio').getAttribute('src'), `${ORIGIN}/audio/call.wav`);
+
+    await page.click('.turn[data-start="16000"] button.time');
+    await waitForActive('16000');
+    const position = await page.evaluate<number>(`document.querySelector('audio').currentTime`);
+    assert.ok(position >= 16 && position < 20, `player at ${position} s`);
+
+    // The page follows the player: moving it to 9 s highlights the customer's turn that started at 8.8 s.
+    await page.evaluate(`{ const a = document.querySelector('audio'); a.pause(); a.currentTime = 9; }`);
+    await waitForActive('8800');
+    assert.equal(await page.locator('.turn[aria-current="true"]').count(), 1);
+
+    // The host can move it too.
+    await post({ type: 'seek', ms: 6500 });
+    await waitForActive('6000');
+    // …and the position is kept for a reloaded page.
+    await until(`window.__state().positionMs === 6500`);
+  });
+
+  it('shows plain times and no player without a local recording', async () => {
+    await open();
+    await load(loadMessage());
+    assert.equal(await page.locator('audio').count(), 0);
+    assert.equal(await page.locator('button.time').count(), 0);
+    assert.equal(await page.locator('span.time').count(), 6);
+  });
+
+  it('restores the search and the position a reloaded page saved', async () => {
+    await open({ key: 'job-1/contenturl_0.json', query: 'declined', positionMs: 12_600 });
+    await load(loadMessage());
+    assert.equal(await page.inputValue('#search'), 'declined');
+    assert.equal(await page.locator('#search-count').textContent(), '1 of 2');
+    assert.equal(await page.locator('.turn.active').getAttribute('data-start'), '12500');
+  });
+
+  it('says when the transcript is no longer available', async () => {
+    await open({ key: 'gone/contenturl_0.json' });
+    await post({ type: 'unavailable', message: 'This transcript is no longer available.' });
+    await page.locator('#message', { hasText: 'This transcript is no longer available.' }).waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('.turn').count(), 0);
+  });
+
+  it('shows a call without speech with a note instead of turns', async () => {
+    await open();
+    const conversation: Conversation = { source: 'silence.wav', durationMs: 5000, parties: [{ id: 'ch0', name: 'Channel 1', channel: 0 }], turns: [] };
+    await load(loadMessage({ conversation }));
+    assert.equal(await page.locator('#turns .empty').textContent(), 'No speech was recognised in this recording.');
+    assert.ok(((await page.locator('#analytics').textContent()) ?? '').includes('Longest monologuenone'));
+  });
+
+  it('is keyboard accessible: Ctrl+F focuses the search, controls are buttons with labels', async () => {
+    await open();
+    await load(loadMessage({ audio: true }));
+    await page.locator('body').click();
+    await page.keyboard.press('Control+f');
+    assert.equal(await page.evaluate<string>('document.activeElement.id'), 'search');
+    assert.equal(await page.locator('button.time[aria-label="Play from 00:00:16"]').count(), 1);
+    assert.equal(await page.locator('#turns[aria-label="Conversation"]').count(), 1);
+    assert.equal(await page.locator('#analytics[aria-label="Call analytics"]').count(), 1);
+    const inlineHandlers = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => a.name).filter((n) => n.startsWith('on')))`,
+    );
+    assert.deepEqual(inlineHandlers, []);
+  });
+});
