@@ -108,7 +108,8 @@ export class LocalService {
       const safe = redactUrlsIn(line);
       this.stderrTail.push(safe);
       if (this.stderrTail.length > STDERR_LINES_KEPT) this.stderrTail.shift();
-      log.warn(`[local service] ${safe}`);
+      // The service logs progress on stderr too: only its warnings and errors are logged as such.
+      (/\b(warning|error|failed|fatal)\b/i.test(safe) ? log.warn : log.info).call(log, `[local service] ${safe}`);
     });
 
     return new Promise<string>((resolve, reject) => {

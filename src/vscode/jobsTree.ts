@@ -129,12 +129,12 @@ function jobTooltip(job: JobRecord): vscode.MarkdownString {
   line(vscode.l10n.t('Created: {0}', new Date(job.createdDateTime).toLocaleString(vscode.env.language)));
   if (job.durationMs !== undefined) line(vscode.l10n.t('Audio duration: {0}', clockDuration(job.durationMs)));
   if (job.error?.message) line(vscode.l10n.t('Reason: {0}', redactUrlsIn(job.error.message)));
+  const failed = job.files.filter((f) => f.state === 'failed');
+  if (failed.length > 0) line(vscode.l10n.t('{0} of the files failed.', failed.length));
   if (job.audioPaths.length > 0) {
     md.appendMarkdown('\n');
     for (const file of job.audioPaths) md.appendMarkdown('- ').appendText(path.basename(file)).appendMarkdown('\n');
   }
-  const failed = job.files.filter((f) => f.state === 'failed');
-  if (failed.length > 0) line(vscode.l10n.t('{0} of the files failed.', failed.length));
   return md;
 }
 

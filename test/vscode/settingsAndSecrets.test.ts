@@ -15,9 +15,22 @@ describe('settings and secrets', () => {
   let api: ExtensionApi;
   const config = () => vscode.workspace.getConfiguration('speechBatch');
   const global = vscode.ConfigurationTarget.Global;
+  const tempDirs: string[] = [];
+  /** A placeholder audio file in a temp folder that is removed after the suite. */
+  const placeholderAudio = (prefix: string): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    tempDirs.push(dir);
+    const audio = path.join(dir, 'call.wav');
+    fs.writeFileSync(audio, Buffer.alloc(64));
+    return audio;
+  };
 
   before(async () => {
     api = await activateExtension();
+  });
+
+  after(() => {
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   afterEach(async () => {
@@ -100,8 +113,7 @@ describe('settings and secrets', () => {
   it('with the Azure backend and no key, Transcribe explains what is missing and creates no job', async () => {
     await config().update('backend', 'azure', global);
     await config().update('azure.region', 'westeurope', global);
-    const audio = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-nokey-')), 'call.wav');
-    fs.writeFileSync(audio, Buffer.alloc(64));
+    const audio = placeholderAudio('speech-batch-nokey-');
     const jobsBefore = api.jobs.store.all().length;
     const messages = recordMessages();
     try {
@@ -117,8 +129,7 @@ describe('settings and secrets', () => {
     await config().update('locale', 'en-GB', global);
     await config().update('timeToLiveHours', 12, global);
     await config().update('diarization.enabled', true, global);
-    const audio = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-options-')), 'call.wav');
-    fs.writeFileSync(audio, Buffer.alloc(64));
+    const audio = placeholderAudio('speech-batch-options-');
     let offered: readonly vscode.QuickPickItem[] = [];
     const restore = stubQuickPick((items) => {
       offered = items;

@@ -12,7 +12,7 @@ import type { JobRecord } from '../../src/vscode/jobRecord';
 import { makeCall, makeMono } from '../support/audio';
 import { activateExtension, recordMessages, stub, stubQuickPick, waitFor } from './extensionHelpers';
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
+const REPO = path.resolve(__dirname, '..', '..');
 
 /** The sample call of the repository, else one made with flite + sox. */
 function stereoCall(): string {
