@@ -1,16 +1,19 @@
 /**
- * The local recogniser: decodes an audio file, runs the engine on each selected channel (16 kHz mono with a faint
- * noise floor) through a pool shared by every file and job, and assembles an Azure-shaped result file.
+ * The local recogniser: decodes an audio file, runs the engine on each selected channel (16 kHz mono, long digital
+ * silences shortened, a faint noise floor added) through a pool shared by every file and job, and assembles an
+ * Azure-shaped result file with times in the original audio.
  */
 import * as os from 'node:os';
 import type { ProfanityFilterMode, PunctuationMode, TranscriptionResultFile } from '../core/wire';
 import { decodeAudioFile } from './audio/decode';
 import { DEFAULT_NOISE_FLOOR_DBFS, toPcm16 } from './audio/pcm';
 import { ENGINE_SAMPLE_RATE, resampleAsync } from './audio/resample';
+import { shortenSilences } from './audio/silence';
 import { AudioFormatError } from './audio/types';
 import { PocketsphinxEngine } from './engine/pocketsphinx';
 import { WorkPool } from './engine/pool';
 import type { Engine, Utterance } from './engine/types';
+import { diarize } from './recognition/diarize';
 import { buildResultFile, type ChannelUtterances } from './recognition/result-file';
 
 export interface RecognizeFileOptions {
@@ -90,17 +93,18 @@ export class Recognizer {
         'BadChannelConfiguration',
       );
     }
+    // Diarization separates speakers of mono audio; stereo calls are separated by channel already.
+    const maxSpeakers = options.diarization?.enabled && decoded.length === 1 ? (options.diarization.maxSpeakers ?? 2) : undefined;
     // Each channel's source samples are dropped (from this same array) as soon as the channel is resampled.
     const pending: (Float32Array | undefined)[] = decoded;
     const channels: ChannelUtterances[] = await Promise.all(
-      selected.map(async (channel) => ({
-        channel,
-        utterances: await this.pool.run(async () => {
+      selected.map((channel) =>
+        this.pool.run(() => {
           const samples = pending[channel]!;
           pending[channel] = undefined;
-          return this.recognizeChannel(samples, sampleRate, channel, options.locale, signal);
+          return this.recognizeChannel(samples, sampleRate, channel, options.locale, signal, maxSpeakers);
         }, signal),
-      })),
+      ),
     );
     return buildResultFile({
       source,
@@ -113,10 +117,32 @@ export class Recognizer {
     });
   }
 
-  private async recognizeChannel(samples: Float32Array, rate: number, channel: number, locale: string, signal: AbortSignal): Promise<Utterance[]> {
+  private async recognizeChannel(
+    samples: Float32Array,
+    rate: number,
+    channel: number,
+    locale: string,
+    signal: AbortSignal,
+    maxSpeakers?: number,
+  ): Promise<ChannelUtterances> {
     const resampled = await resampleAsync(samples, rate, ENGINE_SAMPLE_RATE, signal);
-    const noise = this.noiseFloorDbfs === null ? undefined : { dbfs: this.noiseFloorDbfs, seed: channel + 1 };
-    const pcm = toPcm16(resampled, noise);
-    return this.engine.recognize({ samples: pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal });
+    const shortened = shortenSilences(resampled, ENGINE_SAMPLE_RATE);
+    const noise = this.noiseFloorDbfs === null
+      ? undefined
+      : { dbfs: this.noiseFloorDbfs, seed: channel + 1, silenceOnly: rate >= ENGINE_SAMPLE_RATE };
+    const pcm = toPcm16(shortened.samples, noise);
+    const utterances = await this.engine.recognize({ samples: pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal });
+    const original = (ms: number): number => Math.round(shortened.map.toOriginalMs(ms));
+    const inOriginalTime: Utterance[] = utterances.map((u) => ({
+      ...u,
+      startMs: original(u.startMs),
+      endMs: original(u.endMs),
+      words: u.words.map((w) => ({ ...w, startMs: original(w.startMs), endMs: original(w.endMs) })),
+    }));
+    return {
+      channel,
+      utterances: inOriginalTime,
+      ...(maxSpeakers ? { speakers: diarize(resampled, inOriginalTime, maxSpeakers) } : {}),
+    };
   }
 }

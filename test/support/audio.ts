@@ -11,7 +11,7 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Bump when the way audio is made changes, so stale cache entries are not reused. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 /** The default cache of generated audio. */
 export const AUDIO_CACHE_DIR = path.join(ROOT, '.test-output', 'audio');
@@ -110,8 +110,8 @@ export const MORE_SCRIPTS: readonly (readonly Turn[])[] = [
 /** A script of at least `minutes` made of the default call and `MORE_SCRIPTS`, one after the other, repeated. */
 export function longScript(minutes: number): Turn[] {
   const calls = [DEFAULT_SCRIPT, ...MORE_SCRIPTS];
-  // Roughly 3.3 s per turn including the gap (measured on these scripts with flite).
-  const turnsNeeded = Math.ceil((minutes * 60_000) / 3300);
+  // Roughly 3.6 s per turn including the gap (measured on these scripts with flite).
+  const turnsNeeded = Math.ceil((minutes * 60_000) / 3600);
   const script: Turn[] = [];
   for (let i = 0; script.length < turnsNeeded; i++) {
     const call = calls[i % calls.length];
@@ -124,6 +124,11 @@ const VOICES = ['slt', 'rms'] as const;
 
 function run(command: string, args: string[]): string {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs sox in repeatable mode (fixed dither seed), so the same inputs always give the same audio. */
+function sox(args: string[]): void {
+  run('sox', ['-R', ...args]);
 }
 
 function cacheDir(kind: string, inputs: unknown, root = AUDIO_CACHE_DIR): string {
@@ -142,7 +147,7 @@ export function durationMs(file: string): number {
 function speak(text: string, voice: string, out: string): void {
   const raw = `${out}.flite.wav`;
   run('flite', ['-voice', voice, '-t', text, '-o', raw]);
-  run('sox', [raw, '-r', '16000', out, 'silence', '1', '0.01', '0.2%', 'reverse', 'silence', '1', '0.01', '0.2%', 'reverse']);
+  sox([raw, '-r', '16000', out, 'silence', '1', '0.01', '0.2%', 'reverse', 'silence', '1', '0.01', '0.2%', 'reverse']);
   fs.rmSync(raw);
 }
 
@@ -151,10 +156,10 @@ function concat(segments: ({ file: string } | { silenceMs: number })[], out: str
   const inputs = segments.map((s, i) => {
     if ('file' in s) return s.file;
     const silence = path.join(dir, `silence-${i}.wav`);
-    run('sox', ['-n', '-r', '16000', '-b', '16', '-c', '1', silence, 'trim', '0', (s.silenceMs / 1000).toFixed(3)]);
+    sox(['-n', '-r', '16000', '-b', '16', '-c', '1', silence, 'trim', '0', (s.silenceMs / 1000).toFixed(3)]);
     return silence;
   });
-  run('sox', [...inputs, out]);
+  sox([...inputs, out]);
   for (const input of inputs) if (input.includes(`${path.sep}silence-`)) fs.rmSync(input);
 }
 
@@ -195,7 +200,7 @@ export function makeCall(dir: string = AUDIO_CACHE_DIR, script: readonly Turn[] 
     concat([...segments, { silenceMs: totalMs - trackEnd[c] }], file, out);
     return file;
   });
-  run('sox', ['-M', ...channelFiles, '-r', String(sampleRate), '-b', '16', wav]);
+  sox(['-M', ...channelFiles, '-r', String(sampleRate), '-b', '16', wav]);
   run('lame', ['--quiet', '-m', 's', '-b', String(mp3Kbps), wav, mp3]);
   for (const f of [...channelFiles, ...script.map((_, i) => path.join(out, `turn-${i}.wav`))]) fs.rmSync(f);
   const result = { reference, durationMs: durationMs(wav) };
@@ -212,7 +217,7 @@ export function makeMono(text: string, options: { voice?: string; sampleRate?: n
   if (!fs.existsSync(wav)) {
     const tmp = path.join(out, 'speech.wav');
     speak(text, voice, tmp);
-    run('sox', [tmp, '-r', String(sampleRate), wav]);
+    sox([tmp, '-r', String(sampleRate), wav]);
     fs.rmSync(tmp);
   }
   return wav;
@@ -249,8 +254,8 @@ export function makeFormatVariant(variant: FormatVariant, dir?: string): string 
   // `remix 1 0 [0]`: the sine on channel 1 only; the others get zero samples.
   const remix = variant === 'threeChannels' ? ['1', '0', '0'] : ['1', '0'];
   const tmp = path.join(out, 'tone.wav');
-  run('sox', [...synth, tmp, 'synth', seconds, 'sine', String(TONE.frequency), 'vol', String(TONE.amplitude), 'remix', ...remix]);
-  run('sox', [tmp, ...VARIANT_ARGS[variant], wav]);
+  sox([...synth, tmp, 'synth', seconds, 'sine', String(TONE.frequency), 'vol', String(TONE.amplitude), 'remix', ...remix]);
+  sox([tmp, ...VARIANT_ARGS[variant], wav]);
   fs.rmSync(tmp);
   return wav;
 }
@@ -279,7 +284,7 @@ export function makeCorruptWav(dir: string, kind: CorruptKind): string {
       break;
     }
     case 'adpcm':
-      run('sox', [makeMono('Thank you for calling.'), '-e', 'ima-adpcm', file]);
+      sox([makeMono('Thank you for calling.'), '-e', 'ima-adpcm', file]);
       break;
     case 'headerOnly': {
       const full = fs.readFileSync(makeFormatVariant('pcm16'));

@@ -1,0 +1,154 @@
+import * as assert from 'node:assert/strict';
+import { parsePocketsphinxOutput } from '../../src/local/engine/pocketsphinx';
+import { WorkPool } from '../../src/local/engine/pool';
+import type { RecognizedWord, Utterance } from '../../src/local/engine/types';
+import { displayWords } from '../../src/local/recognition/display';
+import { buildResultFile } from '../../src/local/recognition/result-file';
+
+/** Real output of `pocketsphinx_continuous -time yes` (0.8+5prealpha) on two flite sentences with a pause. */
+const CLI_OUTPUT = `thank you for calling customer service can can i help you today
+<s> 0.880 1.160 0.999300
+thank 1.170 1.520 0.783465
+you 1.530 1.630 0.948279
+for(2) 1.640 1.810 0.350105
+calling 1.820 2.220 0.991932
+customer 2.230 2.740 0.999600
+service(2) 2.750 3.360 0.770027
+<sil> 3.370 3.390 0.553735
+can 3.400 3.630 0.240108
+[NOISE] 3.640 3.650 0.402683
+i 3.900 4.000 0.988565
+</s> 5.020 5.350 1.000000
+i would like
+<s> 7.220 7.320 0.999600
+i 7.330 7.460 0.995510
+would 7.470 7.770 0.999800
+like 7.780 8.090 0.999800
+</s> 10.230 10.660 1.000000
+
+<s> 11.000 11.500 1.000000
+</s> 11.510 11.900 1.000000
+`;
+
+function words(text: string): RecognizedWord[] {
+  return text.split(' ').map((word, i) => ({ word, startMs: i * 100, endMs: i * 100 + 90, confidence: 0.9 }));
+}
+
+describe('parsePocketsphinxOutput', () => {
+  it('turns the CLI output into utterances without fillers or alternate-pronunciation marks', () => {
+    const utterances = parsePocketsphinxOutput(CLI_OUTPUT);
+    assert.equal(utterances.length, 2);
+    assert.equal(utterances[0].text, 'thank you for calling customer service can i');
+    assert.equal(utterances[0].startMs, 1170);
+    assert.equal(utterances[0].endMs, 4010);
+    assert.deepEqual(utterances[0].words[2], { word: 'for', startMs: 1640, endMs: 1820, confidence: 0.350105 });
+    assert.equal(utterances[1].text, 'i would like');
+    assert.ok(Math.abs(utterances[1].confidence - (0.99551 + 0.9998 + 0.9998) / 3) < 1e-9);
+  });
+});
+
+describe('displayWords', () => {
+  it('sentence-cases, ends with a period or a question mark, capitalises "I" (Automatic)', () => {
+    const opts = { punctuationMode: 'Automatic', profanityFilterMode: 'None' } as const;
+    assert.equal(displayWords(words('yes i can do that'), opts).map((w) => w.text).join(' '), 'Yes I can do that.');
+    assert.equal(displayWords(words('can i have your number'), opts).map((w) => w.text).join(' '), 'Can I have your number?');
+  });
+
+  it('turns spoken punctuation into symbols (Dictated) and adds none of its own', () => {
+    const opts = { punctuationMode: 'Dictated', profanityFilterMode: 'None' } as const;
+    assert.equal(displayWords(words('hello comma how are you question mark'), opts).map((w) => w.text).join(' '), 'hello, how are you?');
+  });
+
+  it('masks, removes or tags profanity', () => {
+    const text = words('that is damn good');
+    const display = (mode: 'Masked' | 'Removed' | 'Tags' | 'None') =>
+      displayWords(text, { punctuationMode: 'None', profanityFilterMode: mode }).map((w) => w.text).join(' ');
+    assert.equal(display('Masked'), 'that is **** good');
+    assert.equal(display('Removed'), 'that is good');
+    assert.equal(display('Tags'), 'that is <profanity>damn</profanity> good');
+    assert.equal(display('None'), 'that is damn good');
+  });
+});
+
+describe('buildResultFile', () => {
+  const utterance = (startMs: number, text: string): Utterance => {
+    const w = words(text).map((x) => ({ ...x, startMs: x.startMs + startMs, endMs: x.endMs + startMs }));
+    return { startMs, endMs: w[w.length - 1].endMs, text, confidence: 0.8, words: w };
+  };
+  const file = buildResultFile({
+    source: 'call.wav',
+    durationMs: 65_432.5,
+    timestamp: new Date('2026-01-02T03:04:05Z'),
+    channels: [
+      { channel: 1, utterances: [utterance(5000, 'yes it is damn good')] },
+      { channel: 0, utterances: [utterance(61_500, 'goodbye'), utterance(1000, 'how can i help you')] },
+    ],
+    wordLevelTimestamps: true,
+    displayFormWordLevelTimestamps: false,
+    punctuationMode: 'DictatedAndAutomatic',
+    profanityFilterMode: 'Masked',
+  });
+
+  it('has Azure top-level fields', () => {
+    assert.equal(file.source, 'call.wav');
+    assert.equal(file.timestamp, '2026-01-02T03:04:05.000Z');
+    assert.equal(file.durationInTicks, 654_325_000);
+    assert.equal(file.durationMilliseconds, 65_433);
+    assert.equal(file.duration, 'PT1M5.433S');
+  });
+
+  it('sorts phrases by channel, then offset, with ISO and tick times', () => {
+    const phrases = file.recognizedPhrases!;
+    assert.deepEqual(phrases.map((p) => [p.channel, p.offset]), [[0, 'PT1S'], [0, 'PT1M1.5S'], [1, 'PT5S']]);
+    assert.equal(phrases[0].offsetInTicks, 10_000_000);
+    assert.equal(phrases[0].duration, 'PT0.49S');
+    assert.equal(phrases[0].durationInTicks, 4_900_000);
+    assert.equal(phrases[0].recognitionStatus, 'Success');
+  });
+
+  it('fills every text form, words only when asked, and one combined phrase per channel', () => {
+    const best = file.recognizedPhrases![2].nBest![0];
+    assert.deepEqual(
+      { lexical: best.lexical, itn: best.itn, maskedITN: best.maskedITN, display: best.display },
+      { lexical: 'yes it is damn good', itn: 'yes it is damn good', maskedITN: 'yes it is **** good', display: 'Yes it is **** good.' },
+    );
+    assert.deepEqual(best.words![3], { word: 'damn', offset: 'PT5.3S', duration: 'PT0.09S', offsetInTicks: 53_000_000, durationInTicks: 900_000, confidence: 0.9 });
+    assert.equal(best.displayWords, undefined);
+    assert.deepEqual(file.combinedRecognizedPhrases, [
+      { channel: 0, lexical: 'how can i help you goodbye', itn: 'how can i help you goodbye', maskedITN: 'how can i help you goodbye', display: 'How can I help you? Goodbye.' },
+      { channel: 1, lexical: 'yes it is damn good', itn: 'yes it is damn good', maskedITN: 'yes it is **** good', display: 'Yes it is **** good.' },
+    ]);
+  });
+});
+
+describe('WorkPool', () => {
+  it('runs at most `size` tasks at once, in arrival order', async () => {
+    const pool = new WorkPool(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    await Promise.all([0, 1, 2, 3, 4].map((i) => pool.run(async () => {
+      started.push(i);
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+    })));
+    assert.equal(peak, 2);
+    assert.deepEqual(started, [0, 1, 2, 3, 4]);
+  });
+
+  it('never starts a waiting task whose signal aborted', async () => {
+    const pool = new WorkPool(1);
+    let release!: () => void;
+    const first = pool.run(() => new Promise<void>((r) => (release = r)));
+    const controller = new AbortController();
+    let ran = false;
+    const second = pool.run(async () => void (ran = true), controller.signal);
+    controller.abort(new Error('cancelled'));
+    await assert.rejects(second, /cancelled/);
+    release();
+    await first;
+    assert.equal(ran, false);
+    await pool.run(async () => undefined); // the slot is free again
+  });
+});
