@@ -15,11 +15,12 @@ export function stereoCall(): CallFixture {
   const sample = path.join(REPO_ROOT, 'samples', 'call.mp3');
   const referenceFile = path.join(REPO_ROOT, 'samples', 'call.reference.json');
   if (fs.existsSync(sample) && fs.existsSync(referenceFile)) {
-    const parsed = JSON.parse(fs.readFileSync(referenceFile, 'utf8')) as ReferenceTurn[] | { reference?: ReferenceTurn[] };
-    const reference = Array.isArray(parsed) ? parsed : parsed.reference;
+    // Written by scripts/make-sample-call.ts: { description, durationMs, turns: [{party, channel, text, startMs, endMs}] }.
+    const parsed = JSON.parse(fs.readFileSync(referenceFile, 'utf8')) as { turns?: ReferenceTurn[] };
+    const reference = parsed.turns;
     const valid = (r: ReferenceTurn) => typeof r.channel === 'number' && typeof r.text === 'string' && typeof r.startMs === 'number';
     if (!Array.isArray(reference) || !reference.every(valid)) {
-      throw new Error(`${referenceFile}: expected [{channel, text, startMs, endMs}, …] or {reference: [...]}`);
+      throw new Error(`${referenceFile}: expected {turns: [{channel, text, startMs, endMs}, …]}`);
     }
     return { audio: sample, reference };
   }
