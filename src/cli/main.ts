@@ -4,8 +4,9 @@
  */
 
 import { version } from '../../package.json';
-import { ANALYTICS_USAGE, MERGE_USAGE, UsageError, runAnalytics, runMerge } from './merge';
-import { runTranscribe } from './transcribe';
+import { UsageError } from './args';
+import { ANALYTICS_USAGE, MERGE_USAGE, runAnalytics, runMerge } from './merge';
+import { runTranscribe, TRANSCRIBE_USAGE } from './transcribe';
 
 const USAGE = `speech-batch ${version}: batch transcription of recorded calls
 
@@ -25,8 +26,8 @@ ${MERGE_USAGE}
 ${ANALYTICS_USAGE}
 `;
 
-const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; usage?: string }> = {
-  transcribe: { run: runTranscribe },
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; usage: string }> = {
+  transcribe: { run: runTranscribe, usage: TRANSCRIBE_USAGE },
   merge: { run: runMerge, usage: MERGE_USAGE },
   analytics: { run: runAnalytics, usage: ANALYTICS_USAGE },
 };
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) throw new UsageError(`unknown command "${name}" (use transcribe, merge or analytics; --help for more)`);
-  if (command.usage && (args.includes('--help') || args.includes('-h'))) {
+  if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return 0;
   }

@@ -5,17 +5,12 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { computeAnalytics } from '../core/analytics';
 import { conversationJson, formatConversation } from '../core/formats';
 import { DEFAULT_JOIN_WITHIN_MS, mergeFile } from '../core/merge';
-import { TRANSCRIPT_FORMATS, type Conversation, type MergeOptions, type TranscriptFormat } from '../core/model';
+import type { Conversation, MergeOptions, TranscriptFormat } from '../core/model';
 import { parseResultText } from '../core/result';
-
-/** A mistake in the command line: exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { parseCommandArgs, parseFormat, parseNames, UsageError } from './args';
 
 export const MERGE_USAGE = `Usage: speech-batch merge <result.json>... [--format txt|srt|vtt|md|json] [--names "Agent,Customer"] [--join-ms N]
   Prints the conversation of each result file: the channels (or speakers) interleaved by time.
@@ -62,36 +57,22 @@ interface CommandLine {
 }
 
 function parseCommandLine(args: string[], withFormat: boolean): CommandLine {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ...(withFormat ? { format: { type: 'string' as const, short: 'f' } } : {}),
-        names: { type: 'string' },
-        'join-ms': { type: 'string' },
-      },
-    });
-  } catch (err) {
-    // Node's messages carry a long hint after the first sentence.
-    throw new UsageError((err as Error).message.split('. ')[0]);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(args, {
+    ...(withFormat ? { format: { type: 'string' as const, short: 'f' } } : {}),
+    names: { type: 'string' as const },
+    'join-ms': { type: 'string' as const },
+  });
   if (positionals.length === 0) throw new UsageError('no result file given');
-  const format = (values as { format?: string }).format ?? 'txt';
-  if (!(TRANSCRIPT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`unknown format "${format}" (use ${TRANSCRIPT_FORMATS.join(', ')})`);
-  }
+  const format = parseFormat((values as { format?: string }).format);
   const joinMs = values['join-ms'];
   if (joinMs !== undefined && !/^\d+$/.test(joinMs)) {
     throw new UsageError(`--join-ms must be a whole number of milliseconds, got "${joinMs}"`);
   }
   return {
     files: positionals,
-    format: format as TranscriptFormat,
+    format,
     merge: {
-      names: values.names?.split(',').map((name) => name.trim()),
+      names: parseNames(values.names),
       joinWithinMs: joinMs === undefined ? undefined : Number(joinMs),
     },
   };

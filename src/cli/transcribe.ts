@@ -8,11 +8,10 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { SpeechClient } from '../core/client';
 import { formatConversation } from '../core/formats';
 import { mergeFile } from '../core/merge';
-import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '../core/model';
+import type { TranscriptFormat } from '../core/model';
 import { redactUrl } from '../core/redact';
 import { parseResult } from '../core/result';
 import {
@@ -22,7 +21,7 @@ import {
   type TranscriptionReportFile,
 } from '../core/wire';
 import { LocalService } from '../local/launcher';
-import { UsageError } from './merge';
+import { parseCommandArgs, parseFormat, parseNames, UsageError } from './args';
 
 export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL>... [--format txt|srt|vtt|md|json] [--out DIR]
                                [--names "Agent,Customer"] [--locale en-US] [--endpoint URL --key KEY]
@@ -59,10 +58,6 @@ interface Options {
 
 /** `speech-batch transcribe`. Returns the process exit code. */
 export async function runTranscribe(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${TRANSCRIBE_USAGE}\n`);
-    return 0;
-  }
   const options = await parseCommandLine(args);
   const started = Date.now();
   const service = options.endpoint ? undefined : await startLocalService(options.verbose);
@@ -121,7 +116,12 @@ async function waitUntilDone(client: SpeechClient, job: Transcription, started: 
 /** Prints or writes the conversation of every transcribed file, and the reason of every failed one. */
 async function report(client: SpeechClient, options: Options, files: TranscriptionFile[]): Promise<number> {
   const reportFile = files.find((f) => f.kind === 'TranscriptionReport');
-  const details = reportFile ? (await client.fetchContent<TranscriptionReportFile>(reportFile.links!.contentUrl!)).details : [];
+  const details = reportFile
+    ? await client.fetchContent<TranscriptionReportFile>(reportFile.links!.contentUrl!).then(
+        (r) => r.details,
+        (err: Error) => (progress(`cannot read the job's report: ${err.message}`), []),
+      )
+    : [];
   const outputs: string[] = [];
   let failed = 0;
   const usedNames = new Set<string>();
@@ -133,14 +133,20 @@ async function report(client: SpeechClient, options: Options, files: Transcripti
       failed++;
       continue;
     }
-    const conversation = mergeFile(parseResult(await client.fetchContent(file.links!.contentUrl!)), { names: options.names });
-    const text = formatConversation(conversation, options.format);
-    if (options.out) {
-      const target = path.join(options.out, uniqueName(input.label, options.format, usedNames));
-      await fs.writeFile(target, text);
-      progress(`${input.label} → ${target}`);
-    } else {
-      outputs.push(options.inputs.length > 1 ? `==> ${input.label} <==\n${text}` : text);
+    // One result that cannot be read or written is reported; the other files' output is not lost.
+    try {
+      const conversation = mergeFile(parseResult(await client.fetchContent(file.links!.contentUrl!)), { names: options.names });
+      const text = formatConversation(conversation, options.format);
+      if (options.out) {
+        const target = path.join(options.out, uniqueName(input.label, options.format, usedNames));
+        await fs.writeFile(target, text);
+        progress(`${input.label} → ${target}`);
+      } else {
+        outputs.push(options.inputs.length > 1 ? `==> ${input.label} <==\n${text}` : text);
+      }
+    } catch (err) {
+      progress(`${input.label}: ${(err as Error).message}`);
+      failed++;
     }
   }
   if (outputs.length > 0) process.stdout.write(outputs.join('\n'));
@@ -148,30 +154,17 @@ async function report(client: SpeechClient, options: Options, files: Transcripti
 }
 
 async function parseCommandLine(args: string[]): Promise<Options> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        out: { type: 'string', short: 'o' },
-        names: { type: 'string' },
-        locale: { type: 'string' },
-        endpoint: { type: 'string' },
-        key: { type: 'string' },
-        verbose: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('. ')[0]!);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(args, {
+    format: { type: 'string', short: 'f' },
+    out: { type: 'string', short: 'o' },
+    names: { type: 'string' },
+    locale: { type: 'string' },
+    endpoint: { type: 'string' },
+    key: { type: 'string' },
+    verbose: { type: 'boolean' },
+  });
   if (positionals.length === 0) throw new UsageError('no audio file or folder given');
-  const format = values.format ?? 'txt';
-  if (!(TRANSCRIPT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`unknown format "${format}" (use ${TRANSCRIPT_FORMATS.join(', ')})`);
-  }
+  const format = parseFormat(values.format);
   const key = values.key ?? process.env.SPEECH_BATCH_KEY;
   if (values.endpoint && !key) throw new UsageError('--endpoint needs --key (or SPEECH_BATCH_KEY)');
   if (values.key && !values.endpoint) throw new UsageError('--key is only used with --endpoint');
@@ -182,9 +175,9 @@ async function parseCommandLine(args: string[]): Promise<Options> {
   if (values.out) await fs.mkdir(values.out, { recursive: true });
   return {
     inputs,
-    format: format as TranscriptFormat,
+    format,
     out: values.out,
-    names: values.names?.split(',').map((name) => name.trim()),
+    names: parseNames(values.names),
     locale: values.locale ?? 'en-US',
     endpoint: values.endpoint,
     key,

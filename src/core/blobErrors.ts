@@ -81,7 +81,8 @@ export function toStorageError(err: unknown, context: ErrorContext, action: stri
   }
 }
 
-/** The first line of an error's message, without the given secrets. */
+/** The first line of an error's message, without the given secrets (as they are, or URL-encoded as in a URL). */
 function safeMessage(err: unknown, context: ErrorContext): string {
-  return redactSecrets((err instanceof Error ? err.message : String(err)).split('\n')[0], context.secrets);
+  const secrets = context.secrets.flatMap((secret) => [encodeURIComponent(secret), secret]);
+  return redactSecrets((err instanceof Error ? err.message : String(err)).split('\n')[0], secrets);
 }

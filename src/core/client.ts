@@ -8,9 +8,10 @@
  * (so pollers can back off while a job runs) and on every `SpeechApiError`.
  */
 import type { Dispatcher } from 'undici';
-import { redactSecrets, redactUrl } from './redact';
+import { redactSecrets, redactUrl, redactUrlsIn } from './redact';
 import {
   API_VERSION,
+  GUID,
   type ApiError,
   type GatewayError,
   type PaginatedTranscriptions,
@@ -68,8 +69,6 @@ interface Answer {
   retryAfterMs?: number;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export class SpeechClient {
   /** `<origin>/speechtotext`, no trailing slash. */
   readonly baseUrl: string;
@@ -105,7 +104,12 @@ export class SpeechClient {
   static idOf(selfOrId: string): string {
     const path = selfOrId.split('?')[0]!;
     const match = /\/transcriptions\/([^/]+)\/?$/.exec(path);
-    const id = match ? decodeURIComponent(match[1]!) : path;
+    let id = path;
+    try {
+      if (match) id = decodeURIComponent(match[1]!);
+    } catch {
+      id = ''; // a malformed escape such as %zz
+    }
     if (!GUID.test(id)) throw new Error(`Not a transcription id or self URL: "${redactUrl(selfOrId)}".`);
     return id;
   }
@@ -173,7 +177,7 @@ export class SpeechClient {
   async fetchContent<T>(contentUrl: string): Promise<T> {
     const answer = await this.send('GET', contentUrl, { accept: 'application/json' });
     if (answer.status !== 200) {
-      const reason = answer.text.trim().slice(0, 200);
+      const reason = redactUrlsIn(answer.text.trim()).slice(0, 200);
       throw new SpeechApiError(
         this.clean(`Downloading ${redactUrl(contentUrl)} failed with HTTP ${answer.status}${reason ? `: ${reason}` : ''}`),
         answer.status,
@@ -240,7 +244,7 @@ export class SpeechClient {
         const text = await response.body.text();
         answer = { status: response.statusCode, text, retryAfterMs: parseRetryAfter(response.headers['retry-after']) };
       } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
+        const reason = redactUrlsIn(err instanceof Error ? err.message : String(err));
         throw new SpeechApiError(this.clean(`${method} ${redactUrl(url)} failed: ${reason}`), 0, undefined, undefined, undefined);
       }
       const throttled = (answer.status === 429 || answer.status === 503) && answer.retryAfterMs !== undefined;

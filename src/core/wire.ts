@@ -13,8 +13,11 @@ export const API_VERSION = '2024-11-15';
 export type Status = 'NotStarted' | 'Running' | 'Succeeded' | 'Failed';
 export const TERMINAL_STATUSES: readonly Status[] = ['Succeeded', 'Failed'];
 export function isTerminal(status: Status | undefined): boolean {
-  return status === 'Succeeded' || status === 'Failed';
+  return status !== undefined && TERMINAL_STATUSES.includes(status);
 }
+
+/** A transcription id (and a file id): a GUID in any letter case. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type PunctuationMode = 'None' | 'Dictated' | 'Automatic' | 'DictatedAndAutomatic';
 export type ProfanityFilterMode = 'None' | 'Removed' | 'Tags' | 'Masked';

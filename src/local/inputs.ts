@@ -17,8 +17,8 @@ import type { TranscriptionCreate } from '../core/wire';
 /** Time without progress after which a download or listing gives up. */
 const NETWORK_TIMEOUT_MS = 60_000;
 
-/** Default cap for one downloaded audio file: 2 GiB. */
-export const DEFAULT_MAX_INPUT_BYTES = 2 * 1024 ** 3;
+/** Default cap for one downloaded audio file: 1 GiB (Azure accepts at most 1 GB per file). */
+export const DEFAULT_MAX_INPUT_BYTES = 1024 ** 3;
 
 /** One audio file of a job. */
 export interface InputSource {

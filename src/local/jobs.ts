@@ -34,6 +34,11 @@ type FileOutcome =
 /** Code of `properties.error` when no input could be transcribed, as Azure reports it. */
 const FAILED_JOB_CODE = 'InvalidData';
 
+/** Runs of one job the service may die during before the job is failed rather than resumed. */
+const MAX_ATTEMPTS = 2;
+const GAVE_UP_MESSAGE =
+  'the local service stopped twice while transcribing this job; it was not resumed again in case one of its files makes the service crash. Check the service log, then resubmit the job (without the file if one is at fault).';
+
 export class JobRunner {
   private readonly queue: string[] = [];
   private current: { id: string; controller: AbortController; done: Promise<void> } | undefined;
@@ -47,13 +52,26 @@ export class JobRunner {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Queues every job that had not finished when the service last stopped, oldest first. */
-  resume(): void {
+  /**
+   * Queues every job that had not finished when the service last stopped, oldest first. A job that was already
+   * running {@link MAX_ATTEMPTS} times fails instead: its input may be what stops the service.
+   */
+  async resume(): Promise<void> {
     const pending = this.options.store
       .list()
       .filter((job) => job.status === 'NotStarted' || job.status === 'Running')
       .reverse();
-    for (const job of pending) this.enqueue(job.id);
+    for (const job of pending) {
+      if (job.status === 'Running' && (job.attempts ?? 0) >= MAX_ATTEMPTS) {
+        await this.options.store.update(job.id, (r) => {
+          failed({ code: FAILED_JOB_CODE, message: GAVE_UP_MESSAGE })(r);
+          r.lastActionDateTime = isoSeconds(this.now());
+        });
+        this.log(`job ${job.id}: Failed (the service stopped during ${MAX_ATTEMPTS} attempts)`);
+      } else {
+        this.enqueue(job.id);
+      }
+    }
   }
 
   /** Queues a job; the runner picks it up when the jobs before it are done. */
@@ -115,6 +133,7 @@ export class JobRunner {
     await store.clearResults(id);
     const job = await store.update(id, (r) => {
       r.status = 'Running';
+      r.attempts = (r.attempts ?? 0) + 1;
       r.lastActionDateTime = isoSeconds(this.now());
       r.files = [];
       delete r.error;
@@ -129,6 +148,8 @@ export class JobRunner {
     } catch (err) {
       if (signal.aborted) {
         this.log(`job ${id}: stopped (${(signal.reason as Error).message})`);
+        // A clean shutdown is not a crash: this run does not count towards MAX_ATTEMPTS.
+        if (this.closed) await store.update(id, (r) => (r.attempts = Math.max(0, (r.attempts ?? 1) - 1)));
         return;
       }
       const message = err instanceof InputError ? err.message : `unexpected error: ${(err as Error).message}`;

@@ -1,7 +1,7 @@
 /**
  * Runs the bundled local transcription service (`dist/local-service.js`) as a child process: started on first use,
- * restarted when it dies (a bounded number of times), stopped on deactivate. Plain Node (no VS Code import), so the
- * integration tests can drive it directly.
+ * restarted when it crashes (a bounded number of times; after a clean exit it starts again on the next use), stopped
+ * on deactivate. Plain Node (no VS Code import), so the integration tests can drive it directly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -40,8 +40,7 @@ export class LocalServiceError extends Error {
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const STDERR_LINES_KEPT = 40;
 
-/** The install command for the recogniser the local service uses. */
-export const POCKETSPHINX_INSTALL = 'sudo apt-get install pocketsphinx pocketsphinx-en-us';
+export { POCKETSPHINX_INSTALL } from './engine/pocketsphinx';
 
 /** Whether a message (a job's error, the service's stderr) says pocketsphinx is missing. */
 export function isPocketsphinxMissing(text: string): boolean {
@@ -80,6 +79,8 @@ export class LocalService {
   /** Stops the service (SIGTERM, then SIGKILL after a grace period). */
   async stop(graceMs = 3000): Promise<void> {
     this.stopping = true;
+    // A start in progress first finishes (or bails out), so no child it spawns is left behind.
+    await this.starting?.catch(() => {});
     const child = this.child;
     this.starting = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -94,6 +95,7 @@ export class LocalService {
     const { scriptPath, dataDir, log } = this.options;
     const key = await this.options.key();
     await fs.mkdir(dataDir, { recursive: true });
+    if (this.stopping) throw new LocalServiceError('The local transcription service is shutting down.');
     const args = [scriptPath, '--port', '0', '--data', dataDir];
     log.info(`Starting the local transcription service: ${args.join(' ')}`);
     // The key travels in the environment, not on the command line, so it does not show in the process list.
@@ -158,6 +160,11 @@ export class LocalService {
     this.child = undefined;
     this.starting = undefined;
     const { log } = this.options;
+    if (code === 0) {
+      // A clean exit (e.g. SIGINT from the terminal) is not a crash: the next endpoint() starts it again.
+      log.info('The local transcription service exited; it starts again when it is needed.');
+      return;
+    }
     const now = Date.now();
     const windowMs = this.options.restartWindowMs ?? 5 * 60_000;
     while (this.crashes.length && now - this.crashes[0] > windowMs) this.crashes.shift();

@@ -24,9 +24,10 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function wholeNumber(value: string | undefined, name: string, fallback: number): number {
+function wholeNumber(value: string | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) fail(`--${name} must be a whole number (got "${value}")`);
+  if (Number(value) < min) fail(`--${name} must be at least ${min} (got ${value})`);
   return Number(value);
 }
 
@@ -51,15 +52,16 @@ async function main(): Promise<void> {
   if (!values.data) fail('--data <dir> is required');
   const key = values.key ?? process.env.SPEECH_BATCH_SERVICE_KEY;
   if (!key) fail('--key (or SPEECH_BATCH_SERVICE_KEY) is required');
-  const maxInputBytes = wholeNumber(values['max-input-mb'], 'max-input-mb', DEFAULT_MAX_INPUT_BYTES / 1024 ** 2) * 1024 ** 2;
-  const ttlCheckMs = wholeNumber(values['ttl-check-seconds'], 'ttl-check-seconds', 600) * 1000;
+  const maxInputBytes = wholeNumber(values['max-input-mb'], 'max-input-mb', DEFAULT_MAX_INPUT_BYTES / 1024 ** 2, 1) * 1024 ** 2;
+  const ttlCheckMs = wholeNumber(values['ttl-check-seconds'], 'ttl-check-seconds', 600, 1) * 1000;
 
-  const recognizer = new Recognizer();
-  recognizer.check().catch((err: Error) => log(`warning: jobs will fail until this is fixed: ${err.message}`));
   const store = await JobStore.open(values.data, log);
+  // Engine scratch files go to the store's tmp dir, which is emptied at every start (nothing left after a SIGKILL).
+  const recognizer = new Recognizer({ tempDir: store.tempDir });
+  recognizer.check().catch((err: Error) => log(`warning: jobs will fail until this is fixed: ${err.message}`));
   const runner = new JobRunner({ store, recognizer, log, maxInputBytes });
   await runner.sweepExpired();
-  runner.resume();
+  await runner.resume();
   const sweep = setInterval(() => void runner.sweepExpired().catch((err: Error) => log(`TTL check failed: ${err.message}`)), ttlCheckMs);
 
   const server = createServer({ store, runner, key, locales: recognizer.locales, log });

@@ -35,6 +35,8 @@ export interface RecognizerOptions {
   concurrency?: number;
   /** RMS level of the deterministic noise added before recognition (default -70 dBFS); `null` adds none. */
   noiseFloorDbfs?: number | null;
+  /** Scratch directory of the default engine (the service passes its store's tmp dir, wiped at start). */
+  tempDir?: string;
 }
 
 /** Transcribes audio files on this machine. One instance serves every job of the local service. */
@@ -47,7 +49,7 @@ export class Recognizer {
   private readonly active = new Set<Promise<unknown>>();
 
   constructor(options: RecognizerOptions = {}) {
-    this.engine = options.engine ?? new PocketsphinxEngine();
+    this.engine = options.engine ?? new PocketsphinxEngine({ tempDir: options.tempDir });
     this.locales = this.engine.locales;
     this.pool = new WorkPool(options.concurrency ?? Math.max(1, os.cpus().length));
     this.noiseFloorDbfs = options.noiseFloorDbfs === undefined ? DEFAULT_NOISE_FLOOR_DBFS : options.noiseFloorDbfs;

@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import type { PaginatedFiles, PaginatedTranscriptions, TranscriptionLocales } from '../core/wire';
+import { GUID, type PaginatedFiles, type PaginatedTranscriptions, type TranscriptionLocales } from '../core/wire';
 import { GATEWAY_401_BODY, invalidRequest, notFound, ServiceError } from './errors';
 import type { JobRunner } from './jobs';
 import { apiUrl, toFile, toTranscription, transcriptionSelf, type LinkBase } from './resources';
@@ -17,7 +17,6 @@ export const SUPPORTED_API_VERSIONS = ['2024-11-15', '2025-10-15'] as const;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TOP = 100;
 const MAX_TOP = 100;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ServerContext {
   store: JobStore;
@@ -92,7 +91,13 @@ class Api {
         if (matching.length > 0) throw new ServiceError(405, 'NotAllowed', `${req.method} is not allowed on ${url.pathname}.`);
         throw notFound(`There is no resource at ${url.pathname}.`);
       }
-      const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
+      const params = route.pattern.exec(path)!.slice(1).map((part) => {
+        try {
+          return decodeURIComponent(part);
+        } catch {
+          throw notFound(`There is no resource at ${url.pathname}.`); // a malformed escape such as %zz
+        }
+      });
       return await route.handler(req, url, base, params);
     } catch (err) {
       if (err instanceof ServiceError) return errorReply(err);

@@ -34,6 +34,8 @@ export interface JobRecord {
   durationMilliseconds?: number;
   error?: EntityError;
   files: StoredFile[];
+  /** How many times the job went Running (a job that keeps crashing the service is failed, not resumed again). */
+  attempts?: number;
 }
 
 export class JobStore {

@@ -110,4 +110,25 @@ describe('local service process (LocalService)', () => {
     assert.equal(service.running, false);
     await assert.rejects(service.endpoint(), /shutting down/);
   });
+
+  it('does not restart the service after a clean exit (Ctrl-C), but starts it again on the next use', async () => {
+    const first = await service.endpoint();
+    const pid = Number(/pid (\d+)/.exec(log.lines.join('\n'))![1]);
+    process.kill(pid, 'SIGINT');
+    await waitFor('the exit', async () => (log.lines.some((l) => /exited; it starts again when it is needed/.test(l)) ? true : undefined), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(service.running, false);
+    assert.equal(log.lines.filter((l) => l.startsWith('Starting')).length, 1, log.lines.join('\n'));
+    const second = await service.endpoint();
+    assert.notEqual(second, first);
+    assert.equal(service.running, true);
+  });
+
+  it('leaves no process behind when stopped while starting', async () => {
+    const pending = service.endpoint();
+    await service.stop();
+    await assert.rejects(pending, /shutting down/);
+    assert.equal(service.running, false);
+    assert.ok(!log.lines.some((l) => l.startsWith('Starting')), log.lines.join('\n'));
+  });
 });

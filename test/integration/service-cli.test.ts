@@ -74,6 +74,16 @@ describe('speech-batch transcribe', function () {
     assert.match(run.stderr, /text\.wav: not a WAV or MP3 file/);
   });
 
+  it('keeps the other files\' output when one result cannot be written, and exits 1', async function () {
+    const call = makeCall(undefined, SHORT_CALL);
+    const out = path.join(scratch, 'out');
+    fs.mkdirSync(path.join(out, 'call.txt'), { recursive: true }); // in the way of the first input's output
+    const run = await cli([call.wav, call.mp3, '--out', out]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /call\.wav: EISDIR/);
+    assert.match(fs.readFileSync(path.join(out, 'call-2.txt'), 'utf8'), /Channel 1: /);
+  });
+
   it('uses a running service with --endpoint, reading the key from SPEECH_BATCH_KEY, and deletes its job', async function () {
     const service = await startService();
     try {
@@ -103,6 +113,9 @@ describe('speech-batch transcribe', function () {
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, message);
     }
+    const help = await cli(['--help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: speech-batch transcribe /);
     const remote = await cli([makeCall(undefined, SHORT_CALL).wav, '--endpoint', 'https://westeurope.api.cognitive.microsoft.com', '--key', 'k']);
     assert.equal(remote.code, 2);
     assert.match(remote.stderr, /cannot read local files/);

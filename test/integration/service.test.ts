@@ -37,6 +37,12 @@ describe('local service (HTTP API)', function () {
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
+  it('refuses a zero TTL check interval or input cap at start', async function () {
+    for (const option of ['--ttl-check-seconds', '--max-input-mb']) {
+      await assert.rejects(startService({ args: [option, '0'] }), new RegExp(`exited \\(2\\)[^]*${option} must be at least 1`));
+    }
+  });
+
   it('answers a missing or wrong key with the gateway 401, on every path', async function () {
     for (const [key, route] of [
       [null, '/transcriptions'],
@@ -168,6 +174,9 @@ describe('local service (HTTP API)', function () {
     assert.equal(gone.body.code, 'NotFound');
     assert.equal((await callService(service, 'DELETE', `/transcriptions/${ids[0]}`)).status, 404);
     assert.equal((await callService(service, 'GET', '/transcriptions/not-a-guid')).status, 404);
+    const malformed = await callService(service, 'GET', '/transcriptions/%zz');
+    assert.equal(malformed.status, 404, 'a malformed escape is not a server error');
+    assert.equal(malformed.body.code, 'NotFound');
     assert.equal((await callService(service, 'PUT', `/transcriptions/${ids[0]}`, { body: {} })).status, 405);
   });
 

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { JobRunner } from '../../src/local/jobs';
 import { Recognizer } from '../../src/local/recognize';
 import { JobStore } from '../../src/local/store';
@@ -52,7 +53,7 @@ describe('local job store', function () {
     const reopened = await JobStore.open(dir, (m) => logged.push(m));
     assert.deepEqual(reopened.list().map((j) => j.id), [job.id]);
     assert.match(logged.join('\n'), /skipping unreadable job record broken\.json/);
-    assert.deepEqual(fs.readdirSync(path.join(dir, 'jobs')).sort(), [`${job.id}.json`, 'broken.json']);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'jobs')).sort(), [`${job.id}.json`, 'broken.json'].sort());
   });
 
   it('deletes finished jobs once their time to live has passed since they finished', async function () {
@@ -78,5 +79,49 @@ describe('local job store', function () {
     now = new Date('2026-03-08T12:00:00Z');
     assert.deepEqual(await runner.sweepExpired(), [week.id]);
     assert.deepEqual(store.list().map((j) => j.id), [running.id], 'a running job never expires');
+  });
+
+  it('fails a job the service stopped during twice instead of resuming it again', async function () {
+    const store = await JobStore.open(dir);
+    const once = await store.create(request(6));
+    const twice = await store.create(request(6));
+    await store.update(once.id, (r) => Object.assign(r, { status: 'Running', attempts: 1 }));
+    await store.update(twice.id, (r) => Object.assign(r, { status: 'Running', attempts: 2 }));
+    // The inputs do not exist: the resumed job fails at its download, before the recogniser.
+    const recognizer = { recognizeFile: () => Promise.reject(new Error('not reached')) };
+    const runner = new JobRunner({ store, recognizer });
+    await runner.resume();
+
+    const gaveUp = store.get(twice.id)!;
+    assert.equal(gaveUp.status, 'Failed');
+    assert.match(gaveUp.error?.message ?? '', /^the local service stopped twice while transcribing this job; /);
+    for (let i = 0; i < 100 && store.get(once.id)!.status === 'Running'; i++) await new Promise((r) => setTimeout(r, 20));
+    const rerun = store.get(once.id)!;
+    assert.equal(rerun.attempts, 2, 'resumed once more');
+    assert.doesNotMatch(rerun.error?.message ?? '', /stopped twice/);
+    await runner.close();
+  });
+
+  it('does not count a run stopped by a clean shutdown as an attempt', async function () {
+    const store = await JobStore.open(dir);
+    const audio = path.join(dir, 'a.wav');
+    fs.writeFileSync(audio, 'RIFF');
+    const job = await store.create({ ...request(6), contentUrls: [pathToFileURL(audio).href] });
+    let started!: () => void;
+    const recognizing = new Promise<void>((resolve) => (started = resolve));
+    const recognizer = {
+      recognizeFile: (_: string, __: string, options: { signal?: AbortSignal }) =>
+        new Promise<never>((_resolve, reject) => {
+          started();
+          options.signal!.addEventListener('abort', () => reject(options.signal!.reason));
+        }),
+    };
+    const runner = new JobRunner({ store, recognizer });
+    await runner.resume();
+    await recognizing;
+    assert.equal(store.get(job.id)!.attempts, 1);
+    await runner.close();
+    assert.equal(store.get(job.id)!.status, 'Running', 'resumes at the next start');
+    assert.equal(store.get(job.id)!.attempts, 0);
   });
 });

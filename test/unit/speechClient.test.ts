@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseRetryAfter } from '../../src/core/client';
+import { parseRetryAfter, SpeechClient } from '../../src/core/client';
 import { redactSecrets, redactUrl } from '../../src/core/redact';
 
 describe('Retry-After parsing', function () {
@@ -32,5 +32,15 @@ describe('redaction for logs', function () {
 
   it('masks secrets in free text', function () {
     assert.equal(redactSecrets('key abcd1234 rejected (abcd1234)', ['abcd1234', undefined]), 'key *** rejected (***)');
+  });
+});
+
+describe('transcription ids', function () {
+  it('rejects a self URL with a malformed escape with its own readable error', function () {
+    assert.throws(() => SpeechClient.idOf('https://x/speechtotext/transcriptions/%zz?sig=SECRET'), (err: Error) => {
+      assert.ok(!(err instanceof URIError));
+      assert.match(err.message, /^Not a transcription id or self URL: "https:\/\/x\/speechtotext\/transcriptions\/%zz\?…"\.$/);
+      return true;
+    });
   });
 });

@@ -4,6 +4,7 @@
  * synthetic and gated call recordings contain; a faint noise floor there keeps them well-behaved. The noise is
  * seeded, so the same file always gives the same result.
  */
+import { DIGITAL_SILENCE_LEVEL } from './silence';
 
 /** Level, seed and extent of the added noise. */
 export interface NoiseFloor {
@@ -19,8 +20,6 @@ export interface NoiseFloor {
   silenceOnly?: boolean;
 }
 
-/** Samples below this magnitude count as digital silence (about -80 dBFS). */
-const SILENCE_LEVEL = 1e-4;
 /** Shortest run of such samples that gets the noise floor with `silenceOnly` (10 ms at 16 kHz). */
 const MIN_SILENT_RUN = 160;
 
@@ -63,7 +62,7 @@ export function toPcm16(samples: Float32Array, noise?: NoiseFloor): Int16Array {
   let done = 0;
   let runStart = -1;
   for (let i = 0; i <= samples.length; i++) {
-    const silent = i < samples.length && samples[i] < SILENCE_LEVEL && samples[i] > -SILENCE_LEVEL;
+    const silent = i < samples.length && samples[i] < DIGITAL_SILENCE_LEVEL && samples[i] > -DIGITAL_SILENCE_LEVEL;
     if (silent && runStart < 0) runStart = i;
     else if (!silent && runStart >= 0) {
       if (i - runStart >= MIN_SILENT_RUN) {

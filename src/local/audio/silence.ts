@@ -6,12 +6,15 @@
  * translates times in the shortened audio back to the original.
  */
 
+/** Samples below this magnitude count as digital silence (about -80 dBFS: digital silence and dither). */
+export const DIGITAL_SILENCE_LEVEL = 1e-4;
+
 export interface SilenceOptions {
   /** Silences at least this long are shortened (default 1500 ms). */
   minGapMs?: number;
   /** Kept at each end of a shortened silence (default 400 ms). */
   keepMs?: number;
-  /** Samples below this magnitude count as silence (default 1e-4, about -80 dBFS: digital silence and dither). */
+  /** Samples below this magnitude count as silence (default {@link DIGITAL_SILENCE_LEVEL}). */
   threshold?: number;
 }
 
@@ -50,7 +53,7 @@ export class TimeMap {
 export function shortenSilences(samples: Float32Array, sampleRate: number, options: SilenceOptions = {}): { samples: Float32Array; map: TimeMap } {
   const minGap = Math.round(((options.minGapMs ?? 1500) / 1000) * sampleRate);
   const keep = Math.round(((options.keepMs ?? 400) / 1000) * sampleRate);
-  const threshold = options.threshold ?? 1e-4;
+  const threshold = options.threshold ?? DIGITAL_SILENCE_LEVEL;
   const segments: Segment[] = [];
   let kept = 0;
   let segmentStart = 0;

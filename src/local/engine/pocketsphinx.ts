@@ -17,7 +17,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Engine, MonoPcm16k, RecognizeOptions, RecognizedWord, Utterance } from './types';
 
-const INSTALL_HINT = 'sudo apt-get install pocketsphinx pocketsphinx-en-us';
+/** The install command for the recogniser (shown in errors, and by the extension). */
+export const POCKETSPHINX_INSTALL = 'sudo apt-get install pocketsphinx pocketsphinx-en-us';
 /** pocketsphinx analyses 10 ms frames; a word's printed end time is the start of its last frame. */
 const FRAME_MS = 10;
 const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
@@ -29,6 +30,8 @@ export interface PocketsphinxOptions {
   modelDir?: string;
   /** Extra command-line arguments (e.g. beam widths). */
   extraArgs?: string[];
+  /** Where the per-channel raw files go; default the OS temp directory. The service passes its store's tmp dir. */
+  tempDir?: string;
 }
 
 /** True for the fillers pocketsphinx puts into its word segmentation: `<s>`, `</s>`, `<sil>`, `[NOISE]`, `++UH++`. */
@@ -79,11 +82,13 @@ export class PocketsphinxEngine implements Engine {
   private readonly binary: string;
   private readonly modelDir: string;
   private readonly extraArgs: readonly string[];
+  private readonly tempDir: string | undefined;
 
   constructor(options: PocketsphinxOptions = {}) {
     this.binary = options.binary ?? '/usr/bin/pocketsphinx_continuous';
     this.modelDir = options.modelDir ?? '/usr/share/pocketsphinx/model/en-us';
     this.extraArgs = options.extraArgs ?? [];
+    this.tempDir = options.tempDir;
   }
 
   private get modelFiles(): { hmm: string; lm: string; dict: string } {
@@ -98,13 +103,13 @@ export class PocketsphinxEngine implements Engine {
     try {
       await access(this.binary, constants.X_OK);
     } catch {
-      throw new Error(`pocketsphinx is not installed (${this.binary} not found); install it with: ${INSTALL_HINT}`);
+      throw new Error(`pocketsphinx is not installed (${this.binary} not found); install it with: ${POCKETSPHINX_INSTALL}`);
     }
     for (const file of Object.values(this.modelFiles)) {
       try {
         await access(file, constants.R_OK);
       } catch {
-        throw new Error(`the pocketsphinx en-US model is missing (${file} not found); install it with: ${INSTALL_HINT}`);
+        throw new Error(`the pocketsphinx en-US model is missing (${file} not found); install it with: ${POCKETSPHINX_INSTALL}`);
       }
     }
   }
@@ -126,7 +131,7 @@ export class PocketsphinxEngine implements Engine {
       throw new Error(`pocketsphinx cannot transcribe locale ${options.locale}; supported: ${this.locales.join(', ')}`);
     }
     options.signal?.throwIfAborted();
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'speech-batch-ps-'));
+    const dir = await mkdtemp(path.join(this.tempDir ?? os.tmpdir(), 'speech-batch-ps-'));
     try {
       const input = path.join(dir, 'channel.raw');
       const { samples } = audio;
@@ -153,7 +158,7 @@ export class PocketsphinxEngine implements Engine {
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
       child.on('error', (err) => {
         signal?.removeEventListener('abort', onAbort);
-        reject(new Error(`could not run ${binary}: ${err.message}; install it with: ${INSTALL_HINT}`));
+        reject(new Error(`could not run ${binary}: ${err.message}; install it with: ${POCKETSPHINX_INSTALL}`));
       });
       child.on('close', (code, killSignal) => {
         signal?.removeEventListener('abort', onAbort);
