@@ -2,10 +2,10 @@
  * A stereo call (flite voices, agent on the left channel, customer on the right) submitted through the HTTP API of
  * the real local service: the words of each channel, their attribution to the right party and the turn order.
  *
- * WER bound: pocketsphinx's generic en-US model on flite's synthetic voices measured, on this script, 0.14 (agent,
- * voice slt) and 0.05 (customer, voice rms) from the WAV, 0.07 and 0.10 from the 48 kbit/s MP3 (an earlier engine
+ * WER bound: pocketsphinx's generic en-US model on flite's synthetic voices measured, on this script, 0.13 (agent,
+ * voice slt) and 0.08 (customer, voice rms) from the WAV, 0.11 and 0.13 from the 48 kbit/s MP3 (an earlier engine
  * build: up to 0.29). The bound of 0.35 keeps a margin over all of these, while a lost, swapped or garbled channel
- * gives 0.93 or more.
+ * gives 0.9 or more against its own party.
  * Turn times: start and end of every turn within 300 ms of the spoken audio (measured: at most 196 ms, the end of
  * a turn followed by a pause), well under what a reader of a timestamped transcript or subtitles would notice.
  */
