@@ -1,7 +1,7 @@
 /**
  * The transcript webview: the merged conversation as a chat, call analytics, search, rename, audio player.
  * Protocol (see src/vscode/transcriptWebview.ts): posts `ready`, gets `load` (again after a rename),
- * `unavailable` or `seek`; posts `rendered`, `rename`, `copy`, `export`. Keeps `{key, positionMs, query}` with
+ * or `unavailable`; posts `rendered`, `rename`, `copy`, `export`. Keeps `{key, positionMs, query}` with
  * setState so the host's serializer can restore the panel. Text goes in with textContent only.
  *
  * DOM hooks (stable; the end-to-end tests use them):
@@ -366,11 +366,6 @@
       case 'unavailable':
         data = null;
         showMessage(message.message);
-        break;
-      case 'seek':
-        if (ui && model) {
-          seek(message.ms, false);
-        }
         break;
     }
   });

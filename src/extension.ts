@@ -68,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     onDidChangeSettings(['polling.minIntervalSeconds', 'polling.maxIntervalSeconds'], () => poller.kick()),
     secrets.onDidChange((e) => Secrets.isAzureKey(e.key) && poller.kick()),
+    panels.onDidRenameParties((key) => documents.refresh(key)),
   );
 
   const transcribeDeps: TranscribeDeps = {

@@ -77,7 +77,9 @@ export class LocalBackend implements Backend {
   private startFailure(err: unknown): unknown {
     if (!(err instanceof LocalServiceError)) return err;
     const details = `${err.message}\n${this.service.recentErrors()}`;
-    return isPocketsphinxMissing(details) ? pocketsphinxMissingError() : new UserFacingError(err.message);
+    return isPocketsphinxMissing(details)
+      ? pocketsphinxMissingError()
+      : new UserFacingError(vscode.l10n.t('The local transcription service is not available: {0}', err.message));
   }
 }
 

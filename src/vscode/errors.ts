@@ -1,7 +1,6 @@
 /** How command failures reach the user: readable messages, optional follow-up buttons, details in the log. */
 import * as vscode from 'vscode';
 import { SpeechApiError } from '../core/client';
-import { redactSecrets } from '../core/redact';
 import { redactUrlsIn } from '../core/redact';
 
 /** A button under an error message. */
@@ -31,15 +30,15 @@ export function isCancellation(err: unknown): boolean {
   return err instanceof vscode.CancellationError || (err instanceof Error && err.name === 'AbortError');
 }
 
-/** The message of any error, for users, with URLs redacted and the given secrets masked. */
-export function userMessage(err: unknown, secrets: readonly (string | undefined)[] = []): string {
+/** The message of any error, for users, with URLs redacted. */
+export function userMessage(err: unknown): string {
   const message =
     err instanceof SpeechApiError && (err.status === 401 || err.status === 403)
       ? vscode.l10n.t('The Speech service refused the key ({0}). Check the Speech key and the region or endpoint.', err.message)
       : err instanceof Error
         ? err.message
         : String(err);
-  return redactSecrets(redactUrlsIn(message), secrets);
+  return redactUrlsIn(message);
 }
 
 /**
@@ -66,7 +65,7 @@ export async function showError(log: vscode.LogOutputChannel, what: string, err:
   const message = userMessage(err);
   log.error(`${what}: ${message}`);
   if (!(err instanceof UserFacingError) && !(err instanceof SpeechApiError) && err instanceof Error && err.stack) {
-    log.debug(err.stack);
+    log.debug(redactUrlsIn(err.stack));
   }
   const actions = err instanceof UserFacingError ? err.actions : [];
   const showLog = vscode.l10n.t('Show Log');

@@ -1,6 +1,6 @@
 /** Commands on jobs: delete (with confirmation), refresh, and list the jobs of the Azure Speech resource. */
 import * as vscode from 'vscode';
-import { userMessage } from './errors';
+import { isCancellation, userMessage } from './errors';
 import { jobKey, type JobRecord } from './jobRecord';
 import type { JobManager } from './jobs';
 import type { JobsTreeNode } from './jobsTree';
@@ -52,7 +52,21 @@ export async function deleteJob(deps: JobCommandDeps, arg?: unknown): Promise<vo
     remove,
   );
   if (answer !== remove) return;
-  await deps.jobs.delete(job);
+  try {
+    await deps.jobs.delete(job);
+  } catch (err) {
+    // The service may be unreachable for good (no key, resource gone, local service won't start): offer to just forget it.
+    if (isCancellation(err)) throw err;
+    const message = userMessage(err);
+    deps.log.error(`Deleting job ${job.id} failed: ${message}`);
+    const removeFromList = vscode.l10n.t('Remove from List');
+    const choice = await vscode.window.showErrorMessage(
+      vscode.l10n.t('Could not delete the job "{0}" on its service: {1}', job.displayName, message),
+      removeFromList,
+    );
+    if (choice !== removeFromList) return;
+    await deps.jobs.removeFromList(job);
+  }
   await deps.transcripts.forget(job);
 }
 

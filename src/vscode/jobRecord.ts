@@ -17,6 +17,8 @@ export interface JobFileRecord {
   audioPath?: string;
   /** Display name of the input (file name of the audio), when known. */
   audioName?: string;
+  /** Index of the input in the job's contentUrls, when known (failed inputs: base names need not be unique). */
+  index?: number;
   /** Why the service could not transcribe this input (report.json `errorMessage`). */
   error?: string;
   durationMs?: number;
@@ -126,6 +128,7 @@ function toFileRecord(entry: unknown): JobFileRecord | undefined {
   const file: JobFileRecord = { name: entry.name, state: entry.state };
   if (isString(entry.audioPath)) file.audioPath = entry.audioPath;
   if (isString(entry.audioName)) file.audioName = entry.audioName;
+  if (Number.isInteger(entry.index) && (entry.index as number) >= 0) file.index = entry.index as number;
   if (isString(entry.error)) file.error = entry.error;
   if (typeof entry.durationMs === 'number') file.durationMs = entry.durationMs;
   return file;

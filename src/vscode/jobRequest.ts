@@ -21,10 +21,13 @@ export interface JobOptions {
 export const MIN_TTL_HOURS = 6;
 export const MAX_TTL_HOURS = 744;
 
-/** A display name for a job over these audio files: the file name, or the first name and a count. */
-export function jobDisplayName(audioPaths: readonly string[]): string {
+/**
+ * A display name for a job over these audio files: the file name, or the first name and a count (`more` words the
+ * count: the VS Code layer passes a localised "+ {0} more").
+ */
+export function jobDisplayName(audioPaths: readonly string[], more = (count: number) => `+ ${count} more`): string {
   const first = path.basename(audioPaths[0] ?? 'audio');
-  return audioPaths.length <= 1 ? first : `${first} + ${audioPaths.length - 1} more`;
+  return audioPaths.length <= 1 ? first : `${first} ${more(audioPaths.length - 1)}`;
 }
 
 /** The create body. Both channels of stereo audio are transcribed (`channels: [0, 1]`). */

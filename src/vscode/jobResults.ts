@@ -3,6 +3,7 @@
  * per-input failures from the files list and report.json. Plain Node (no VS Code import) so it is unit-testable.
  */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { redactUrl } from '../core/redact';
 import type { Transcription, TranscriptionFile } from '../core/wire';
 import type { JobFileRecord, JobRecord } from './jobRecord';
@@ -37,17 +38,46 @@ export function resultFile(job: JobRecord, file: TranscriptionFile): JobFileReco
   return record;
 }
 
-/** A failed input of a job; `source` is its content URL (a SAS URL on Azure: only its file name is kept). */
+/**
+ * A failed input of a job; `source` is its content URL (a SAS URL on Azure: only its file name is kept). It is keyed
+ * by its index in the job's contentUrls (found through the uploaded blob or the local file), as base names repeat.
+ */
 export function failedFile(job: JobRecord, source: string, reason: string | undefined): JobFileRecord {
   const name = sourceFileName(source);
-  const audioPath = job.audioPaths.find((p) => path.basename(p) === name);
+  const index = sourceIndex(job, source);
+  const audioPath = index === undefined ? undefined : job.audioPaths[index];
   return {
     name,
     state: 'failed',
     audioName: name,
+    ...(index !== undefined ? { index } : {}),
     ...(audioPath ? { audioPath } : {}),
     ...(reason ? { error: redactUrlsIn(reason) } : {}),
   };
+}
+
+/** The index of a content URL in the job's contentUrls: its blob among the uploads (azure) or its local file. */
+function sourceIndex(job: JobRecord, source: string): number | undefined {
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    return undefined;
+  }
+  url.search = '';
+  url.hash = '';
+  let index = -1;
+  if (url.protocol === 'file:') {
+    index = job.audioPaths.findIndex((p) => pathToFileURL(p).href === url.href);
+  } else {
+    try {
+      const blobPath = decodeURIComponent(url.pathname);
+      index = job.uploads.findIndex((blob) => blobPath.endsWith(`/${blob}`));
+    } catch {
+      // not a blob of this job
+    }
+  }
+  return index >= 0 ? index : undefined;
 }
 
 /** The file name at the end of a content URL, without query (SAS) or folder. */

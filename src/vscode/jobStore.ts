@@ -19,6 +19,11 @@ export class JobStore implements vscode.Disposable {
     this.jobs = jobs;
   }
 
+  /** Re-reads the stored jobs: globalState is shared by all windows, which may have changed it since. */
+  private reload(): void {
+    this.jobs = deserializeJobs(this.memento.get(STORAGE_KEY)).jobs;
+  }
+
   /** All jobs, newest first. */
   all(): readonly JobRecord[] {
     return [...this.jobs].sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime));
@@ -40,6 +45,7 @@ export class JobStore implements vscode.Disposable {
 
   /** Adds a job or replaces the stored job with the same key. */
   async put(job: JobRecord): Promise<void> {
+    this.reload();
     const index = this.jobs.findIndex((j) => jobKey(j) === jobKey(job));
     if (index >= 0) this.jobs[index] = job;
     else this.jobs.push(job);
@@ -48,6 +54,7 @@ export class JobStore implements vscode.Disposable {
   }
 
   async remove(job: JobRecord): Promise<void> {
+    this.reload();
     this.jobs = this.jobs.filter((j) => jobKey(j) !== jobKey(job));
     await this.save();
     this.changed.fire(undefined);

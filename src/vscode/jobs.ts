@@ -3,7 +3,7 @@
  * Speech resource created elsewhere. The store persists the outcome; the tree and the poller react to its events.
  */
 import * as vscode from 'vscode';
-import { SpeechApiError, SpeechClient } from '../core/client';
+import { SpeechApiError, SpeechClient, type GetTranscriptionResult } from '../core/client';
 import { redactUrl } from '../core/redact';
 import { isTerminal, type Transcription, type TranscriptionReportFile } from '../core/wire';
 import type { Backends } from './backends';
@@ -35,6 +35,8 @@ export class JobManager implements vscode.Disposable {
   readonly onDidFinish = this.finished.event;
   /** Fires when a new job was created. */
   readonly onDidSubmit = this.submitted.event;
+  /** The status check running per job key. */
+  private readonly refreshing = new Map<string, Promise<RefreshResult>>();
 
   constructor(
     readonly store: JobStore,
@@ -52,9 +54,11 @@ export class JobManager implements vscode.Disposable {
       onProgress: submit.onProgress,
       signal: submit.signal,
     });
-    const body = buildTranscriptionCreate(jobDisplayName(audioPaths), prepared.contentUrls, submit.options);
+    const body = buildTranscriptionCreate(jobName(audioPaths), prepared.contentUrls, submit.options);
     let created: Transcription;
     try {
+      // Cancelled while the audio was prepared: do not create the job (the catch deletes the uploads).
+      if (submit.signal?.aborted) throw new vscode.CancellationError();
       created = await client.submit(body);
     } catch (err) {
       await backend.deleteUploads(prepared.uploads).catch((e: Error) => this.log.warn(`Could not delete the uploads of a job that was not created: ${e.message}`));
@@ -85,24 +89,40 @@ export class JobManager implements vscode.Disposable {
    * Checks a job's status on its service; on reaching a final state, lists its result files. A pending job the
    * service no longer knows becomes Failed. A job deleted while this ran stays deleted.
    */
-  async refresh(job: JobRecord): Promise<RefreshResult> {
+  refresh(job: JobRecord): Promise<RefreshResult> {
+    // Refresh and a poller round may check the same job at once: share one check, so it finishes (notifies, downloads) once.
+    const key = jobKey(job);
+    let running = this.refreshing.get(key);
+    if (!running) {
+      running = this.refreshNow(job).finally(() => this.refreshing.delete(key));
+      this.refreshing.set(key, running);
+    }
+    return running;
+  }
+
+  private async refreshNow(job: JobRecord): Promise<RefreshResult> {
+    const key = jobKey(job);
     const client = await this.backends.clientFor(job);
-    let updated: JobRecord;
-    let retryAfterMs: number | undefined;
-    let gone = false;
+    let answer: GetTranscriptionResult | undefined;
     try {
-      const answer = await client.get(job.id);
-      retryAfterMs = answer.retryAfterMs;
-      updated = applyTranscription(job, answer.transcription);
+      answer = await client.get(job.id);
     } catch (err) {
       if (!(err instanceof SpeechApiError && err.status === 404) || isTerminal(job.status)) throw err;
-      gone = true;
-      updated = { ...job, status: 'Failed', error: { code: 'NotFound', message: vscode.l10n.t('The job no longer exists on the service.') } };
     }
-    const finishedNow = isTerminal(updated.status) && !isTerminal(job.status);
-    if (finishedNow && !gone) updated = { ...updated, files: await this.resultFiles(client, updated) };
-    if (!this.store.get(jobKey(job))) return { job, changed: false, retryAfterMs };
-    const changed = JSON.stringify(updated) !== JSON.stringify(job);
+    const retryAfterMs = answer?.retryAfterMs;
+    // Decide against the stored job, not the argument: another check may have finished it meanwhile.
+    const current = this.store.get(key);
+    if (!current) return { job, changed: false, retryAfterMs };
+    let updated: JobRecord = answer
+      ? applyTranscription(current, answer.transcription)
+      : isTerminal(current.status)
+        ? current
+        : { ...current, status: 'Failed', error: { code: 'NotFound', message: vscode.l10n.t('The job no longer exists on the service.') } };
+    const finishedNow = isTerminal(updated.status) && !isTerminal(current.status);
+    if (finishedNow && answer) updated = { ...updated, files: await this.resultFiles(client, updated) };
+    const latest = this.store.get(key);
+    if (!latest) return { job, changed: false, retryAfterMs };
+    const changed = JSON.stringify(updated) !== JSON.stringify(latest);
     if (changed) await this.store.put(updated);
     if (finishedNow) {
       this.log.info(`Job ${job.id} ${updated.status}${updated.error?.message ? `: ${updated.error.message}` : ''}.`);
@@ -129,6 +149,12 @@ export class JobManager implements vscode.Disposable {
     await this.backends.of(job.backend).deleteUploads(job.uploads);
     await this.store.remove(job);
     this.log.info(`Deleted job ${job.id}${job.uploads.length ? ` and ${job.uploads.length} uploaded file(s)` : ''}.`);
+  }
+
+  /** Forgets a job without asking its service (when it cannot be reached); uploads, if any, stay where they are. */
+  async removeFromList(job: JobRecord): Promise<void> {
+    await this.store.remove(job);
+    this.log.info(`Removed job ${job.id} from the list without deleting it on ${describeEndpoint(job)}.`);
   }
 
   /** Adds the jobs of the configured Azure Speech resource that this VS Code does not know yet; returns how many. */
@@ -184,6 +210,11 @@ export class JobManager implements vscode.Disposable {
     }
     return files;
   }
+}
+
+/** The name of a new job over these audio files, in the UI language. */
+export function jobName(audioPaths: readonly string[]): string {
+  return jobDisplayName(audioPaths, (count) => vscode.l10n.t('+ {0} more', count));
 }
 
 /** The endpoint of a job, safe to log. */

@@ -81,7 +81,7 @@ export function jobItem(job: JobRecord, now = new Date()): vscode.TreeItem {
   item.contextValue = `job.${job.status.toLowerCase()}`;
   const count = fileCount(job);
   item.description = [
-    count === undefined ? undefined : vscode.l10n.t(count === 1 ? '{0} file' : '{0} files', count),
+    count === undefined ? undefined : count === 1 ? vscode.l10n.t('{0} file', count) : vscode.l10n.t('{0} files', count),
     relativeTime(new Date(job.createdDateTime), now, vscode.env.language),
   ]
     .filter(Boolean)
@@ -98,7 +98,7 @@ export function jobItem(job: JobRecord, now = new Date()): vscode.TreeItem {
 export function fileItem(job: JobRecord, file: JobFileRecord): vscode.TreeItem {
   const label = file.audioName ?? file.name;
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-  item.id = `${jobKey(job)}|${file.state}|${file.name}`;
+  item.id = `${jobKey(job)}|${file.state}|${file.index ?? ''}|${file.name}`;
   item.contextValue = `file.${file.state}`;
   if (file.state === 'failed') {
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { SpeechApiError } from '../core/client';
-import { userMessage } from './errors';
+import { UserFacingError, userMessage } from './errors';
 import type { JobManager } from './jobs';
 import { nextDelay, type PollTiming } from './pollSchedule';
 
@@ -69,23 +69,33 @@ export class JobPoller implements vscode.Disposable {
     this.polling = true;
     let changed = false;
     let retryAfterMs: number | undefined;
+    const pending = this.jobs.store.pending();
+    /** Jobs whose service could not be reached at all (no key, local service won't start). */
+    let unreachable = 0;
     try {
-      for (const job of this.jobs.store.pending()) {
+      for (const job of pending) {
         try {
           const result = await this.jobs.refresh(job);
           changed ||= result.changed;
           retryAfterMs = maxDefined(retryAfterMs, result.retryAfterMs);
         } catch (err) {
           if (err instanceof SpeechApiError) retryAfterMs = maxDefined(retryAfterMs, err.retryAfterMs);
+          if (err instanceof UserFacingError) unreachable++;
           this.log.warn(`Checking job ${job.id} failed: ${userMessage(err)}`);
         }
       }
     } finally {
       this.polling = false;
     }
-    this.idleRounds = changed || this.kickedDuringRound ? 0 : this.idleRounds + 1;
+    const kicked = this.kickedDuringRound;
+    this.idleRounds = changed || kicked ? 0 : this.idleRounds + 1;
     this.kickedDuringRound = false;
     this.retryAfterMs = retryAfterMs;
+    if (!kicked && pending.length > 0 && unreachable === pending.length) {
+      // Retrying cannot help (and would respawn the local service forever): key changes and Refresh kick it again.
+      this.log.info('Stopped checking jobs until the setup changes or Refresh is run: no job service could be reached.');
+      return;
+    }
     if (!this.disposed) this.schedule();
   }
 

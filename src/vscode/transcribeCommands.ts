@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import { expandAudioPaths } from './audioFiles';
 import { isCancellation, UserFacingError } from './errors';
 import type { BackendKind, JobRecord } from './jobRecord';
-import { jobDisplayName, type JobOptions } from './jobRequest';
-import type { JobManager } from './jobs';
+import type { JobOptions } from './jobRequest';
+import { jobName, type JobManager } from './jobs';
 import { pickJobOptions } from './jobOptionsPicker';
 import { throttledByteProgress } from './progressThrottle';
 import { backendSetting, jobDefaults } from './settings';
@@ -46,15 +46,16 @@ export async function selectedAudio(clicked?: unknown, selection?: unknown): Pro
 /** Runs one job over the selected audio with the given options, with cancellable progress. */
 export async function transcribe(deps: TranscribeDeps, files: string[], options: JobOptions): Promise<JobRecord | undefined> {
   const backend = backendSetting();
-  const name = jobDisplayName(files);
+  const name = jobName(files);
   const job = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Transcribing {0}', name), cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       const cancel = token.onCancellationRequested(() => abort.abort());
+      let created: JobRecord;
       try {
         progress.report({ message: backend === 'azure' ? vscode.l10n.t('Uploading…') : vscode.l10n.t('Starting…') });
-        return await deps.jobs.submit(files, {
+        created = await deps.jobs.submit(files, {
           backend,
           options,
           signal: abort.signal,
@@ -69,6 +70,10 @@ export async function transcribe(deps: TranscribeDeps, files: string[], options:
       } finally {
         cancel.dispose();
       }
+      // Cancelled after the service created the job: delete it again.
+      if (!token.isCancellationRequested) return created;
+      await deps.jobs.delete(created);
+      return undefined;
     },
   );
   if (job) deps.reveal(job);

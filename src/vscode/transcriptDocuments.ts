@@ -4,8 +4,8 @@
  * - `speech-transcript:/<jobId>/<result file>/<name>.txt`: the merged conversation as text;
  * - `speech-transcript:/<jobId>/<result file>/<name>.json`: the raw result JSON.
  *
- * Open documents are refreshed (`onDidChange`) when their job changes or the party names setting changes; documents of
- * a deleted job keep what they show.
+ * Open documents are refreshed (`onDidChange`) when their job changes, the party names setting changes or a party is
+ * renamed in the transcript view (`refresh`); documents of a deleted job keep what they show.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -56,6 +56,11 @@ export class TranscriptDocumentProvider implements vscode.TextDocumentContentPro
     const ref = parsed && this.transcripts.resolve(parsed.key);
     if (!parsed || !ref) throw new Error(vscode.l10n.t('No transcript is known for {0}.', uri.path));
     return parsed.kind === 'json' ? this.transcripts.resultText(ref) : this.transcripts.format(ref, 'txt');
+  }
+
+  /** Shows the current content in the open documents of one transcript (e.g. after a party was renamed). */
+  refresh(key: string): void {
+    this.refreshOpen((k) => k === key);
   }
 
   dispose(): void {

@@ -50,6 +50,9 @@ export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelS
   private readonly opening = new Map<string, Promise<void>>();
   private readonly serializer: vscode.Disposable | undefined;
   private readonly settingsListener: vscode.Disposable;
+  private readonly renamed = new vscode.EventEmitter<string>();
+  /** Fires with a transcript's key after a party of it was renamed (other views of it show the new names). */
+  readonly onDidRenameParties = this.renamed.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -65,12 +68,11 @@ export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelS
   }
 
   /**
-   * Opens a panel for `key`, or reveals the one already open. With `atMs`, the panel also scrolls to the turn at
-   * that time and moves the player there.
+   * Opens a panel for `key`, or reveals the one already open.
    *
    * @throws UserFacingError when the loader has no transcript for `key`; whatever the loader throws.
    */
-  async show(key: string, atMs?: number): Promise<void> {
+  async show(key: string): Promise<void> {
     if (!this.panels.has(key)) {
       let pending = this.opening.get(key);
       if (!pending) {
@@ -79,11 +81,7 @@ export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelS
       }
       await pending;
     }
-    const panel = this.panels.get(key);
-    panel?.reveal();
-    if (panel && atMs !== undefined) {
-      panel.seek(atMs);
-    }
+    this.panels.get(key)?.reveal();
   }
 
   /** Restores a panel after a reload, from the key the page saved with `setState`. */
@@ -102,10 +100,10 @@ export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelS
     if (data && this.panels.has(data.key)) {
       webviewPanel.dispose(); // already opened meanwhile: keep one panel per key
     } else if (data) {
-      this.track(new TranscriptPanel(webviewPanel, this.context, this.log, data));
+      this.track(new TranscriptPanel(webviewPanel, this.context, this.log, data, this.renamed));
     } else {
       this.log.info(`Transcript panel not restored${key === undefined ? '' : ` (${key})`}: ${problem}`);
-      this.track(new TranscriptPanel(webviewPanel, this.context, this.log, problem));
+      this.track(new TranscriptPanel(webviewPanel, this.context, this.log, problem, this.renamed));
     }
   }
 
@@ -113,6 +111,7 @@ export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelS
   dispose(): void {
     this.serializer?.dispose();
     this.settingsListener.dispose();
+    this.renamed.dispose();
     for (const panel of [...this.all]) {
       panel.dispose();
     }
@@ -142,7 +141,7 @@ export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelS
     const panel = vscode.window.createWebviewPanel(TRANSCRIPT_VIEW_TYPE, data.title, vscode.ViewColumn.Active, {
       enableScripts: true,
     });
-    this.track(new TranscriptPanel(panel, this.context, this.log, data));
+    this.track(new TranscriptPanel(panel, this.context, this.log, data, this.renamed));
   }
 
   private track(panel: TranscriptPanel): void {
@@ -181,7 +180,6 @@ class TranscriptPanel {
   /** Fires once, when the panel closes. */
   readonly onDidDispose = this.disposed.event;
   private ready = false;
-  private pendingSeek: number | undefined;
 
   /** `content`: the transcript, or the text to show instead. */
   constructor(
@@ -189,6 +187,7 @@ class TranscriptPanel {
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
     private content: TranscriptPanelData | string,
+    private readonly renamed: vscode.EventEmitter<string>,
   ) {
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
     const audio = typeof content === 'string' ? undefined : content.audio;
@@ -233,15 +232,6 @@ class TranscriptPanel {
     this.panel.reveal();
   }
 
-  /** Scrolls the page to `ms` (now, or once the page is ready). */
-  seek(ms: number): void {
-    if (this.ready) {
-      void this.post({ type: 'seek', ms });
-    } else {
-      this.pendingSeek = ms;
-    }
-  }
-
   dispose(): void {
     this.panel.dispose();
   }
@@ -263,10 +253,6 @@ class TranscriptPanel {
           await this.post(
             typeof content === 'string' ? { type: 'unavailable', message: content } : this.loadMessage(content),
           );
-          if (this.pendingSeek !== undefined) {
-            await this.post({ type: 'seek', ms: this.pendingSeek });
-            this.pendingSeek = undefined;
-          }
           break;
         case 'rendered':
           this.log.debug(`Transcript view ${typeof content === 'string' ? '(unavailable)' : content.key}: ${message.turns} turns shown`);
@@ -324,6 +310,7 @@ class TranscriptPanel {
     const saved = getPartyNames(this.context, data.key);
     await setPartyNames(this.context, data.key, renamedPartyNames(data.conversation.parties, partyId, name, saved));
     this.log.info(`Transcript ${data.key}: party ${partyId} renamed`);
+    this.renamed.fire(data.key);
     await this.update(withName(data, partyId, name));
   }
 }

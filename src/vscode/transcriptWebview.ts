@@ -68,13 +68,7 @@ export interface UnavailableMessage {
   message: string;
 }
 
-/** Host → webview: scroll to the turn at `ms` and move the player there. */
-export interface SeekMessage {
-  type: 'seek';
-  ms: number;
-}
-
-export type HostMessage = LoadMessage | UnavailableMessage | SeekMessage;
+export type HostMessage = LoadMessage | UnavailableMessage;
 
 /**
  * Webview → host. `ready`: the page is listening (the host answers with `load` or `unavailable`);

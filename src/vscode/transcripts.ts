@@ -17,7 +17,7 @@ import {
 import type { Backends } from './backends';
 import type { JobFileRecord, JobRecord } from './jobRecord';
 import type { JobStore } from './jobStore';
-import { getPartyNames } from './partyNames';
+import { getPartyNames, setPartyNames } from './partyNames';
 import type { TranscriptPanelData } from './transcriptPanel';
 import { viewSettings } from './settings';
 
@@ -132,9 +132,13 @@ export class TranscriptService {
     for (const ref of this.refs(job)) await this.resultText(ref);
   }
 
-  /** Forgets the cached results of a job (after it was deleted). */
+  /** Forgets the cached results and the party renames of a job (after it was deleted). */
   async forget(job: JobRecord): Promise<void> {
-    for (const file of job.files) this.parsed.delete(transcriptKey(job, file));
+    for (const file of job.files) {
+      const key = transcriptKey(job, file);
+      this.parsed.delete(key);
+      if (getPartyNames(this.context, key)) await setPartyNames(this.context, key, []);
+    }
     await vscode.workspace.fs.delete(this.jobCacheUri(job), { recursive: true, useTrash: false }).then(undefined, () => undefined);
   }
 

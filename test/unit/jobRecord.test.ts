@@ -20,7 +20,7 @@ const succeeded: JobRecord = {
   uploads: ['2026-11-25/abc/call-0001.wav', '2026-11-25/abc/call-0002.mp3'],
   files: [
     { name: 'contenturl_0.json', state: 'transcription', audioPath: '/calls/call-0001.wav', audioName: 'call-0001.wav', durationMs: 65000 },
-    { name: 'call-0002.mp3', state: 'failed', audioName: 'call-0002.mp3', error: 'The audio is empty.' },
+    { name: 'call-0002.mp3', state: 'failed', audioName: 'call-0002.mp3', index: 1, error: 'The audio is empty.' },
   ],
 };
 

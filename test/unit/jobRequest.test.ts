@@ -46,5 +46,6 @@ describe('job request (buildTranscriptionCreate)', () => {
   it('names a job after its first file and the count of the others', () => {
     assert.equal(jobDisplayName(['/calls/a.wav']), 'a.wav');
     assert.equal(jobDisplayName(['/calls/a.wav', '/calls/b.wav', '/calls/c.mp3']), 'a.wav + 2 more');
+    assert.equal(jobDisplayName(['/calls/a.wav', '/calls/b.wav'], (n) => `+ ${n} autres`), 'a.wav + 1 autres', 'the count is worded by the caller');
   });
 });

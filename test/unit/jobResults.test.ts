@@ -52,10 +52,31 @@ describe('job results (applyTranscription, resultFile, failedFile)', () => {
       name: 'b b.mp3',
       state: 'failed',
       audioName: 'b b.mp3',
+      index: 1,
       audioPath: '/calls/b b.mp3',
       error: 'The audio is empty.',
     });
     assert.equal(sourceFileName('file:///calls/a.wav'), 'a.wav');
     assert.equal(sourceFileName('https://acct.blob.core.windows.net/c/?sig=SECRET'), 'https://acct.blob.core.windows.net/c/?…');
+  });
+
+  it('keys failed inputs with the same base name by their index in contentUrls (azure uploads and local files)', () => {
+    const azure: JobRecord = {
+      ...job,
+      audioPaths: ['/calls/day1/call.wav', '/calls/day2/call.wav'],
+      uploads: ['2026-11-25/u1/call.wav', '2026-11-25/u2/call.wav'],
+    };
+    const first = failedFile(azure, 'https://acct.blob.core.windows.net/c/2026-11-25/u1/call.wav?sig=SECRET', 'Bad audio.');
+    const second = failedFile(azure, 'https://acct.blob.core.windows.net/c/2026-11-25/u2/call.wav?sig=SECRET', 'Bad audio.');
+    assert.equal(first.name, second.name, 'both show the base name');
+    assert.deepEqual([first.index, first.audioPath], [0, '/calls/day1/call.wav']);
+    assert.deepEqual([second.index, second.audioPath], [1, '/calls/day2/call.wav']);
+
+    const local: JobRecord = { ...azure, backend: 'local', endpoint: 'local', uploads: [] };
+    assert.equal(failedFile(local, 'file:///calls/day2/call.wav', undefined).index, 1);
+    assert.equal(failedFile(local, 'file:///calls/day1/call.wav', undefined).index, 0);
+
+    const unknown = failedFile({ ...job, audioPaths: [], uploads: [] }, 'https://acct.blob.core.windows.net/c/x/call.wav?sig=S', undefined);
+    assert.deepEqual(unknown, { name: 'call.wav', state: 'failed', audioName: 'call.wav' }, 'imported jobs: no index, no local audio');
   });
 });

@@ -325,12 +325,8 @@ describe('transcript webview page (Chromium)', function () {
     await page.evaluate(`{ const a = document.querySelector('audio'); a.pause(); a.currentTime = 9; }`);
     await waitForActive('8800');
     assert.equal(await page.locator('.turn[aria-current="true"]').count(), 1);
-
-    // The host can move it too.
-    await post({ type: 'seek', ms: 6500 });
-    await waitForActive('6000');
     // …and the position is kept for a reloaded page.
-    await until(`window.__state().positionMs === 6500`);
+    await until(`window.__state().positionMs === 9000`);
   });
 
   it('shows plain times and no player without a local recording', async () => {
