@@ -25,6 +25,17 @@ export function applyTranscription(job: JobRecord, t: Transcription): JobRecord 
   return updated;
 }
 
+/**
+ * How one audio file of a job is named to users: its path below the folder that all the job's files share
+ * (`day1/call.wav`, `day2/call.wav`), so that files of the same name stay apart; the file name alone for one file.
+ */
+export function audioLabel(audioPaths: readonly string[], audioPath: string): string {
+  if (audioPaths.length <= 1) return path.basename(audioPath);
+  let common = path.dirname(audioPaths[0]!);
+  while (!audioPaths.every((p) => p.startsWith(common + path.sep)) && common !== path.dirname(common)) common = path.dirname(common);
+  return path.relative(common, audioPath) || path.basename(audioPath);
+}
+
 /** The record of a result file, linked to its local audio by the index in its name. */
 export function resultFile(job: JobRecord, file: TranscriptionFile): JobFileRecord {
   const record: JobFileRecord = { name: file.name!, state: 'transcription' };
@@ -32,7 +43,7 @@ export function resultFile(job: JobRecord, file: TranscriptionFile): JobFileReco
   const audioPath = index === undefined ? undefined : job.audioPaths[Number(index)];
   if (audioPath) {
     record.audioPath = audioPath;
-    record.audioName = path.basename(audioPath);
+    record.audioName = audioLabel(job.audioPaths, audioPath);
   }
   if (file.properties?.durationMilliseconds !== undefined) record.durationMs = file.properties.durationMilliseconds;
   return record;
@@ -49,7 +60,7 @@ export function failedFile(job: JobRecord, source: string, reason: string | unde
   return {
     name,
     state: 'failed',
-    audioName: name,
+    audioName: audioPath ? audioLabel(job.audioPaths, audioPath) : name,
     ...(index !== undefined ? { index } : {}),
     ...(audioPath ? { audioPath } : {}),
     ...(reason ? { error: redactUrlsIn(reason) } : {}),

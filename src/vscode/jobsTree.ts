@@ -81,6 +81,8 @@ export function jobItem(job: JobRecord, now = new Date()): vscode.TreeItem {
   item.contextValue = `job.${job.status.toLowerCase()}`;
   const count = fileCount(job);
   item.description = [
+    // The icon alone says "succeeded"; any other state is spelled out as well.
+    job.status === 'Succeeded' ? undefined : statusLabel(job.status),
     count === undefined ? undefined : count === 1 ? vscode.l10n.t('{0} file', count) : vscode.l10n.t('{0} files', count),
     relativeTime(new Date(job.createdDateTime), now, vscode.env.language),
   ]

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { applyTranscription, failedFile, resultFile, sourceFileName } from '../../src/vscode/jobResults';
+import { applyTranscription, audioLabel, failedFile, resultFile, sourceFileName } from '../../src/vscode/jobResults';
 import type { JobRecord } from '../../src/vscode/jobRecord';
 
 const job: JobRecord = {
@@ -68,7 +68,8 @@ describe('job results (applyTranscription, resultFile, failedFile)', () => {
     };
     const first = failedFile(azure, 'https://acct.blob.core.windows.net/c/2026-11-25/u1/call.wav?sig=SECRET', 'Bad audio.');
     const second = failedFile(azure, 'https://acct.blob.core.windows.net/c/2026-11-25/u2/call.wav?sig=SECRET', 'Bad audio.');
-    assert.equal(first.name, second.name, 'both show the base name');
+    assert.equal(first.name, second.name, 'both have the same base name');
+    assert.deepEqual([first.audioName, second.audioName], ['day1/call.wav', 'day2/call.wav'], 'users can tell them apart');
     assert.deepEqual([first.index, first.audioPath], [0, '/calls/day1/call.wav']);
     assert.deepEqual([second.index, second.audioPath], [1, '/calls/day2/call.wav']);
 
@@ -78,5 +79,15 @@ describe('job results (applyTranscription, resultFile, failedFile)', () => {
 
     const unknown = failedFile({ ...job, audioPaths: [], uploads: [] }, 'https://acct.blob.core.windows.net/c/x/call.wav?sig=S', undefined);
     assert.deepEqual(unknown, { name: 'call.wav', state: 'failed', audioName: 'call.wav' }, 'imported jobs: no index, no local audio');
+  });
+
+  it("names audio by its path below the folder the job's files share, the file name alone for one file", () => {
+    assert.equal(audioLabel(['/w/call.mp3'], '/w/call.mp3'), 'call.mp3');
+    const folder = ['/w/call.mp3', '/w/recordings/call.mp3'];
+    assert.deepEqual(folder.map((p) => audioLabel(folder, p)), ['call.mp3', 'recordings/call.mp3']);
+    const days = ['/w/day1/a.wav', '/w/day2/a.wav', '/w/day2/b.wav'];
+    assert.deepEqual(days.map((p) => audioLabel(days, p)), ['day1/a.wav', 'day2/a.wav', 'day2/b.wav']);
+    const prefixes = ['/w/ab/x.wav', '/w/a/x.wav'];
+    assert.deepEqual(prefixes.map((p) => audioLabel(prefixes, p)), ['ab/x.wav', 'a/x.wav'], 'a folder name that prefixes another is no common folder');
   });
 });

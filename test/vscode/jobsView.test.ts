@@ -41,13 +41,13 @@ describe('jobs view', () => {
     return job;
   }
 
-  const statuses: [Status, string, string][] = [
-    ['NotStarted', 'job.notstarted', 'clock'],
-    ['Running', 'job.running', 'sync~spin'],
-    ['Succeeded', 'job.succeeded', 'pass'],
-    ['Failed', 'job.failed', 'error'],
+  const statuses: [Status, string, string, string][] = [
+    ['NotStarted', 'job.notstarted', 'clock', 'Waiting · '],
+    ['Running', 'job.running', 'sync~spin', 'Running · '],
+    ['Succeeded', 'job.succeeded', 'pass', ''],
+    ['Failed', 'job.failed', 'error', 'Failed · '],
   ];
-  for (const [status, contextValue, icon] of statuses) {
+  for (const [status, contextValue, icon, statusText] of statuses) {
     it(`shows a ${status} job with its status icon, file count, age and context value`, async () => {
       const id = `00000000-0000-4000-8000-00000000000${statuses.findIndex((s) => s[0] === status)}`;
       const job = await add(fakeJob({ id, status, displayName: `${status}.wav + 1 more`, audioPaths: ['/c/a.wav', '/c/b.wav'] }));
@@ -58,7 +58,7 @@ describe('jobs view', () => {
       assert.equal(item.label, job.displayName);
       assert.equal(item.contextValue, contextValue);
       assert.equal((item.iconPath as vscode.ThemeIcon).id, icon);
-      assert.equal(item.description, '2 files · 5 minutes ago');
+      assert.equal(item.description, `${statusText}2 files · 5 minutes ago`, 'the state in words, except for succeeded jobs (the icon says it)');
       assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(status === 'NotStarted' ? 'Waiting' : status));
     });
   }
