@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/vscode/api';
 import type { JobRecord } from '../../src/vscode/jobRecord';
+import { eventually } from '../support/timeouts';
 
 export const EXTENSION_ID = 'speech-batch.speech-batch';
 
@@ -41,14 +42,16 @@ export function recordMessages(answer?: (message: string) => string | undefined)
 }
 
 /** Polls `probe` every 200 ms until it returns a value (not undefined), or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+export function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  return eventually<T>(
+    async () => {
+      const value = (await probe()) as T | undefined;
+      return value === undefined ? { last: undefined } : { value };
+    },
+    timeoutMs,
+    () => `waiting for ${what}`,
+    200,
+  );
 }
 
 /** A job record for tree and storage tests (never sent to a service). */
