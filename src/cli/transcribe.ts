@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isAudioPath } from '../core/audioFiles';
 import { SpeechClient } from '../core/client';
 import { formatConversation } from '../core/formats';
 import { mergeFile } from '../core/merge';
@@ -37,7 +38,6 @@ export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL
   --verbose   show the local service's log
 Exit codes: 0 every file transcribed, 1 the job or a file failed, 2 usage error.`;
 
-const AUDIO_EXTENSIONS = new Set(['.wav', '.mp3']);
 
 /** One input: what the user named it and the URL the service reads. */
 interface Input {
@@ -193,7 +193,7 @@ async function expandInput(arg: string): Promise<Input[]> {
   if (!stat.isDirectory()) return [{ label: arg, url: pathToFileURL(path.resolve(arg)).href }];
   const entries = await fs.readdir(arg, { recursive: true, withFileTypes: true });
   const audio = entries
-    .filter((e) => e.isFile() && AUDIO_EXTENSIONS.has(path.extname(e.name).toLowerCase()))
+    .filter((e) => e.isFile() && isAudioPath(e.name))
     .map((e) => path.join(e.parentPath ?? e.path, e.name))
     .sort();
   if (audio.length === 0) throw new UsageError(`${arg}: no .wav or .mp3 files in this folder`);

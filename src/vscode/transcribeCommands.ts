@@ -1,7 +1,7 @@
 /** "Transcribe" and "Transcribe with Options…": from the Explorer (multi-select, folders), an editor, or the palette. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { expandAudioPaths } from './audioFiles';
+import { expandAudioPaths } from '../core/audioFiles';
 import { isCancellation, UserFacingError } from './errors';
 import type { BackendKind, JobRecord } from './jobRecord';
 import type { JobOptions } from './jobRequest';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expandAudioPaths, isAudioPath } from '../../src/vscode/audioFiles';
+import { expandAudioPaths, isAudioPath } from '../../src/core/audioFiles';
 
 describe('audio selection (expandAudioPaths)', () => {
   let root: string;

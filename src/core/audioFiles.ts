@@ -1,11 +1,11 @@
 /**
- * Turns what the user selected (files and folders) into the list of audio files of one job.
- * Plain Node (no VS Code import) so it is unit-testable.
+ * The audio files Speech Batch accepts, and what the user selected (files and folders) as the audio files of one
+ * job. Shared by the extension and the CLI.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-/** Extensions the Transcribe command accepts (the Explorer menu uses the same list). */
+/** Extensions Transcribe accepts, in the extension and the CLI (the Explorer menu's `when` clause lists the same). */
 export const AUDIO_EXTENSIONS: readonly string[] = ['.wav', '.mp3'];
 
 /** Whether a path names a supported audio file, by extension (case-insensitive). */
