@@ -13,13 +13,22 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
-  {
-    // The core, the local service and the CLI are plain Node: they must never import VS Code.
-    files: ['src/core/**/*.ts', 'src/local/**/*.ts', 'src/cli/**/*.ts'],
+  // Boundaries (docs/ARCHITECTURE.md): core imports nothing of ours but core; the local service (its own process)
+  // imports core; the CLI and the VS Code layer reach the service only over HTTP, through core (client, localService).
+  ...[
+    { files: ['src/core/**/*.ts'], banned: ['vscode', '../local', '../cli', '../vscode', '../extension'], why: 'src/core is shared plain Node: it imports only src/core.' },
+    { files: ['src/local/**/*.ts'], banned: ['vscode', '../cli', '../vscode', '../../cli', '../../vscode', '../extension'], why: 'src/local is the local service process: plain Node, it imports only src/core and src/local.' },
+    { files: ['src/cli/**/*.ts'], banned: ['vscode', '../local', '../vscode', '../extension'], why: 'src/cli is plain Node and talks to the local service over HTTP through src/core.' },
+    { files: ['src/vscode/**/*.ts', 'src/extension.ts'], banned: ['../local', './local', '../cli', './cli'], why: 'the VS Code layer talks to the local service over HTTP through src/core, never by importing it.' },
+  ].map(({ files, banned, why }) => ({
+    files,
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core, src/local and src/cli are plain Node: no vscode here.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: banned.filter((b) => b === 'vscode').map((name) => ({ name, message: why })), patterns: banned.filter((b) => b !== 'vscode').map((b) => ({ group: [b, `${b}/**`], message: why })) },
+      ],
     },
-  },
+  })),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' } },

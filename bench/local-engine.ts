@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { SpeechClient } from '../src/core/client';
 import type { TranscriptionResultFile } from '../src/core/wire';
 import { PocketsphinxEngine } from '../src/local/engine/pocketsphinx';
-import { Recognizer } from '../src/local/recognize';
+import { Recognizer } from '../src/local/recognizer';
 import { longScript, makeCall } from '../test/support/audio';
 import { startService, waitForStatus } from '../test/support/service';
 

@@ -12,7 +12,7 @@ import { deleteJob, listRemoteJobs, refreshJobs, type JobCommandDeps } from './v
 import { JobManager } from './vscode/jobs';
 import { JobStore } from './vscode/jobStore';
 import { JobsTreeProvider, type JobsTreeNode } from './vscode/jobsTree';
-import { LocalService } from './local/launcher';
+import { LocalService } from './core/localService';
 import { notifyFinished } from './vscode/notifications';
 import { JobPoller } from './vscode/poller';
 import { Secrets } from './vscode/secrets';

@@ -21,7 +21,7 @@ import {
   type TranscriptionFile,
   type TranscriptionReportFile,
 } from '../core/wire';
-import { LocalService } from '../local/launcher';
+import { LocalService } from '../core/localService';
 import { parseCommandArgs, parseFormat, parseNames, UsageError } from './args';
 
 export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL>... [--format txt|srt|vtt|md|json] [--out DIR]

@@ -8,10 +8,10 @@
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_INPUT_BYTES } from './inputs';
-import { JobRunner } from './jobs';
-import { Recognizer } from './recognize';
+import { JobRunner } from './jobRunner';
+import { Recognizer } from './recognizer';
 import { createServer } from './server';
-import { JobStore } from './store';
+import { ServiceJobStore } from './serviceJobStore';
 
 const USAGE = 'usage: local-service --port <port> --data <dir> --key <key> [--max-input-mb <n>] [--ttl-check-seconds <n>]';
 
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const maxInputBytes = wholeNumber(values['max-input-mb'], 'max-input-mb', DEFAULT_MAX_INPUT_BYTES / 1024 ** 2, 1) * 1024 ** 2;
   const ttlCheckMs = wholeNumber(values['ttl-check-seconds'], 'ttl-check-seconds', 600, 1) * 1000;
 
-  const store = await JobStore.open(values.data, log);
+  const store = await ServiceJobStore.open(values.data, log);
   // Engine scratch files go to the store's tmp dir, which is emptied at every start (nothing left after a SIGKILL).
   const recognizer = new Recognizer({ tempDir: store.tempDir });
   recognizer.check().catch((err: Error) => log(`warning: jobs will fail until this is fixed: ${err.message}`));

@@ -1,7 +1,7 @@
 /** How job records look on the wire: the spec's `Transcription` and `File` with Azure-style self links. */
 import type { Transcription, TranscriptionFile } from '../core/wire';
 import type { ContentSigner } from './signing';
-import type { JobRecord, StoredFile } from './store';
+import type { ServiceJob, StoredFile } from './serviceJobStore';
 
 /** Where links point: the origin the client used and the api-version it asked for. */
 export interface LinkBase {
@@ -20,7 +20,7 @@ export function transcriptionSelf(base: LinkBase, id: string): string {
 }
 
 /** The transcription resource; never shows `contentUrls`/`contentContainerUrl` (they may hold SAS tokens). */
-export function toTranscription(job: JobRecord, base: LinkBase): Transcription {
+export function toTranscription(job: ServiceJob, base: LinkBase): Transcription {
   const { request } = job;
   return {
     self: transcriptionSelf(base, job.id),
@@ -41,7 +41,7 @@ export function toTranscription(job: JobRecord, base: LinkBase): Transcription {
 }
 
 /** A result file with a content URL signed until `expiresAt`. */
-export function toFile(job: JobRecord, file: StoredFile, base: LinkBase, signer: ContentSigner, expiresAt: Date): TranscriptionFile {
+export function toFile(job: ServiceJob, file: StoredFile, base: LinkBase, signer: ContentSigner, expiresAt: Date): TranscriptionFile {
   return {
     self: apiUrl(base, `/transcriptions/${job.id}/files/${file.id}`),
     name: file.name,

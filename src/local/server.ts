@@ -6,10 +6,10 @@ import * as http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { GUID, type PaginatedFiles, type PaginatedTranscriptions, type TranscriptionLocales } from '../core/wire';
 import { GATEWAY_401_BODY, invalidRequest, notFound, ServiceError } from './errors';
-import type { JobRunner } from './jobs';
+import type { JobRunner } from './jobRunner';
 import { apiUrl, toFile, toTranscription, transcriptionSelf, type LinkBase } from './resources';
 import { ContentSigner, DEFAULT_SAS_LIFETIME_MINUTES } from './signing';
-import type { JobStore } from './store';
+import type { ServiceJobStore } from './serviceJobStore';
 import { parseJsonBody, validateCreate, validateUpdate } from './validate';
 
 /** api-versions the service answers; the first is the one the project is written against. */
@@ -19,7 +19,7 @@ const DEFAULT_TOP = 100;
 const MAX_TOP = 100;
 
 export interface ServerContext {
-  store: JobStore;
+  store: ServiceJobStore;
   runner: JobRunner;
   /** The subscription key every API request must carry. */
   key: string;

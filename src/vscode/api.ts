@@ -4,7 +4,7 @@
  */
 import type { JobManager } from './jobs';
 import type { JobsTreeProvider } from './jobsTree';
-import type { LocalService } from '../local/launcher';
+import type { LocalService } from '../core/localService';
 import type { JobPoller } from './poller';
 import type { Secrets } from './secrets';
 import type { TranscriptService } from './transcripts';

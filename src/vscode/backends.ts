@@ -9,7 +9,7 @@ import type { BlobTarget } from '../core/blob';
 import { SpeechClient } from '../core/client';
 import { commandAction, UserFacingError } from './errors';
 import type { BackendKind, JobRecord } from './jobRecord';
-import { isPocketsphinxMissing, LocalService, LocalServiceError, POCKETSPHINX_INSTALL } from '../local/launcher';
+import { LocalService, LocalServiceError, POCKETSPHINX_INSTALL } from '../core/localService';
 import type { Secrets } from './secrets';
 import { azureSettings } from './settings';
 
@@ -75,11 +75,9 @@ export class LocalBackend implements Backend {
   async deleteUploads(): Promise<void> {}
 
   private startFailure(err: unknown): unknown {
+    // A missing recogniser does not stop the service from starting: jobs then fail with ENGINE_NOT_INSTALLED.
     if (!(err instanceof LocalServiceError)) return err;
-    const details = `${err.message}\n${this.service.recentErrors()}`;
-    return isPocketsphinxMissing(details)
-      ? pocketsphinxMissingError()
-      : new UserFacingError(vscode.l10n.t('The local transcription service is not available: {0}', err.message));
+    return new UserFacingError(vscode.l10n.t('The local transcription service is not available: {0}', err.message));
   }
 }
 

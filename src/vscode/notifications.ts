@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { pocketsphinxMissingError } from './backends';
 import { showError } from './errors';
 import type { JobRecord } from './jobRecord';
-import { isPocketsphinxMissing } from '../local/launcher';
+import { ENGINE_NOT_INSTALLED } from '../core/localService';
 
 /** Shows the notification for a job that just finished. */
 export async function notifyFinished(job: JobRecord, log: vscode.LogOutputChannel): Promise<void> {
@@ -20,7 +20,7 @@ export async function notifyFinished(job: JobRecord, log: vscode.LogOutputChanne
     return;
   }
   const reason = job.error?.message ?? job.files.find((f) => f.error)?.error ?? vscode.l10n.t('no reason given');
-  if (job.backend === 'local' && isPocketsphinxMissing(reason)) {
+  if (job.backend === 'local' && job.error?.code === ENGINE_NOT_INSTALLED) {
     await showError(log, `Job ${job.id}`, pocketsphinxMissingError());
     return;
   }

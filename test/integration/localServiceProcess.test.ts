@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpeechClient } from '../../src/core/client';
 import { parseResult } from '../../src/core/result';
-import { LocalService, LocalServiceError, type ServiceLogger } from '../../src/local/launcher';
+import { LocalService, LocalServiceError, type ServiceLogger } from '../../src/core/localService';
 import { makeCall } from '../support/audio';
 import { SERVICE_SCRIPT } from '../support/service';
 

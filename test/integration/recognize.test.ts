@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { ResultPhrase, TranscriptionResultFile } from '../../src/core/wire';
 import { wordErrorRate } from '../../src/core/wer';
 import { AudioFormatError } from '../../src/local/audio/types';
-import { Recognizer, type RecognizeFileOptions } from '../../src/local/recognize';
+import { Recognizer, type RecognizeFileOptions } from '../../src/local/recognizer';
 import { makeCall, makeCorruptWav, makeFormatVariant, makeMono, type Call, type ReferenceTurn } from '../support/audio';
 
 /**

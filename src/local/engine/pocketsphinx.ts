@@ -15,10 +15,10 @@ import { spawn } from 'node:child_process';
 import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Engine, MonoPcm16k, RecognizeOptions, RecognizedWord, Utterance } from './types';
+import { POCKETSPHINX_INSTALL } from '../../core/localService';
+import { EngineNotInstalledError, type Engine, type MonoPcm16k, type RecognizeOptions, type RecognizedWord, type Utterance } from './types';
 
 /** The install command for the recogniser (shown in errors, and by the extension). */
-export const POCKETSPHINX_INSTALL = 'sudo apt-get install pocketsphinx pocketsphinx-en-us';
 /** pocketsphinx analyses 10 ms frames; a word's printed end time is the start of its last frame. */
 const FRAME_MS = 10;
 const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
@@ -103,13 +103,13 @@ export class PocketsphinxEngine implements Engine {
     try {
       await access(this.binary, constants.X_OK);
     } catch {
-      throw new Error(`pocketsphinx is not installed (${this.binary} not found); install it with: ${POCKETSPHINX_INSTALL}`);
+      throw new EngineNotInstalledError(`pocketsphinx is not installed (${this.binary} not found); install it with: ${POCKETSPHINX_INSTALL}`);
     }
     for (const file of Object.values(this.modelFiles)) {
       try {
         await access(file, constants.R_OK);
       } catch {
-        throw new Error(`the pocketsphinx en-US model is missing (${file} not found); install it with: ${POCKETSPHINX_INSTALL}`);
+        throw new EngineNotInstalledError(`the pocketsphinx en-US model is missing (${file} not found); install it with: ${POCKETSPHINX_INSTALL}`);
       }
     }
   }
@@ -158,7 +158,11 @@ export class PocketsphinxEngine implements Engine {
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
       child.on('error', (err) => {
         signal?.removeEventListener('abort', onAbort);
-        reject(new Error(`could not run ${binary}: ${err.message}; install it with: ${POCKETSPHINX_INSTALL}`));
+        reject(
+          (err as NodeJS.ErrnoException).code === 'ENOENT'
+            ? new EngineNotInstalledError(`pocketsphinx is not installed (${binary} not found); install it with: ${POCKETSPHINX_INSTALL}`)
+            : new Error(`could not run ${binary}: ${err.message}`),
+        );
       });
       child.on('close', (code, killSignal) => {
         signal?.removeEventListener('abort', onAbort);

@@ -4,6 +4,8 @@
  * user-supplied model) only has to implement this interface.
  */
 
+import { ENGINE_NOT_INSTALLED } from '../../core/localService';
+
 /** Mono 16-bit PCM at 16 kHz: what every engine receives. */
 export interface MonoPcm16k {
   samples: Int16Array;
@@ -28,6 +30,12 @@ export interface Utterance {
   confidence: number;
   /** Word timings (filled always; the service only returns them when the job asked for word timestamps). */
   words: RecognizedWord[];
+}
+
+/** The engine or its model is not installed: the job fails with the code {@link ENGINE_NOT_INSTALLED}. */
+export class EngineNotInstalledError extends Error {
+  override name = 'EngineNotInstalledError';
+  readonly code = ENGINE_NOT_INSTALLED;
 }
 
 export interface RecognizeOptions {

@@ -1,12 +1,13 @@
 /**
- * Runs the bundled local transcription service (`dist/local-service.js`) as a child process: started on first use,
+ * The client side of the local transcription service, shared by the extension host and the CLI (the service itself,
+ * src/local, runs in its own process). Runs the bundled `dist/local-service.js` as a child process: started on first use,
  * restarted when it crashes (a bounded number of times; after a clean exit it starts again on the next use), stopped
  * on deactivate. Plain Node (no VS Code import), so the integration tests can drive it directly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as readline from 'node:readline';
-import { redactUrlsIn } from '../core/redact';
+import { redactUrlsIn } from './redact';
 
 /** Where log lines go (the extension passes its LogOutputChannel). */
 export interface ServiceLogger {
@@ -40,12 +41,14 @@ export class LocalServiceError extends Error {
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const STDERR_LINES_KEPT = 40;
 
-export { POCKETSPHINX_INSTALL } from './engine/pocketsphinx';
+/** The command that installs the built-in recogniser and its US English model (Debian/Ubuntu). */
+export const POCKETSPHINX_INSTALL = 'sudo apt-get install pocketsphinx pocketsphinx-en-us';
 
-/** Whether a message (a job's error, the service's stderr) says pocketsphinx is missing. */
-export function isPocketsphinxMissing(text: string): boolean {
-  return /pocketsphinx/i.test(text) && /(not found|not installed|missing|no such file|ENOENT|apt-get install)/i.test(text);
-}
+/**
+ * The error code the local service puts on a job (`properties.error.code`) and on a file (`errorKind` in the report)
+ * that failed because the recogniser or its model is not installed. Clients test this code, never the message text.
+ */
+export const ENGINE_NOT_INSTALLED = 'EngineNotInstalled';
 
 export class LocalService {
   private child: ChildProcess | undefined;

@@ -6,17 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { redactUrl } from '../core/redact';
+import { ENGINE_NOT_INSTALLED } from '../core/localService';
 import type { EntityError, ReportDetail, TranscriptionReportFile, TranscriptionResultFile } from '../core/wire';
 import { AudioFormatError } from './audio/types';
+import { EngineNotInstalledError } from './engine/types';
 import { fetchInput, InputError, resolveSources, type InputSource } from './inputs';
-import type { RecognizeFileOptions, Recognizer } from './recognize';
-import { isoSeconds, type JobRecord, type JobStore, type StoredFile } from './store';
+import type { RecognizeFileOptions, Recognizer } from './recognizer';
+import { isoSeconds, type ServiceJob, type ServiceJobStore, type StoredFile } from './serviceJobStore';
 
 /** What the runner needs of the recogniser. */
 export type FileRecognizer = Pick<Recognizer, 'recognizeFile'>;
 
 export interface JobRunnerOptions {
-  store: JobStore;
+  store: ServiceJobStore;
   recognizer: FileRecognizer;
   log?: (message: string) => void;
   /** Largest input file accepted (bytes). */
@@ -142,7 +144,7 @@ export class JobRunner {
     if (!job) return;
     const started = Date.now();
     this.log(`job ${id}: running`);
-    let finish: (r: JobRecord) => void;
+    let finish: (r: ServiceJob) => void;
     try {
       finish = await this.transcribe(job, signal);
     } catch (err) {
@@ -163,7 +165,7 @@ export class JobRunner {
   }
 
   /** Transcribes every input; resolves with the change that records the outcome. */
-  private async transcribe(job: JobRecord, signal: AbortSignal): Promise<(r: JobRecord) => void> {
+  private async transcribe(job: ServiceJob, signal: AbortSignal): Promise<(r: ServiceJob) => void> {
     const sources = await resolveSources(job.request, signal);
     const concurrency = this.options.fileConcurrency ?? Math.max(2, os.availableParallelism());
     const outcomes = await mapLimit(sources, concurrency, (source) => this.transcribeOne(job, source, signal));
@@ -193,13 +195,15 @@ export class JobRunner {
     const reasons = outcomes.flatMap((o) => (o.ok ? [] : [o.message]));
     const message =
       reasons.length === 1 ? reasons[0]! : `All ${reasons.length} files failed. ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? '; …' : ''}`;
+    // The recogniser is missing: a code clients can act on (offer the install command) instead of parsing the text.
+    const code = outcomes.every((o) => !o.ok && o.kind === ENGINE_NOT_INSTALLED) ? ENGINE_NOT_INSTALLED : FAILED_JOB_CODE;
     return (r) => {
-      failed({ code: FAILED_JOB_CODE, message })(r);
+      failed({ code, message })(r);
       r.files = files;
     };
   }
 
-  private async transcribeOne(job: JobRecord, source: InputSource, signal: AbortSignal): Promise<FileOutcome> {
+  private async transcribeOne(job: ServiceJob, source: InputSource, signal: AbortSignal): Promise<FileOutcome> {
     const label = `contenturl_${source.index} (${source.name})`;
     try {
       const input = await fetchInput(source, this.options.store.tempDir, { maxBytes: this.options.maxInputBytes, signal });
@@ -213,7 +217,12 @@ export class JobRunner {
       return { source, ok: true, file, durationMs: result.durationMilliseconds ?? 0 };
     } catch (err) {
       if (signal.aborted) throw err;
-      const kind = err instanceof AudioFormatError ? err.code : err instanceof InputError ? 'InvalidRecordingsUri' : 'UnexpectedError';
+      const kind =
+        err instanceof AudioFormatError || err instanceof EngineNotInstalledError
+          ? err.code
+          : err instanceof InputError
+            ? 'InvalidRecordingsUri'
+            : 'UnexpectedError';
       const reason = (err as Error).message.split(source.url).join(redactUrl(source.url));
       const message = `${label}: ${reason}`;
       this.log(`job ${job.id}: ${message}`);
@@ -227,14 +236,14 @@ export class JobRunner {
   }
 }
 
-function failed(error: EntityError): (r: JobRecord) => void {
+function failed(error: EntityError): (r: ServiceJob) => void {
   return (r) => {
     r.status = 'Failed';
     r.error = error;
   };
 }
 
-function recognizeOptions(job: JobRecord, signal: AbortSignal): RecognizeFileOptions {
+function recognizeOptions(job: ServiceJob, signal: AbortSignal): RecognizeFileOptions {
   const p = job.request.properties;
   return {
     locale: job.request.locale,

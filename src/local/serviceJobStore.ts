@@ -23,7 +23,7 @@ export interface StoredFile {
 }
 
 /** What the service keeps about one transcription. */
-export interface JobRecord {
+export interface ServiceJob {
   id: string;
   /** The validated create request (holds the content URLs, which responses never show). */
   request: TranscriptionCreate;
@@ -38,8 +38,8 @@ export interface JobRecord {
   attempts?: number;
 }
 
-export class JobStore {
-  private readonly records = new Map<string, JobRecord>();
+export class ServiceJobStore {
+  private readonly records = new Map<string, ServiceJob>();
   private readonly writes = new Map<string, Promise<void>>();
 
   private constructor(
@@ -48,8 +48,8 @@ export class JobStore {
   ) {}
 
   /** Opens (creating if needed) the store in `dataDir` and loads every job record. */
-  static async open(dataDir: string, log: (message: string) => void = () => {}): Promise<JobStore> {
-    const store = new JobStore(path.resolve(dataDir), log);
+  static async open(dataDir: string, log: (message: string) => void = () => {}): Promise<ServiceJobStore> {
+    const store = new ServiceJobStore(path.resolve(dataDir), log);
     await fs.mkdir(store.jobsDir, { recursive: true });
     await fs.mkdir(store.resultsDir, { recursive: true });
     await fs.rm(store.tempDir, { recursive: true, force: true });
@@ -72,20 +72,20 @@ export class JobStore {
   }
 
   /** Every job, newest first. */
-  list(): JobRecord[] {
+  list(): ServiceJob[] {
     return [...this.records.values()].sort(
       (a, b) => b.createdDateTime.localeCompare(a.createdDateTime) || a.id.localeCompare(b.id),
     );
   }
 
-  get(id: string): JobRecord | undefined {
+  get(id: string): ServiceJob | undefined {
     return this.records.get(id.toLowerCase());
   }
 
   /** Stores a new job (status NotStarted) and resolves once it is on disk. */
-  async create(request: TranscriptionCreate, now = new Date()): Promise<JobRecord> {
+  async create(request: TranscriptionCreate, now = new Date()): Promise<ServiceJob> {
     const timestamp = isoSeconds(now);
-    const record: JobRecord = {
+    const record: ServiceJob = {
       id: randomUUID(),
       request,
       status: 'NotStarted',
@@ -101,7 +101,7 @@ export class JobStore {
   }
 
   /** Applies `change` to a copy of the job, persists it, then shows it; undefined when the job no longer exists. */
-  async update(id: string, change: (record: JobRecord) => void): Promise<JobRecord | undefined> {
+  async update(id: string, change: (record: ServiceJob) => void): Promise<ServiceJob | undefined> {
     const key = id.toLowerCase();
     return this.serialize(key, async () => {
       const current = this.records.get(key);
@@ -176,7 +176,7 @@ export class JobStore {
         continue;
       }
       try {
-        const record = JSON.parse(await fs.readFile(file, 'utf8')) as JobRecord;
+        const record = JSON.parse(await fs.readFile(file, 'utf8')) as ServiceJob;
         if (typeof record.id !== 'string' || typeof record.status !== 'string' || !record.request) throw new Error('not a job record');
         this.records.set(record.id, record);
       } catch (err) {

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { JobRunner } from '../../src/local/jobs';
-import { Recognizer } from '../../src/local/recognize';
-import { JobStore } from '../../src/local/store';
+import { JobRunner } from '../../src/local/jobRunner';
+import { Recognizer } from '../../src/local/recognizer';
+import { ServiceJobStore } from '../../src/local/serviceJobStore';
 import type { TranscriptionCreate } from '../../src/core/wire';
 
 const request = (timeToLiveHours: number): TranscriptionCreate => ({
@@ -27,30 +27,30 @@ describe('local job store', function () {
   });
 
   it('persists every change so a reopened store sees the last state, newest job first', async function () {
-    const store = await JobStore.open(dir);
+    const store = await ServiceJobStore.open(dir);
     const older = await store.create(request(6), new Date('2026-01-01T10:00:00Z'));
     const newer = await store.create(request(6), new Date('2026-01-01T11:00:00Z'));
     // Many overlapping writes of one record: the file must end with the last state, not an earlier snapshot.
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.update(older.id, (r) => (r.request.displayName = `name ${i}`))));
     await store.writeResult(newer.id, 'report.json', '{"ok":true}');
 
-    const reopened = await JobStore.open(dir);
+    const reopened = await ServiceJobStore.open(dir);
     assert.deepEqual(reopened.list().map((j) => j.id), [newer.id, older.id]);
     assert.equal(reopened.get(older.id)!.request.displayName, 'name 19');
     assert.equal((await reopened.readResult(newer.id, 'report.json')).toString(), '{"ok":true}');
     assert.ok(await reopened.delete(newer.id));
     assert.equal(await reopened.delete(newer.id), false);
     assert.ok(!fs.existsSync(path.join(dir, 'results', newer.id)));
-    assert.deepEqual((await JobStore.open(dir)).list().map((j) => j.id), [older.id]);
+    assert.deepEqual((await ServiceJobStore.open(dir)).list().map((j) => j.id), [older.id]);
   });
 
   it('skips unreadable records and removes half-written temp files, keeping the rest', async function () {
-    const store = await JobStore.open(dir);
+    const store = await ServiceJobStore.open(dir);
     const job = await store.create(request(6));
     fs.writeFileSync(path.join(dir, 'jobs', 'broken.json'), '{"id": ');
     fs.writeFileSync(path.join(dir, 'jobs', `${job.id}.json.123.abcd.tmp`), '{');
     const logged: string[] = [];
-    const reopened = await JobStore.open(dir, (m) => logged.push(m));
+    const reopened = await ServiceJobStore.open(dir, (m) => logged.push(m));
     assert.deepEqual(reopened.list().map((j) => j.id), [job.id]);
     assert.match(logged.join('\n'), /skipping unreadable job record broken\.json/);
     assert.deepEqual(fs.readdirSync(path.join(dir, 'jobs')).sort(), [`${job.id}.json`, 'broken.json'].sort());
@@ -58,7 +58,7 @@ describe('local job store', function () {
 
   it('deletes finished jobs once their time to live has passed since they finished', async function () {
     let now = new Date('2026-03-01T12:00:00Z');
-    const store = await JobStore.open(dir);
+    const store = await ServiceJobStore.open(dir);
     const runner = new JobRunner({ store, recognizer: new Recognizer(), now: () => now });
     const finish = (id: string, status: 'Succeeded' | 'Failed' | 'Running', at: string) =>
       store.update(id, (r) => {
@@ -82,7 +82,7 @@ describe('local job store', function () {
   });
 
   it('fails a job the service stopped during twice instead of resuming it again', async function () {
-    const store = await JobStore.open(dir);
+    const store = await ServiceJobStore.open(dir);
     const once = await store.create(request(6));
     const twice = await store.create(request(6));
     await store.update(once.id, (r) => Object.assign(r, { status: 'Running', attempts: 1 }));
@@ -103,7 +103,7 @@ describe('local job store', function () {
   });
 
   it('does not count a run stopped by a clean shutdown as an attempt', async function () {
-    const store = await JobStore.open(dir);
+    const store = await ServiceJobStore.open(dir);
     const audio = path.join(dir, 'a.wav');
     fs.writeFileSync(audio, 'RIFF');
     const job = await store.create({ ...request(6), contentUrls: [pathToFileURL(audio).href] });
