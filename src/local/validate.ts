@@ -11,6 +11,7 @@ import type {
   TranscriptionProperties,
   TranscriptionUpdate,
 } from '../core/wire';
+import { DIARIZATION_SPEAKERS, isWholeIn, TTL_HOURS } from '../core/limits';
 import { invalidArgument, invalidRequest } from './errors';
 
 const PUNCTUATION_MODES: readonly PunctuationMode[] = ['None', 'Dictated', 'Automatic', 'DictatedAndAutomatic'];
@@ -72,10 +73,10 @@ export function validateUpdate(body: Json): TranscriptionUpdate {
 function validateProperties(value: unknown, supportedLocales: readonly string[]): TranscriptionProperties {
   if (!isObject(value)) throw parameter('"properties" is required and must be an object with at least "timeToLiveHours".');
   const ttl = value.timeToLiveHours;
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 6 || ttl > 744) {
+  if (!isWholeIn(ttl, TTL_HOURS)) {
     throw invalidArgument(
       'InvalidTimeToLive',
-      `"properties.timeToLiveHours" must be a whole number of hours from 6 to 744 (got ${JSON.stringify(ttl) ?? 'nothing'}).`,
+      `"properties.timeToLiveHours" must be a whole number of hours from ${TTL_HOURS.min} to ${TTL_HOURS.max} (got ${JSON.stringify(ttl) ?? 'nothing'}).`,
     );
   }
   // Azure's defaults, so responses and the recogniser see explicit values.
@@ -123,8 +124,8 @@ function diarization(value: unknown): DiarizationProperties {
   }
   if (value.maxSpeakers !== undefined) {
     const max = value.maxSpeakers;
-    if (typeof max !== 'number' || !Number.isInteger(max) || max < 2 || max > 35) {
-      throw parameter('"properties.diarization.maxSpeakers" must be a whole number from 2 to 35.');
+    if (!isWholeIn(max, DIARIZATION_SPEAKERS)) {
+      throw parameter(`"properties.diarization.maxSpeakers" must be a whole number from ${DIARIZATION_SPEAKERS.min} to ${DIARIZATION_SPEAKERS.max}.`);
     }
     result.maxSpeakers = max;
   }
