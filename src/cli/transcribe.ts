@@ -8,20 +8,15 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isAudioPath } from '../core/audioFiles';
+import { AUDIO_EXTENSIONS, expandAudioPaths } from '../core/audioFiles';
 import { SpeechClient } from '../core/client';
 import { formatConversation } from '../core/formats';
+import { isSameSource, readJobOutputs, resultIndex, waitForJob, type JobOutputs } from '../core/jobFlow';
+import { LocalService } from '../core/localService';
 import { mergeFile } from '../core/merge';
 import type { TranscriptFormat } from '../core/model';
 import { redactUrl } from '../core/redact';
 import { parseResult } from '../core/result';
-import {
-  isTerminal,
-  type Transcription,
-  type TranscriptionFile,
-  type TranscriptionReportFile,
-} from '../core/wire';
-import { LocalService } from '../core/localService';
 import { parseCommandArgs, parseFormat, parseNames, UsageError } from './args';
 
 export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL>... [--format txt|srt|vtt|md|json] [--out DIR]
@@ -47,6 +42,8 @@ interface Input {
 
 interface Options {
   inputs: Input[];
+  /** The files and folders named on the command line (what a local service may read). */
+  localPaths: string[];
   format: TranscriptFormat;
   out?: string;
   names?: string[];
@@ -56,22 +53,37 @@ interface Options {
   verbose: boolean;
 }
 
+/** Signals that end the CLI: each stops the job and the service it started and removes their temp data. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** `speech-batch transcribe`. Returns the process exit code. */
 export async function runTranscribe(args: string[]): Promise<number> {
   const options = await parseCommandLine(args);
   const started = Date.now();
-  const service = options.endpoint ? undefined : await startLocalService(options.verbose);
   const abort = new AbortController();
-  const onSigint = (): void => abort.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
+  const onSignal = (signal: NodeJS.Signals): void => abort.abort(new InterruptedError(signal));
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const service = options.endpoint ? undefined : await startLocalService(options);
   try {
     const endpoint = options.endpoint ?? (await service!.local.endpoint());
+    abort.signal.throwIfAborted();
     const client = new SpeechClient({ endpoint, key: options.key ?? service!.key });
     return await transcribe(client, options, started, abort.signal);
+  } catch (err) {
+    if (!(err instanceof InterruptedError)) throw err;
+    progress(`stopped (${err.signal})`);
+    return 128 + (os.constants.signals[err.signal] ?? 2);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
     await service?.local.stop();
     if (service) await fs.rm(service.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The CLI was told to stop by a signal. */
+class InterruptedError extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
   }
 }
 
@@ -83,9 +95,20 @@ async function transcribe(client: SpeechClient, options: Options, started: numbe
     properties: { timeToLiveHours: 24, wordLevelTimestampsEnabled: true, displayFormWordLevelTimestampsEnabled: true },
   });
   try {
-    const done = await waitUntilDone(client, job, started, signal);
-    const files = await client.listFiles(done.self!);
-    const exitCode = await report(client, options, files);
+    let status = job.status;
+    let lastLine = Date.now();
+    progress(`${status} (${elapsed(started)})`);
+    const done = await waitForJob(client, job.self!, {
+      signal,
+      // Each status change, and every 10 s that it is still going.
+      onStatus: (t) => {
+        if (t.status === status && Date.now() - lastLine < 10_000) return;
+        status = t.status;
+        lastLine = Date.now();
+        progress(`${status} (${elapsed(started)})`);
+      },
+    });
+    const exitCode = await report(client, options, await readJobOutputs(client, done.self!));
     if (done.status === 'Failed') {
       progress(`the job failed: ${done.properties.error?.message ?? 'no reason given'}`);
       return 1;
@@ -96,40 +119,17 @@ async function transcribe(client: SpeechClient, options: Options, started: numbe
   }
 }
 
-/** Polls until the job ends, printing each status change and, every 10 s, that it is still going. */
-async function waitUntilDone(client: SpeechClient, job: Transcription, started: number, signal: AbortSignal): Promise<Transcription> {
-  let status = job.status;
-  let lastLine = Date.now();
-  progress(`${status} (${elapsed(started)})`);
-  for (;;) {
-    const { transcription, retryAfterMs } = await client.get(job.self!);
-    if (transcription.status !== status || Date.now() - lastLine >= 10_000) {
-      status = transcription.status;
-      lastLine = Date.now();
-      progress(`${status} (${elapsed(started)})`);
-    }
-    if (isTerminal(transcription.status)) return transcription;
-    await sleep(Math.min(Math.max(retryAfterMs ?? 0, 500), 30_000), signal);
-  }
-}
-
 /** Prints or writes the conversation of every transcribed file, and the reason of every failed one. */
-async function report(client: SpeechClient, options: Options, files: TranscriptionFile[]): Promise<number> {
-  const reportFile = files.find((f) => f.kind === 'TranscriptionReport');
-  const details = reportFile
-    ? await client.fetchContent<TranscriptionReportFile>(reportFile.links!.contentUrl!).then(
-        (r) => r.details,
-        (err: Error) => (progress(`cannot read the job's report: ${err.message}`), []),
-      )
-    : [];
-  const outputs: string[] = [];
+async function report(client: SpeechClient, options: Options, outputs: JobOutputs): Promise<number> {
+  if (outputs.reportError) progress(`cannot read the job's report: ${outputs.reportError}`);
+  const printed: string[] = [];
   let failed = 0;
   const usedNames = new Set<string>();
   for (const [index, input] of options.inputs.entries()) {
-    const file = files.find((f) => f.name === `contenturl_${index}.json`);
+    const file = outputs.results.find((f) => resultIndex(f) === index);
     if (!file) {
-      const detail = details.find((d) => d.source === input.url);
-      progress(`${input.label}: ${detail?.errorMessage?.replace(/^contenturl_\d+ \([^)]*\): /, '') ?? 'no result'}`);
+      const failure = outputs.failures.find((f) => isSameSource(f.source, input.url));
+      progress(`${input.label}: ${failure?.reason ?? 'no result'}`);
       failed++;
       continue;
     }
@@ -142,14 +142,14 @@ async function report(client: SpeechClient, options: Options, files: Transcripti
         await fs.writeFile(target, text);
         progress(`${input.label} → ${target}`);
       } else {
-        outputs.push(options.inputs.length > 1 ? `==> ${input.label} <==\n${text}` : text);
+        printed.push(options.inputs.length > 1 ? `==> ${input.label} <==\n${text}` : text);
       }
     } catch (err) {
       progress(`${input.label}: ${(err as Error).message}`);
       failed++;
     }
   }
-  if (outputs.length > 0) process.stdout.write(outputs.join('\n'));
+  if (printed.length > 0) process.stdout.write(printed.join('\n'));
   return failed > 0 ? 1 : 0;
 }
 
@@ -168,15 +168,16 @@ async function parseCommandLine(args: string[]): Promise<Options> {
   const key = values.key ?? process.env.SPEECH_BATCH_KEY;
   if (values.endpoint && !key) throw new UsageError('--endpoint needs --key (or SPEECH_BATCH_KEY)');
   if (values.key && !values.endpoint) throw new UsageError('--key is only used with --endpoint');
-  const inputs = (await Promise.all(positionals.map(expandInput))).flat();
+  const inputs = withoutRepeats((await Promise.all(positionals.map(expandInput))).flat());
   if (values.endpoint && !isLocalEndpoint(values.endpoint) && inputs.some((i) => i.url.startsWith('file:'))) {
     throw new UsageError('a remote --endpoint cannot read local files: give URLs it can read (e.g. blob SAS URLs)');
   }
-  if (values.out) await fs.mkdir(values.out, { recursive: true });
+  const out = values.out === undefined ? undefined : await ensureOutputFolder(values.out);
   return {
     inputs,
+    localPaths: positionals.filter((arg) => !/^https?:\/\//i.test(arg)).map((arg) => path.resolve(arg)),
     format,
-    out: values.out,
+    out,
     names: parseNames(values.names),
     locale: values.locale ?? 'en-US',
     endpoint: values.endpoint,
@@ -185,19 +186,51 @@ async function parseCommandLine(args: string[]): Promise<Options> {
   };
 }
 
-/** A URL as is; a file; a folder: its .wav and .mp3 files (recursively, sorted). */
+/** A URL as is; a file named on the command line as is (the service decides by content); a folder: its audio files. */
 async function expandInput(arg: string): Promise<Input[]> {
   if (/^https?:\/\//i.test(arg)) return [{ label: redactUrl(arg), url: arg }];
   const stat = await fs.stat(arg).catch(() => undefined);
   if (!stat) throw new UsageError(`${arg}: no such file or folder`);
   if (!stat.isDirectory()) return [{ label: arg, url: pathToFileURL(path.resolve(arg)).href }];
-  const entries = await fs.readdir(arg, { recursive: true, withFileTypes: true });
-  const audio = entries
-    .filter((e) => e.isFile() && isAudioPath(e.name))
-    .map((e) => path.join(e.parentPath ?? e.path, e.name))
-    .sort();
-  if (audio.length === 0) throw new UsageError(`${arg}: no .wav or .mp3 files in this folder`);
-  return audio.map((file) => ({ label: file, url: pathToFileURL(path.resolve(file)).href }));
+  const audio = await expandAudioPaths([arg]);
+  if (audio.length === 0) throw new UsageError(`${arg}: no ${AUDIO_EXTENSIONS.join(' or ')} files in this folder`);
+  return audio.map((file) => ({ label: path.relative(process.cwd(), file) || file, url: pathToFileURL(file).href }));
+}
+
+/** The inputs without repeats (a file named twice, or also inside a named folder), in order. */
+function withoutRepeats(inputs: Input[]): Input[] {
+  const seen = new Set<string>();
+  return inputs.filter((input) => !seen.has(input.url) && seen.add(input.url));
+}
+
+/**
+ * Makes sure --out names a folder the CLI can write, creating missing folders one level at a time (Node's recursive
+ * mkdir spins forever below /proc), before any audio is sent anywhere.
+ */
+async function ensureOutputFolder(dir: string): Promise<string> {
+  const target = path.resolve(dir);
+  const missing: string[] = [];
+  let existing = target;
+  for (;;) {
+    const stat = await fs.stat(existing).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' || err.code === 'ENOTDIR' ? undefined : Promise.reject(err)));
+    if (stat) {
+      if (!stat.isDirectory()) throw new UsageError(`--out ${dir}: ${existing} is not a folder`);
+      break;
+    }
+    missing.unshift(existing);
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+  }
+  try {
+    for (const folder of missing) await fs.mkdir(folder);
+    const probe = path.join(target, `.speech-batch-${process.pid}.tmp`);
+    await fs.writeFile(probe, '');
+    await fs.rm(probe);
+  } catch (err) {
+    throw new UsageError(`--out ${dir}: cannot write there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return target;
 }
 
 /** `<base name>.<format>`, numbered when two inputs share a base name. */
@@ -217,18 +250,46 @@ function isLocalEndpoint(endpoint: string): boolean {
   }
 }
 
-/** Starts the bundled local service (next to this script) with a temp data dir and a random key. */
-async function startLocalService(verbose: boolean): Promise<{ local: LocalService; key: string; dataDir: string }> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'speech-batch-cli-'));
+/**
+ * Starts the bundled local service (next to this script) with a temp data dir and a random key. It may read only the
+ * files and folders named on the command line, and it ends with this process, whatever ends it.
+ */
+async function startLocalService(options: Options): Promise<{ local: LocalService; key: string; dataDir: string }> {
+  await removeStaleTempFolders();
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX));
+  await fs.writeFile(path.join(dataDir, OWNER_FILE), String(process.pid));
   const key = randomBytes(24).toString('base64url');
   const quiet = (): void => {};
   const local = new LocalService({
     scriptPath: path.join(__dirname, 'local-service.js'),
     dataDir,
     key: async () => key,
-    log: { info: verbose ? progress : quiet, warn: verbose ? progress : quiet, error: progress },
+    allowPaths: options.localPaths,
+    log: { info: options.verbose ? progress : quiet, warn: options.verbose ? progress : quiet, error: progress },
   });
   return { local, key, dataDir };
+}
+
+const TEMP_PREFIX = 'speech-batch-cli-';
+const OWNER_FILE = 'cli.pid';
+
+/** Removes the temp folders of earlier runs that were killed (SIGKILL) before they could clean up. */
+async function removeStaleTempFolders(): Promise<void> {
+  const names = await fs.readdir(os.tmpdir()).catch(() => []);
+  for (const name of names.filter((n) => n.startsWith(TEMP_PREFIX))) {
+    const dir = path.join(os.tmpdir(), name);
+    const owner = Number(await fs.readFile(path.join(dir, OWNER_FILE), 'utf8').catch(() => 'NaN'));
+    if (Number.isInteger(owner) && owner > 0 && !isRunning(owner)) await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function progress(message: string): void {
@@ -237,19 +298,4 @@ function progress(message: string): void {
 
 function elapsed(started: number): string {
   return `${((Date.now() - started) / 1000).toFixed(1)} s`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

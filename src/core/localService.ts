@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { redactUrlsIn } from './redact';
 
@@ -24,6 +25,11 @@ export interface LocalServiceOptions {
   /** The key clients must send (read when the service starts); never logged. */
   key: () => Promise<string>;
   log: ServiceLogger;
+  /**
+   * Files and folders the service may read file:// inputs from (it reads nothing else); more can be added while it
+   * runs with {@link LocalService.allow}. The extension passes the workspace folders, the CLI its command line's paths.
+   */
+  allowPaths?: readonly string[];
   /** Node binary; defaults to the current one (run as plain Node inside Electron). */
   nodePath?: string;
   /** How long to wait for the "listening on" line. */
@@ -37,6 +43,10 @@ export interface LocalServiceOptions {
 export class LocalServiceError extends Error {
   override name = 'LocalServiceError';
 }
+
+/** The local service's own route (not part of the Azure API) that adds paths it may read; same key as the API. */
+export const ALLOWED_PATHS_ROUTE = '/speechbatch/allowed-paths';
+const KEY_HEADER = 'Ocp-Apim-Subscription-Key';
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const STDERR_LINES_KEPT = 40;
@@ -56,8 +66,33 @@ export class LocalService {
   private stopping = false;
   private readonly crashes: number[] = [];
   private readonly stderrTail: string[] = [];
+  /** Every path allowed so far: passed again at each (re)start, so a restarted service can read what it could before. */
+  private readonly allowed: Set<string>;
 
-  constructor(private readonly options: LocalServiceOptions) {}
+  constructor(private readonly options: LocalServiceOptions) {
+    this.allowed = new Set((options.allowPaths ?? []).map((p) => path.resolve(p)));
+  }
+
+  /**
+   * Lets the service read these files or folders (absolute after resolving): a service already running learns them
+   * through its authenticated `POST /speechbatch/allowed-paths`; a later start gets them on its command line.
+   */
+  async allow(paths: readonly string[]): Promise<void> {
+    const added = paths.map((p) => path.resolve(p)).filter((p) => !this.allowed.has(p));
+    if (added.length === 0) return;
+    for (const p of added) this.allowed.add(p);
+    if (!this.starting) return; // not started: the start passes them
+    const endpoint = await this.starting;
+    const response = await fetch(`${endpoint}${ALLOWED_PATHS_ROUTE}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [KEY_HEADER]: await this.options.key() },
+      body: JSON.stringify({ paths: added }),
+    });
+    if (!response.ok) {
+      for (const p of added) this.allowed.delete(p);
+      throw new LocalServiceError(`The local transcription service refused to read ${added.length === 1 ? added[0] : `${added.length} paths`} (HTTP ${response.status}).`);
+    }
+  }
 
   /** Base URL of the running service (`http://127.0.0.1:<port>`), starting it if needed. */
   endpoint(): Promise<string> {
@@ -99,14 +134,17 @@ export class LocalService {
     const key = await this.options.key();
     await fs.mkdir(dataDir, { recursive: true });
     if (this.stopping) throw new LocalServiceError('The local transcription service is shutting down.');
+    // --exit-with-parent: the service watches its stdin (a pipe from this process) and ends, with its engines, when
+    // this process goes away, however it ends (SIGKILL included).
     const args = [scriptPath, '--port', '0', '--data', dataDir];
-    log.info(`Starting the local transcription service: ${args.join(' ')}`);
+    log.info(`Starting the local transcription service: ${[scriptPath, '--port', '0', '--data', dataDir].join(' ')} (${this.allowed.size} allowed path(s))`);
     // The key travels in the environment, not on the command line, so it does not show in the process list.
     const child = spawn(this.options.nodePath ?? process.execPath, args, {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', SPEECH_BATCH_SERVICE_KEY: key },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
+    child.stdin!.on('error', () => {}); // the service exiting first is reported by 'exit'
     this.child = child;
     this.stderrTail.length = 0;
     readline.createInterface({ input: child.stderr! }).on('line', (line) => {

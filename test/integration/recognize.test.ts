@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ResultPhrase, TranscriptionResultFile } from '../../src/core/wire';
-import { wordErrorRate } from '../../src/core/wer';
+import { wordErrorRate } from '../support/wer';
 import { AudioFormatError } from '../../src/local/audio/types';
 import { Recognizer, type RecognizeFileOptions } from '../../src/local/recognizer';
 import { makeCall, makeCorruptWav, makeFormatVariant, makeMono, type Call, type ReferenceTurn } from '../support/audio';

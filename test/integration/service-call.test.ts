@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { SpeechClient } from '../../src/core/client';
 import { mergeFile } from '../../src/core/merge';
 import { parseResult } from '../../src/core/result';
-import { wordErrorRate } from '../../src/core/wer';
+import { wordErrorRate } from '../support/wer';
 import type { TranscriptionResultFile } from '../../src/core/wire';
 import { makeCall } from '../support/audio';
 import { startService, waitForStatus, type RunningService } from '../support/service';

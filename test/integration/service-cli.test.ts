@@ -3,12 +3,12 @@
  * running one via --endpoint, and prints or writes the conversation of each file.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SpeechClient } from '../../src/core/client';
-import { makeCall, makeCorruptWav, type Turn } from '../support/audio';
+import { longScript, makeCall, makeCorruptWav, type Turn } from '../support/audio';
 import { CLI_SCRIPT, ensureBuilt, startService } from '../support/service';
 
 const SHORT_CALL: Turn[] = [
@@ -23,15 +23,36 @@ interface Run {
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return startCli(args, env).done;
+}
+
+/** Starts the CLI; `done` resolves when it has exited; `stderr()` is what it wrote so far. */
+function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; stderr: () => string; done: Promise<Run> } {
   ensureBuilt();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_SCRIPT, 'transcribe', ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const child = spawn(process.execPath, [CLI_SCRIPT, 'transcribe', ...args], { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : null), stdout, stderr })));
+  return { child, stderr: () => stderr, done };
+}
+
+/** Command lines of the running processes that mention `text` (the service and its engines name their data folder). */
+function processesMentioning(text: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(text) && !line.includes('ps -eo'));
+}
+
+async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 describe('speech-batch transcribe', function () {
@@ -119,5 +140,60 @@ describe('speech-batch transcribe', function () {
     const remote = await cli([makeCall(undefined, SHORT_CALL).wav, '--endpoint', 'https://westeurope.api.cognitive.microsoft.com', '--key', 'k']);
     assert.equal(remote.code, 2);
     assert.match(remote.stderr, /cannot read local files/);
+  });
+
+  it('refuses an --out folder it cannot write, at once and with exit code 2, before sending any audio', async function () {
+    const call = makeCall(undefined, SHORT_CALL).wav;
+    const file = path.join(scratch, 'a-file');
+    fs.writeFileSync(file, '');
+    for (const [out, message] of [
+      ['/proc/nope/deeper', /--out \/proc\/nope\/deeper: cannot write there/],
+      [path.join(file, 'sub'), /is not a folder/],
+    ] as const) {
+      const started = Date.now();
+      const run = await cli([call, '--out', out]);
+      assert.equal(run.code, 2, `${out}: ${run.stderr}`);
+      assert.match(run.stderr, message);
+      assert.doesNotMatch(run.stderr, /Running|NotStarted/, 'no job was submitted');
+      assert.ok(Date.now() - started < 10_000, `answered in ${Date.now() - started} ms`);
+    }
+    const nested = path.join(scratch, 'new', 'deeper');
+    const ok = await cli([call, '--out', nested]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(fs.readdirSync(nested), ['call.txt'], 'creates missing folders and leaves no probe file behind');
+  });
+
+  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+    it(`on ${signal} stops the job, ends the service and its engines, and removes its temp data`, async function () {
+      const tmp = path.join(scratch, 'tmp');
+      fs.mkdirSync(tmp);
+      const call = makeCall(undefined, longScript(2)).wav;
+      const run = startCli([call], { TMPDIR: tmp });
+      await eventually('the job to run', () => (/Running \(/.test(run.stderr()) ? true : undefined), 60_000);
+      const dataDir = path.join(tmp, fs.readdirSync(tmp).find((n) => n.startsWith('speech-batch-cli-'))!);
+      assert.ok(processesMentioning(dataDir).length > 0, 'the service runs with its temp data folder');
+      run.child.kill(signal);
+      const done = await run.done;
+      assert.equal(done.code, 128 + os.constants.signals[signal], done.stderr);
+      assert.match(done.stderr, new RegExp(`stopped \\(${signal}\\)`));
+      assert.deepEqual(processesMentioning(dataDir), [], 'no service or engine process is left');
+      assert.deepEqual(fs.readdirSync(tmp), [], 'the temp data (with the transcript) is removed');
+    });
+  }
+
+  it('after a SIGKILL, the next run removes the temp data the killed run left behind', async function () {
+    const tmp = path.join(scratch, 'tmp');
+    fs.mkdirSync(tmp);
+    const stale = path.join(tmp, 'speech-batch-cli-stale');
+    fs.mkdirSync(stale);
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((r) => dead.on('exit', r));
+    fs.writeFileSync(path.join(stale, 'cli.pid'), String(dead.pid));
+    const alive = path.join(tmp, 'speech-batch-cli-alive');
+    fs.mkdirSync(alive);
+    fs.writeFileSync(path.join(alive, 'cli.pid'), String(process.pid));
+    const run = await cli([makeCall(undefined, SHORT_CALL).wav], { TMPDIR: tmp });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(fs.readdirSync(tmp), ['speech-batch-cli-alive'], 'only the folder of a process still running stays');
   });
 });

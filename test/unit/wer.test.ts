@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { normalizeWords, wordErrorRate } from '../../src/core/wer';
+import { normalizeWords, wordErrorRate } from '../support/wer';
 
 describe('wordErrorRate', () => {
   it('is 0 for the same words, whatever the case and punctuation', () => {
