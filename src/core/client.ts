@@ -9,6 +9,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { redactSecrets, redactUrl, redactUrlsIn } from './redact';
+import { sleep } from './sleep';
 import {
   API_VERSION,
   GUID,
@@ -249,7 +250,7 @@ export class SpeechClient {
       }
       const throttled = (answer.status === 429 || answer.status === 503) && answer.retryAfterMs !== undefined;
       if (!throttled || attempt >= this.maxRetries) return answer;
-      await delay(Math.min(answer.retryAfterMs!, this.maxRetryWaitMs));
+      await sleep(Math.min(answer.retryAfterMs!, this.maxRetryWaitMs));
     }
   }
 
@@ -308,8 +309,4 @@ function pageQuery(options: { skip?: number; top?: number }): Record<string, str
 
 function sasQuery(options: { sasLifetimeMinutes?: number }): Record<string, string> {
   return options.sasLifetimeMinutes === undefined ? {} : { sasLifetimeMinutes: String(options.sasLifetimeMinutes) };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
