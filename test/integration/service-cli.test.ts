@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { SpeechClient } from '../../src/core/client';
 import { longScript, makeCall, makeCorruptWav, type Turn } from '../support/audio';
 import { CLI_SCRIPT, ensureBuilt, startService } from '../support/service';
+import { eventually } from '../support/timeouts';
 
 const SHORT_CALL: Turn[] = [
   { channel: 0, text: 'Thank you for calling. How can I help you?' },
@@ -43,16 +44,6 @@ function processesMentioning(text: string): string[] {
   return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
     .split('\n')
     .filter((line) => line.includes(text) && !line.includes('ps -eo'));
-}
-
-async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('speech-batch transcribe', function () {
@@ -169,7 +160,7 @@ describe('speech-batch transcribe', function () {
       fs.mkdirSync(tmp);
       const call = makeCall(undefined, longScript(2)).wav;
       const run = startCli([call], { TMPDIR: tmp });
-      await eventually('the job to run', () => (/Running \(/.test(run.stderr()) ? true : undefined), 60_000);
+      await eventually(async () => (/Running \(/.test(run.stderr()) ? { value: true } : { last: run.stderr() }), 60_000, (last) => `the job did not start running: ${String(last)}`, 100);
       const dataDir = path.join(tmp, fs.readdirSync(tmp).find((n) => n.startsWith('speech-batch-cli-'))!);
       assert.ok(processesMentioning(dataDir).length > 0, 'the service runs with its temp data folder');
       run.child.kill(signal);

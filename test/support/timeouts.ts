@@ -1,4 +1,5 @@
 /** Time limits for test harness steps, failing with a readable message instead of hanging. */
+import { sleep } from '../../src/core/sleep';
 
 /** Error thrown when a step runs out of time. */
 export class StepTimeoutError extends Error {
@@ -30,18 +31,9 @@ export async function withTimeout<T>(
   }
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
+/** Resolves after `ms`, or at once when `signal` aborts (the shared sleep, without its rejection). */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+  return sleep(ms, signal).catch(() => undefined);
 }
 
 /**
