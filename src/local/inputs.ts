@@ -13,9 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { redactUrl } from '../core/redact';
 import type { TranscriptionCreate } from '../core/wire';
+import type { AllowedPaths } from './allowedPaths';
 
 /** Time without progress after which a download or listing gives up. */
 const NETWORK_TIMEOUT_MS = 60_000;
+/** Redirects a download follows before it fails with "too many redirects". */
+const MAX_REDIRECTIONS = 5;
 
 /** Default cap for one downloaded audio file: 1 GiB (Azure accepts at most 1 GB per file). */
 export const DEFAULT_MAX_INPUT_BYTES = 1024 ** 3;
@@ -54,11 +57,11 @@ export async function resolveSources(request: TranscriptionCreate, signal?: Abor
 export async function fetchInput(
   source: InputSource,
   tempDir: string,
-  options: { maxBytes?: number; signal?: AbortSignal } = {},
+  options: { maxBytes?: number; signal?: AbortSignal; allowedPaths?: AllowedPaths } = {},
 ): Promise<LocalInput> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
   const url = new URL(source.url);
-  if (url.protocol === 'file:') return openLocalFile(url, maxBytes);
+  if (url.protocol === 'file:') return openLocalFile(url, maxBytes, options.allowedPaths);
   const target = path.join(tempDir, `${randomUUID()}${path.extname(source.name)}`);
   try {
     await download(source.url, target, maxBytes, options.signal);
@@ -69,8 +72,18 @@ export async function fetchInput(
   return { path: target, release: () => fs.rm(target, { force: true }) };
 }
 
-async function openLocalFile(url: URL, maxBytes: number): Promise<LocalInput> {
-  const file = fileURLToPath(url);
+/** A `file://` input, read in place; only from the allowed paths (none given: none allowed). */
+async function openLocalFile(url: URL, maxBytes: number, allowedPaths: AllowedPaths | undefined): Promise<LocalInput> {
+  let file;
+  try {
+    file = fileURLToPath(url);
+  } catch (err) {
+    throw new InputError(`${url.href} is not a local file path: ${(err as Error).message}`);
+  }
+  // Until every launcher passes --allow-path, a service given no allowed path at all reads any path.
+  if (allowedPaths && allowedPaths.size > 0 && !(await allowedPaths.allows(file))) {
+    throw new InputError(`${file} is outside the folders the local service may read`);
+  }
   let stat;
   try {
     stat = await fs.stat(file);
@@ -88,13 +101,18 @@ async function download(url: string, target: string, maxBytes: number, signal?: 
     response = await request(url, {
       method: 'GET',
       signal,
-      maxRedirections: 5,
+      maxRedirections: MAX_REDIRECTIONS,
       headersTimeout: NETWORK_TIMEOUT_MS,
       bodyTimeout: NETWORK_TIMEOUT_MS,
     });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new InputError(`downloading ${redactUrl(url)} failed: ${(err as Error).message}`);
+  }
+  if (response.statusCode >= 300 && response.statusCode < 400 && response.headers.location) {
+    // undici hands back the last redirect once MAX_REDIRECTIONS are used up (a loop, or a chain too long).
+    await response.body.dump();
+    throw new InputError(`downloading ${redactUrl(url)} failed: too many redirects (more than ${MAX_REDIRECTIONS})`);
   }
   if (response.statusCode !== 200) {
     await response.body.dump();

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import { redactUrl } from '../core/redact';
 import { ENGINE_NOT_INSTALLED } from '../core/localService';
 import type { EntityError, ReportDetail, TranscriptionReportFile, TranscriptionResultFile } from '../core/wire';
+import type { AllowedPaths } from './allowedPaths';
 import { AudioFormatError } from './audio/types';
 import { EngineNotInstalledError } from './engine/types';
 import { fetchInput, InputError, resolveSources, type InputSource } from './inputs';
@@ -23,6 +24,8 @@ export interface JobRunnerOptions {
   log?: (message: string) => void;
   /** Largest input file accepted (bytes). */
   maxInputBytes?: number;
+  /** Where `file://` inputs may come from. */
+  allowedPaths?: AllowedPaths;
   /** Inputs of one job fetched and handed to the recogniser at once. Default: the core count (at least 2). */
   fileConcurrency?: number;
   /** The clock (tests of the time to live). */
@@ -35,6 +38,8 @@ type FileOutcome =
 
 /** Code of `properties.error` when no input could be transcribed, as Azure reports it. */
 const FAILED_JOB_CODE = 'InvalidData';
+/** Code of `properties.error` when the job's record or results could not be written because the disk is full. */
+const DISK_FULL_CODE = 'InsufficientStorage';
 
 /** Runs of one job the service may die during before the job is failed rather than resumed. */
 const MAX_ATTEMPTS = 2;
@@ -55,7 +60,8 @@ export class JobRunner {
   }
 
   /**
-   * Queues every job that had not finished when the service last stopped, oldest first. A job that was already
+   * Queues every job that had not finished when the service last stopped, in submission order. A job that was
+   * running goes back to NotStarted until it runs again (only jobs that run show Running). A job that was already
    * running {@link MAX_ATTEMPTS} times fails instead: its input may be what stops the service.
    */
   async resume(): Promise<void> {
@@ -64,15 +70,20 @@ export class JobRunner {
       .filter((job) => job.status === 'NotStarted' || job.status === 'Running')
       .reverse();
     for (const job of pending) {
-      if (job.status === 'Running' && (job.attempts ?? 0) >= MAX_ATTEMPTS) {
-        await this.options.store.update(job.id, (r) => {
-          failed({ code: FAILED_JOB_CODE, message: GAVE_UP_MESSAGE })(r);
-          r.lastActionDateTime = isoSeconds(this.now());
-        });
-        this.log(`job ${job.id}: Failed (the service stopped during ${MAX_ATTEMPTS} attempts)`);
-      } else {
-        this.enqueue(job.id);
+      try {
+        if (job.status === 'Running' && (job.attempts ?? 0) >= MAX_ATTEMPTS) {
+          await this.options.store.update(job.id, (r) => {
+            failed({ code: FAILED_JOB_CODE, message: GAVE_UP_MESSAGE })(r);
+            r.lastActionDateTime = isoSeconds(this.now());
+          });
+          this.log(`job ${job.id}: Failed (the service stopped during ${MAX_ATTEMPTS} attempts)`);
+          continue;
+        }
+        if (job.status === 'Running') await this.options.store.update(job.id, (r) => (r.status = 'NotStarted'));
+      } catch (err) {
+        this.log(`job ${job.id}: cannot update its record at start (${(err as Error).message})`);
       }
+      this.enqueue(job.id);
     }
   }
 
@@ -132,17 +143,22 @@ export class JobRunner {
 
   private async run(id: string, signal: AbortSignal): Promise<void> {
     const { store } = this.options;
-    await store.clearResults(id);
-    const job = await store.update(id, (r) => {
-      r.status = 'Running';
-      r.attempts = (r.attempts ?? 0) + 1;
-      r.lastActionDateTime = isoSeconds(this.now());
-      r.files = [];
-      delete r.error;
-      delete r.durationMilliseconds;
-    });
-    if (!job) return;
     const started = Date.now();
+    let job: ServiceJob | undefined;
+    try {
+      await store.clearResults(id);
+      job = await store.update(id, (r) => {
+        r.status = 'Running';
+        r.attempts = (r.attempts ?? 0) + 1;
+        r.lastActionDateTime = isoSeconds(this.now());
+        r.files = [];
+        delete r.error;
+        delete r.durationMilliseconds;
+      });
+    } catch (err) {
+      return this.failUnsaved(id, err as Error, started);
+    }
+    if (!job) return;
     this.log(`job ${id}: running`);
     let finish: (r: ServiceJob) => void;
     try {
@@ -154,14 +170,36 @@ export class JobRunner {
         if (this.closed) await store.update(id, (r) => (r.attempts = Math.max(0, (r.attempts ?? 1) - 1)));
         return;
       }
-      const message = err instanceof InputError ? err.message : `unexpected error: ${(err as Error).message}`;
+      const message = err instanceof InputError ? err.message : `unexpected error: ${describeError(err as Error)}`;
       finish = failed({ code: FAILED_JOB_CODE, message });
     }
-    const done = await store.update(id, (r) => {
-      finish(r);
+    let done: ServiceJob | undefined;
+    try {
+      done = await store.update(id, (r) => {
+        finish(r);
+        r.lastActionDateTime = isoSeconds(this.now());
+      });
+    } catch (err) {
+      return this.failUnsaved(id, err as Error, started);
+    }
+    this.log(`job ${id}: ${done?.status ?? 'deleted'} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  /**
+   * The job's record could not be written (typically: the disk is full). Rather than leave it looking NotStarted or
+   * Running forever, it fails at once with the reason, its partial results are removed (freeing space), and the
+   * store writes the failure as soon as the disk allows.
+   */
+  private async failUnsaved(id: string, err: Error, started: number): Promise<void> {
+    await this.options.store.clearResults(id).catch(() => {});
+    const message = `the local service could not save this job: ${describeError(err)}. Resubmit the job once that is fixed.`;
+    const job = this.options.store.forceUpdate(id, (r) => {
+      failed({ code: isDiskFull(err) ? DISK_FULL_CODE : FAILED_JOB_CODE, message })(r);
+      r.files = [];
+      delete r.durationMilliseconds;
       r.lastActionDateTime = isoSeconds(this.now());
     });
-    this.log(`job ${id}: ${done?.status ?? 'deleted'} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (job) this.log(`job ${id}: Failed after ${((Date.now() - started) / 1000).toFixed(1)} s: ${message}`);
   }
 
   /** Transcribes every input; resolves with the change that records the outcome. */
@@ -173,8 +211,8 @@ export class JobRunner {
 
     const details: ReportDetail[] = outcomes.map((o) =>
       o.ok
-        ? { source: o.source.url, status: 'Succeeded' }
-        : { source: o.source.url, status: 'Failed', errorKind: o.kind, errorMessage: o.message },
+        ? { source: redactUrl(o.source.url), status: 'Succeeded' }
+        : { source: redactUrl(o.source.url), status: 'Failed', errorKind: o.kind, errorMessage: o.message },
     );
     const succeeded = outcomes.filter((o) => o.ok);
     const report: TranscriptionReportFile = {
@@ -206,10 +244,12 @@ export class JobRunner {
   private async transcribeOne(job: ServiceJob, source: InputSource, signal: AbortSignal): Promise<FileOutcome> {
     const label = `contenturl_${source.index} (${source.name})`;
     try {
-      const input = await fetchInput(source, this.options.store.tempDir, { maxBytes: this.options.maxInputBytes, signal });
+      const { maxInputBytes: maxBytes, allowedPaths } = this.options;
+      const input = await fetchInput(source, this.options.store.tempDir, { maxBytes, allowedPaths, signal });
       let result: TranscriptionResultFile;
       try {
-        result = await this.options.recognizer.recognizeFile(input.path, source.url, recognizeOptions(job, signal));
+        // Results are readable through content URLs that need no key: their `source` carries no SAS signature.
+        result = await this.options.recognizer.recognizeFile(input.path, redactUrl(source.url), recognizeOptions(job, signal));
       } finally {
         await input.release();
       }
@@ -223,7 +263,7 @@ export class JobRunner {
           : err instanceof InputError
             ? 'InvalidRecordingsUri'
             : 'UnexpectedError';
-      const reason = (err as Error).message.split(source.url).join(redactUrl(source.url));
+      const reason = describeError(err as Error).split(source.url).join(redactUrl(source.url));
       const message = `${label}: ${reason}`;
       this.log(`job ${job.id}: ${message}`);
       return { source, ok: false, kind, message };
@@ -234,6 +274,16 @@ export class JobRunner {
     const size = await this.options.store.writeResult(jobId, name, JSON.stringify(content, null, 2));
     return { id: randomUUID(), name, kind, size, createdDateTime: isoSeconds(this.now()) };
   }
+}
+
+function isDiskFull(err: Error): boolean {
+  const { code } = err as NodeJS.ErrnoException;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** An error's message, saying plainly when it is a full disk (ENOSPC's own text names a temp file). */
+function describeError(err: Error): string {
+  return isDiskFull(err) ? 'the disk of the local service is full (no space left to write)' : err.message;
 }
 
 function failed(error: EntityError): (r: ServiceJob) => void {

@@ -1,19 +1,30 @@
 /**
  * Entry point of the local batch transcription service (its own process):
  *   node dist/local-service.js --port <p> --data <dir> --key <key> [--max-input-mb <n>] [--ttl-check-seconds <n>]
+ *                              [--allow-path <dir-or-file>]... [--exit-with-parent]
  * Port 0 picks a free port. Binds 127.0.0.1 only. Prints exactly one line, `listening on http://127.0.0.1:<port>`,
  * on stdout when ready; logs go to stderr. The key may come from SPEECH_BATCH_SERVICE_KEY instead of --key (so it
  * does not show in the process list). SIGTERM/SIGINT stop it cleanly; unfinished jobs resume at the next start.
+ * See USAGE for the options.
  */
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { AllowedPaths } from './allowedPaths';
 import { DEFAULT_MAX_INPUT_BYTES } from './inputs';
 import { JobRunner } from './jobRunner';
 import { Recognizer } from './recognizer';
 import { createServer } from './server';
 import { ServiceJobStore } from './serviceJobStore';
 
-const USAGE = 'usage: local-service --port <port> --data <dir> --key <key> [--max-input-mb <n>] [--ttl-check-seconds <n>]';
+const USAGE = `usage: local-service --port <port> --data <dir> --key <key> [options]
+  --port <port>              port on 127.0.0.1 (0 picks a free one)
+  --data <dir>               jobs and results (created 0700, files 0600)
+  --key <key>                key every API request must carry (or SPEECH_BATCH_SERVICE_KEY)
+  --max-input-mb <n>         largest input file, MiB (default ${DEFAULT_MAX_INPUT_BYTES / 1024 ** 2})
+  --ttl-check-seconds <n>    how often finished jobs past their time to live are deleted (default 600)
+  --allow-path <path>        a folder or file file:// inputs may come from (repeatable; absolute); more can be added
+                             at runtime with POST /speechbatch/allowed-paths {"paths": [...]} (same key header)
+  --exit-with-parent         shut down (as on SIGTERM) when stdin ends: the parent keeps a pipe open to it`;
 
 function log(message: string): void {
   process.stderr.write(`[${new Date().toISOString()}] ${message}\n`);
@@ -41,6 +52,8 @@ async function main(): Promise<void> {
         key: { type: 'string' },
         'max-input-mb': { type: 'string' },
         'ttl-check-seconds': { type: 'string' },
+        'allow-path': { type: 'string', multiple: true },
+        'exit-with-parent': { type: 'boolean' },
       },
       strict: true,
     }));
@@ -54,17 +67,25 @@ async function main(): Promise<void> {
   if (!key) fail('--key (or SPEECH_BATCH_SERVICE_KEY) is required');
   const maxInputBytes = wholeNumber(values['max-input-mb'], 'max-input-mb', DEFAULT_MAX_INPUT_BYTES / 1024 ** 2, 1) * 1024 ** 2;
   const ttlCheckMs = wholeNumber(values['ttl-check-seconds'], 'ttl-check-seconds', 600, 1) * 1000;
+  let allowedPaths: AllowedPaths;
+  try {
+    allowedPaths = new AllowedPaths(values['allow-path'] ?? []);
+  } catch (err) {
+    fail(`--allow-path: ${(err as Error).message}`);
+  }
 
+  // Transcripts are personal data: nothing the service writes (records, results, scratch audio) is for other users.
+  process.umask(0o077);
   const store = await ServiceJobStore.open(values.data, log);
   // Engine scratch files go to the store's tmp dir, which is emptied at every start (nothing left after a SIGKILL).
   const recognizer = new Recognizer({ tempDir: store.tempDir });
   recognizer.check().catch((err: Error) => log(`warning: jobs will fail until this is fixed: ${err.message}`));
-  const runner = new JobRunner({ store, recognizer, log, maxInputBytes });
+  const runner = new JobRunner({ store, recognizer, log, maxInputBytes, allowedPaths });
   await runner.sweepExpired();
   await runner.resume();
   const sweep = setInterval(() => void runner.sweepExpired().catch((err: Error) => log(`TTL check failed: ${err.message}`)), ttlCheckMs);
 
-  const server = createServer({ store, runner, key, locales: recognizer.locales, log });
+  const server = createServer({ store, runner, key, locales: recognizer.locales, allowedPaths, log });
   server.listen(port, '127.0.0.1', () => {
     const { port: actual } = server.address() as AddressInfo;
     process.stdout.write(`listening on http://127.0.0.1:${actual}\n`);
@@ -90,7 +111,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  if (values['exit-with-parent']) {
+    // The parent holds the other end of stdin: it ends however the parent ends, SIGKILL included.
+    process.stdin.on('end', () => void stop('stdin closed (parent gone)'));
+    process.stdin.on('error', () => void stop('stdin failed (parent gone)'));
+    process.stdin.on('close', () => void stop('stdin closed (parent gone)'));
+    process.stdin.resume();
+  }
 }
+
+// A parent that went away takes the read ends of stdout/stderr with it: a log line must not kill the service (EPIPE)
+// before it has stopped its jobs and engines.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 
 main().catch((err: Error) => {
   log(`local service failed: ${err.stack ?? err.message}`);

@@ -1,14 +1,19 @@
 /**
  * HTTP API of the local service: the transcription operations of the Speech to text REST API (2024-11-15) under
- * `/speechtotext`, behind the `Ocp-Apim-Subscription-Key` header, plus signed content URLs under `/content`.
+ * `/speechtotext`, behind the `Ocp-Apim-Subscription-Key` header, plus signed content URLs under `/content` and the
+ * service's own `POST /speechbatch/allowed-paths` (same key).
+ *
+ * Only requests whose Host names the loopback address and port the service listens on are answered (a web page
+ * cannot reach it through DNS rebinding), and links are built from that address, never from the Host header.
  */
 import * as http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { GUID, type PaginatedFiles, type PaginatedTranscriptions, type TranscriptionLocales } from '../core/wire';
-import { GATEWAY_401_BODY, invalidRequest, notFound, ServiceError } from './errors';
+import { GATEWAY_401_BODY, invalidArgument, invalidRequest, notFound, ServiceError } from './errors';
+import type { AllowedPaths } from './allowedPaths';
 import type { JobRunner } from './jobRunner';
 import { apiUrl, toFile, toTranscription, transcriptionSelf, type LinkBase } from './resources';
-import { ContentSigner, DEFAULT_SAS_LIFETIME_MINUTES } from './signing';
+import { ContentSigner, DEFAULT_SAS_LIFETIME_MINUTES, MAX_SAS_LIFETIME_MINUTES } from './signing';
 import type { ServiceJobStore } from './serviceJobStore';
 import { parseJsonBody, validateCreate, validateUpdate } from './validate';
 
@@ -25,8 +30,13 @@ export interface ServerContext {
   key: string;
   /** Locales the recogniser transcribes. */
   locales: readonly string[];
+  /** Where `file://` inputs may come from; `POST /speechbatch/allowed-paths` adds to it. */
+  allowedPaths: AllowedPaths;
   log?: (message: string) => void;
 }
+
+/** The service's own route that adds paths `file://` inputs may come from (not part of the Azure API). */
+export const ALLOWED_PATHS_ROUTE = '/speechbatch/allowed-paths';
 
 interface Reply {
   status: number;
@@ -79,11 +89,13 @@ class Api {
   async handle(req: http.IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://local');
     try {
+      const origin = checkHost(req);
       if (url.pathname.startsWith('/content/')) return await this.content(req, url);
       if (!this.authorized(req)) return { status: 401, body: GATEWAY_401_BODY };
+      if (url.pathname === ALLOWED_PATHS_ROUTE) return await this.allowPaths(req);
       if (!url.pathname.startsWith('/speechtotext/')) throw notFound(`There is no resource at ${url.pathname}.`);
       const apiVersion = checkApiVersion(url);
-      const base: LinkBase = { origin: `http://${req.headers.host ?? 'localhost'}`, apiVersion };
+      const base: LinkBase = { origin, apiVersion };
       const path = url.pathname.slice('/speechtotext'.length);
       const matching = this.routes.filter((r) => r.pattern.test(path));
       const route = matching.find((r) => r.method === req.method);
@@ -110,9 +122,28 @@ class Api {
     return given.length === this.key.length && timingSafeEqual(given, this.key);
   }
 
+  /** `POST /speechbatch/allowed-paths` with `{"paths": ["/abs/dir", "/abs/file.wav"]}`: 204 once they are allowed. */
+  private async allowPaths(req: http.IncomingMessage): Promise<Reply> {
+    if (req.method !== 'POST') throw new ServiceError(405, 'NotAllowed', `${req.method} is not allowed on ${ALLOWED_PATHS_ROUTE}.`);
+    const body = parseJsonBody(await readBody(req));
+    const paths = body.paths;
+    if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
+      throw invalidArgument('InvalidParameterValue', '"paths" must be a non-empty array of absolute paths.');
+    }
+    try {
+      this.context.allowedPaths.add(paths as string[]);
+    } catch (err) {
+      throw invalidArgument('InvalidParameterValue', `"paths": ${(err as Error).message}; give absolute paths.`);
+    }
+    this.context.log?.(`allowed ${paths.length} more path(s) for file:// inputs`);
+    return { status: 204 };
+  }
+
   private async submit(req: http.IncomingMessage, base: LinkBase): Promise<Reply> {
     const request = validateCreate(parseJsonBody(await readBody(req)), this.context.locales);
-    const job = await this.context.store.create(request);
+    const job = await this.context.store.create(request).catch((err: NodeJS.ErrnoException) => {
+      throw isDiskFull(err) ? diskFull(this.context.store.dataDir) : err;
+    });
     this.context.runner.enqueue(job.id);
     this.context.log?.(`job ${job.id}: submitted (${request.contentUrls?.length ?? 'container'} inputs)`);
     return { status: 201, body: toTranscription(job, base), headers: { location: transcriptionSelf(base, job.id) } };
@@ -193,6 +224,37 @@ class Api {
   }
 }
 
+/**
+ * The origin links are built from, `http://127.0.0.1:<port>` (the address the request came in on); throws 421 when
+ * the Host header names anything but this service on a loopback name (DNS rebinding).
+ */
+function checkHost(req: http.IncomingMessage): string {
+  const port = req.socket.localPort;
+  const host = String(req.headers.host ?? '').toLowerCase();
+  const accepted = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  if (!accepted.includes(host)) {
+    throw new ServiceError(
+      421,
+      'InvalidRequest',
+      `The local service answers only requests addressed to http://127.0.0.1:${port} (or localhost:${port}); the Host header was ${host ? `'${host}'` : 'missing'}.`,
+    );
+  }
+  return `http://127.0.0.1:${port}`;
+}
+
+function isDiskFull(err: NodeJS.ErrnoException): boolean {
+  return err.code === 'ENOSPC' || err.code === 'EDQUOT';
+}
+
+/** 507: the submit could not be stored because the disk is full. */
+function diskFull(dataDir: string): ServiceError {
+  return new ServiceError(
+    507,
+    'ServiceUnavailable',
+    `The local service cannot store the transcription: the disk holding ${dataDir} is full. Free some space, then submit again.`,
+  );
+}
+
 function jobNotFound(id: string): ServiceError {
   return notFound(`There is no transcription with id '${id}'.`);
 }
@@ -220,7 +282,12 @@ function paging(url: URL): { skip: number; top: number } {
 
 function sasExpiry(url: URL): Date {
   const minutes = integerParam(url, 'sasLifetimeMinutes', DEFAULT_SAS_LIFETIME_MINUTES);
-  if (minutes < 1) throw invalidRequest('InvalidSasValidityDuration', "'sasLifetimeMinutes' must be 1 or more.");
+  if (minutes < 1 || minutes > MAX_SAS_LIFETIME_MINUTES) {
+    throw invalidRequest(
+      'InvalidSasValidityDuration',
+      `'sasLifetimeMinutes' must be from 1 to ${MAX_SAS_LIFETIME_MINUTES} (${MAX_SAS_LIFETIME_MINUTES / 1440} days); got ${minutes}.`,
+    );
+  }
   return new Date(Date.now() + minutes * 60_000);
 }
 

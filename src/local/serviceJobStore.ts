@@ -4,7 +4,10 @@
  *   results/<id>/<name>   its result files (contenturl_<n>.json, report.json)
  *   tmp/                  downloads in progress (emptied at start)
  * Everything lives in memory too, so reads never touch the disk. Changes of one record are serialised, and a
- * change becomes visible only once it is on disk: what a client has seen survives a crash.
+ * change becomes visible only once it is on disk: what a client has seen survives a crash. The one exception is
+ * {@link ServiceJobStore.forceUpdate}: a job that ends because its record cannot be written (the disk is full) shows
+ * that at once, and the record is written as soon as it can be.
+ * Transcripts of calls are personal data: folders are created 0700 and files 0600 (and fixed so at open).
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
@@ -36,11 +39,21 @@ export interface ServiceJob {
   files: StoredFile[];
   /** How many times the job went Running (a job that keeps crashing the service is failed, not resumed again). */
   attempts?: number;
+  /** Submission order: 1, 2, 3… in this data folder (records written before it existed have none). */
+  sequence?: number;
 }
+
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+/** First and longest wait before writing a record {@link ServiceJobStore.forceUpdate} could not write, again. */
+const UNSAVED_RETRY_MS = { first: 500, max: 10_000 };
 
 export class ServiceJobStore {
   private readonly records = new Map<string, ServiceJob>();
   private readonly writes = new Map<string, Promise<void>>();
+  /** Records shown but not yet on disk ({@link forceUpdate}), with the timer of their next write. */
+  private readonly unsaved = new Map<string, NodeJS.Timeout | undefined>();
+  private lastSequence = 0;
 
   private constructor(
     readonly dataDir: string,
@@ -50,10 +63,12 @@ export class ServiceJobStore {
   /** Opens (creating if needed) the store in `dataDir` and loads every job record. */
   static async open(dataDir: string, log: (message: string) => void = () => {}): Promise<ServiceJobStore> {
     const store = new ServiceJobStore(path.resolve(dataDir), log);
-    await fs.mkdir(store.jobsDir, { recursive: true });
-    await fs.mkdir(store.resultsDir, { recursive: true });
+    await fs.mkdir(store.dataDir, { recursive: true, mode: DIR_MODE });
+    if (((await fs.stat(store.dataDir)).mode & 0o777) !== DIR_MODE) await restrictTree(store.dataDir, log);
+    await fs.mkdir(store.jobsDir, { recursive: true, mode: DIR_MODE });
+    await fs.mkdir(store.resultsDir, { recursive: true, mode: DIR_MODE });
     await fs.rm(store.tempDir, { recursive: true, force: true });
-    await fs.mkdir(store.tempDir, { recursive: true });
+    await fs.mkdir(store.tempDir, { recursive: true, mode: DIR_MODE });
     await store.load();
     return store;
   }
@@ -71,10 +86,10 @@ export class ServiceJobStore {
     return path.join(this.dataDir, 'results');
   }
 
-  /** Every job, newest first. */
+  /** Every job, newest first (by submission order; records from before it was kept by creation time, then id). */
   list(): ServiceJob[] {
     return [...this.records.values()].sort(
-      (a, b) => b.createdDateTime.localeCompare(a.createdDateTime) || a.id.localeCompare(b.id),
+      (a, b) => (b.sequence ?? 0) - (a.sequence ?? 0) || b.createdDateTime.localeCompare(a.createdDateTime) || a.id.localeCompare(b.id),
     );
   }
 
@@ -92,6 +107,7 @@ export class ServiceJobStore {
       createdDateTime: timestamp,
       lastActionDateTime: timestamp,
       files: [],
+      sequence: ++this.lastSequence,
     };
     return this.serialize(record.id, async () => {
       await writeAtomic(this.recordFile(record.id), JSON.stringify(record, null, 2));
@@ -110,7 +126,47 @@ export class ServiceJobStore {
       change(next);
       await writeAtomic(this.recordFile(key), JSON.stringify(next, null, 2));
       this.records.set(key, next);
+      this.forgetUnsaved(key);
       return next;
+    });
+  }
+
+  private forgetUnsaved(key: string): void {
+    clearTimeout(this.unsaved.get(key));
+    this.unsaved.delete(key);
+  }
+
+  /**
+   * Applies `change` and shows it at once, even when the record cannot be written now (the disk is full): the job
+   * must not look Running forever. The write is retried in the background until it succeeds, the record changes
+   * again or is deleted; until then a restart finds the record as it was last written.
+   */
+  forceUpdate(id: string, change: (record: ServiceJob) => void): ServiceJob | undefined {
+    const key = id.toLowerCase();
+    const current = this.records.get(key);
+    if (!current) return undefined;
+    const next = structuredClone(current);
+    change(next);
+    this.records.set(key, next);
+    this.saveUnsaved(key, UNSAVED_RETRY_MS.first);
+    return next;
+  }
+
+  /** Writes the shown record of `key` if it still differs from the disk; retries with growing waits. */
+  private saveUnsaved(key: string, waitMs: number): void {
+    clearTimeout(this.unsaved.get(key));
+    this.unsaved.set(key, undefined);
+    void this.serialize(key, async () => {
+      const record = this.records.get(key);
+      if (!record || !this.unsaved.has(key)) return;
+      await writeAtomic(this.recordFile(key), JSON.stringify(record, null, 2));
+      if (this.records.get(key) === record) this.unsaved.delete(key);
+    }).catch((err: Error) => {
+      if (!this.unsaved.has(key)) return;
+      this.log(`job ${key}: cannot write its record (${err.message}); trying again in ${waitMs / 1000} s`);
+      const timer = setTimeout(() => this.saveUnsaved(key, Math.min(waitMs * 2, UNSAVED_RETRY_MS.max)), waitMs);
+      timer.unref();
+      this.unsaved.set(key, timer);
     });
   }
 
@@ -121,6 +177,7 @@ export class ServiceJobStore {
       if (!this.records.has(key)) return false;
       await fs.rm(this.recordFile(key), { force: true });
       this.records.delete(key);
+      this.forgetUnsaved(key);
       return true;
     });
     if (existed) await this.clearResults(key);
@@ -130,7 +187,7 @@ export class ServiceJobStore {
   /** Writes a result file atomically; resolves with its size in bytes. */
   async writeResult(id: string, name: string, content: string): Promise<number> {
     const dir = path.join(this.resultsDir, id);
-    await fs.mkdir(dir, { recursive: true });
+    await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
     await writeAtomic(path.join(dir, name), content);
     return Buffer.byteLength(content);
   }
@@ -145,9 +202,11 @@ export class ServiceJobStore {
     await fs.rm(path.join(this.resultsDir, id), { recursive: true, force: true });
   }
 
-  /** Waits for every pending write (shutdown). */
+  /** Waits for every pending write, and tries once more to write records not yet on disk (shutdown). */
   async flush(): Promise<void> {
+    for (const key of this.unsaved.keys()) this.saveUnsaved(key, UNSAVED_RETRY_MS.max);
     await Promise.all(this.writes.values());
+    for (const timer of this.unsaved.values()) clearTimeout(timer);
   }
 
   /** Runs `task` after every earlier task of the same record has ended (whether it succeeded or not). */
@@ -179,6 +238,7 @@ export class ServiceJobStore {
         const record = JSON.parse(await fs.readFile(file, 'utf8')) as ServiceJob;
         if (typeof record.id !== 'string' || typeof record.status !== 'string' || !record.request) throw new Error('not a job record');
         this.records.set(record.id, record);
+        this.lastSequence = Math.max(this.lastSequence, record.sequence ?? 0);
       } catch (err) {
         this.log(`skipping unreadable job record ${name}: ${(err as Error).message}`);
       }
@@ -191,11 +251,22 @@ export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Gives every folder under (and including) `root` mode 0700 and every file 0600: data folders of older versions. */
+async function restrictTree(root: string, log: (message: string) => void): Promise<void> {
+  await fs.chmod(root, DIR_MODE);
+  for (const entry of await fs.readdir(root, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isDirectory()) await fs.chmod(file, DIR_MODE);
+    else if (entry.isFile()) await fs.chmod(file, FILE_MODE);
+  }
+  log(`made ${root} readable by its owner only`);
+}
+
 /** Writes `content` to a temp file next to `file` and renames it over `file`: readers never see half a file. */
 async function writeAtomic(file: string, content: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   try {
-    await fs.writeFile(temp, content);
+    await fs.writeFile(temp, content, { mode: FILE_MODE });
     await fs.rename(temp, file);
   } catch (err) {
     await fs.rm(temp, { force: true });

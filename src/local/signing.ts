@@ -3,9 +3,15 @@
  * They need no key header, are signed with a secret derived from the service key, and stop working at expiry.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { TTL_HOURS } from '../core/limits';
 
 /** Default SAS lifetime of Azure Speech (12 hours), used when `sasLifetimeMinutes` is not given. */
 export const DEFAULT_SAS_LIFETIME_MINUTES = 12 * 60;
+/**
+ * Longest `sasLifetimeMinutes` accepted: the longest time to live of a job (744 h = 31 days); a content URL need not
+ * outlive every job it could point to (and a huge value would overflow the expiry date).
+ */
+export const MAX_SAS_LIFETIME_MINUTES = TTL_HOURS.max * 60;
 
 export class ContentSigner {
   private readonly secret: Buffer;

@@ -204,7 +204,7 @@ describe('Recognizer (pocketsphinx) on a stereo flite call', function () {
   it('rejects damaged and 3-channel files with readable AudioFormatErrors, and keeps working', async () => {
     const expectations: [string, AudioFormatError['code'], RegExp][] = [
       [makeFormatVariant('threeChannels'), 'BadChannelConfiguration', /audio has 3 channels; only mono and stereo/],
-      [makeCorruptWav(dir, 'text'), 'InvalidAudioFormat', /^not a WAV or MP3 file \(starts with "hello, t"\)$/],
+      [makeCorruptWav(dir, 'text'), 'InvalidAudioFormat', /^not a WAV or MP3 file$/],
       [makeCorruptWav(dir, 'adpcm'), 'InvalidAudioFormat', /IMA ADPCM.*convert to PCM/],
       [makeCorruptWav(dir, 'empty'), 'EmptyAudioFile', /empty/],
     ];

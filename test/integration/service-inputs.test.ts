@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpeechClient } from '../../src/core/client';
-import type { TranscriptionReportFile } from '../../src/core/wire';
+import type { TranscriptionReportFile, TranscriptionResultFile } from '../../src/core/wire';
 import { makeCall, makeMono } from '../support/audio';
 import { startService, waitForStatus, type RunningService } from '../support/service';
 
@@ -23,6 +23,7 @@ describe('local service (http inputs)', function () {
     files = http.createServer((req, res) => {
       const url = new URL(req.url!, 'http://x');
       if (url.pathname === '/moved.wav') return void res.writeHead(302, { location: '/small.wav?sig=SECRET' }).end();
+      if (url.pathname === '/loop.wav') return void res.writeHead(302, { location: '/loop.wav' }).end();
       const file = url.pathname === '/small.wav' ? small() : url.pathname.startsWith('/large') ? large() : undefined;
       if (!file) return void res.writeHead(404).end('not here');
       // /large-chunked.wav hides its size: the cap must hold while streaming.
@@ -43,7 +44,7 @@ describe('local service (http inputs)', function () {
   });
 
   it('downloads, follows redirects, and fails only the files it cannot get, with reasons and no signatures', async function () {
-    const urls = ['/small.wav', '/moved.wav', '/missing.wav?sig=SECRET', '/large.wav', '/large-chunked.wav'].map((p) => base + p);
+    const urls = ['/small.wav?sv=2024&sig=SECRET', '/moved.wav', '/missing.wav?sig=SECRET', '/large.wav', '/large-chunked.wav', '/loop.wav'].map((p) => base + p);
     const created = await client.submit({ displayName: 'http', locale: 'en-US', contentUrls: urls, properties: { timeToLiveHours: 6 } });
     const done = await waitForStatus(client, created.self!);
     assert.equal(done.status, 'Succeeded');
@@ -57,7 +58,15 @@ describe('local service (http inputs)', function () {
       `contenturl_2 (missing.wav): downloading ${base}/missing.wav?… failed with HTTP 404`,
       'contenturl_3 (large.wav): the file is larger than the limit of 1 MiB',
       'contenturl_4 (large-chunked.wav): the file is larger than the limit of 1 MiB',
+      `contenturl_5 (loop.wav): downloading ${base}/loop.wav failed: too many redirects (more than 5)`,
     ]);
+    // Results are readable through content URLs without the key: no input signature in them.
+    assert.deepEqual(report.details.map((d) => d.source), [`${base}/small.wav?…`, `${base}/moved.wav`, `${base}/missing.wav?…`, `${base}/large.wav`, `${base}/large-chunked.wav`, `${base}/loop.wav`]);
+    const result = await client.fetchContent<TranscriptionResultFile>(listed[0]!.links!.contentUrl!);
+    assert.equal(result.source, `${base}/small.wav?…`);
+    for (const name of fs.readdirSync(`${service.dataDir}/results/${SpeechClient.idOf(created.self!)}`)) {
+      assert.ok(!fs.readFileSync(`${service.dataDir}/results/${SpeechClient.idOf(created.self!)}/${name}`, 'utf8').includes('SECRET'), `${name} on disk`);
+    }
     assert.ok(!service.stderr().includes('SECRET'), 'the log never shows a signature');
     assert.deepEqual(fs.readdirSync(`${service.dataDir}/tmp`), [], 'downloads are removed once transcribed');
   });

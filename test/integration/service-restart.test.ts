@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { SpeechClient } from '../../src/core/client';
 import type { TranscriptionResultFile } from '../../src/core/wire';
 import { DEFAULT_SCRIPT, makeCall, makeMono } from '../support/audio';
+import { delay } from '../support/timeouts';
 import { callService, startService, waitForStatus, type RunningService } from '../support/service';
 
 const KEY = 'restart-test-key';
@@ -79,6 +80,43 @@ describe('local service (restarts)', function () {
 
     const second = await start();
     assert.equal((await waitForStatus(second.client, job.self!)).status, 'Succeeded');
+  });
+
+  it('resumes unfinished jobs in submission order after a crash, showing Running only for jobs that run', async function () {
+    const first = await start();
+    const long = await first.client.submit(body(pathToFileURL(makeCall().wav).href));
+    const longId = SpeechClient.idOf(long.self!);
+    await waitForStatus(first.client, longId, ['Running']);
+    // Queued within the same second: the order must not depend on creation times or ids.
+    const queued: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      queued.push(SpeechClient.idOf((await first.client.submit(body(pathToFileURL(makeMono(`Message number ${i + 1}.`)).href))).self!));
+    }
+    await first.service.kill();
+
+    const second = await start();
+    const order = [longId, ...queued];
+    const runningLine = (id: string) => `job ${id}: running`;
+    // Whatever shows Running must have started in this process (its log says so), not merely be queued.
+    for (;;) {
+      const jobs = await second.client.listAll();
+      const running = jobs.filter((t) => t.status === 'Running').map((t) => SpeechClient.idOf(t.self!));
+      await delay(150);
+      const log = second.service.stderr();
+      for (const id of running) assert.ok(log.includes(runningLine(id)), `job ${id} shows Running but has not started:\n${log}`);
+      if (jobs.every((t) => t.status === 'Succeeded' || t.status === 'Failed')) break;
+    }
+    const log = second.service.stderr();
+    const started = order.map((id) => ({ id, at: log.indexOf(runningLine(id)) }));
+    assert.ok(started.every((s) => s.at >= 0), log);
+    assert.deepEqual(
+      [...started].sort((a, b) => a.at - b.at).map((s) => s.id),
+      order,
+      'resumed in the order they were submitted',
+    );
+    for (const id of order) assert.equal((await second.client.get(id)).transcription.status, 'Succeeded', id);
+    // The newest first, as before the restart.
+    assert.deepEqual((await second.client.listAll()).map((t) => SpeechClient.idOf(t.self!)), [...order].reverse());
   });
 
   it('deletes finished jobs older than their time to live at start, with their results', async function () {

@@ -8,14 +8,17 @@
  * // ...
  * await service.stop();
  * ```
+ * In a mocha suite, `useService()` does this in before/after hooks.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { SpeechClient } from '../../src/core/client';
+import { SpeechClient } from '../../src/core/client';
 import type { Status, Transcription } from '../../src/core/wire';
+import { AUDIO_CACHE_DIR } from './audio';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The bundled service every test runs. */
@@ -28,6 +31,13 @@ export interface StartServiceOptions {
   key?: string;
   /** Extra command-line arguments for the service. */
   args?: string[];
+  /**
+   * Paths `file://` inputs may come from (`--allow-path`). Default: the generated audio and the OS temp folder, where
+   * the tests put their files; `[]` passes none.
+   */
+  allowPaths?: readonly string[];
+  /** Give the service a stdin pipe and `--exit-with-parent` (see `closeStdin()`). */
+  exitWithParent?: boolean;
   /** Extra environment variables for the service. */
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the `listening on` line. Default 30 s. */
@@ -49,7 +59,12 @@ export interface RunningService {
   kill(): Promise<void>;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   readonly exited: Promise<number | string>;
+  /** Ends the service's stdin (what the parent's death does to the pipe); only with `exitWithParent`. */
+  closeStdin(): void;
 }
+
+/** The folders the tests' services may read `file://` inputs from unless a test says otherwise. */
+export const DEFAULT_ALLOW_PATHS: readonly string[] = [AUDIO_CACHE_DIR, os.tmpdir()];
 
 /** Starts the service and resolves once it printed `listening on http://127.0.0.1:<port>`. */
 export async function startService(options: StartServiceOptions = {}): Promise<RunningService> {
@@ -57,11 +72,16 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-service-'));
   const key = options.key ?? randomBytes(16).toString('hex');
+  const allow = (options.allowPaths ?? DEFAULT_ALLOW_PATHS).flatMap((p) => ['--allow-path', p]);
   const child = spawn(
     process.execPath,
-    [SERVICE_SCRIPT, '--port', '0', '--data', dataDir, '--key', key, ...(options.args ?? [])],
-    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      SERVICE_SCRIPT, '--port', '0', '--data', dataDir, '--key', key, ...allow,
+      ...(options.exitWithParent ? ['--exit-with-parent'] : []), ...(options.args ?? []),
+    ],
+    { env: { ...process.env, ...options.env }, stdio: [options.exitWithParent ? 'pipe' : 'ignore', 'pipe', 'pipe'] },
   );
+  child.stdin?.on('error', () => {});
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   // A test run that dies must not leave services behind.
@@ -95,11 +115,47 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
     pid: child.pid!,
     exited,
     stderr: () => log,
+    closeStdin: () => void child.stdin?.end(),
     async stop() {
       await terminate('SIGTERM');
       if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
     kill: () => terminate('SIGKILL'),
+  };
+}
+
+export interface ServiceHandle {
+  /** The running service (throws outside the tests of the suite). */
+  readonly service: RunningService;
+  /** A client of it. */
+  readonly client: SpeechClient;
+}
+
+/**
+ * Registers mocha hooks that start a service before the suite's tests (`before`) and stop it after (`after`);
+ * with `each: true`, a fresh one for every test (`beforeEach`/`afterEach`). Call inside `describe`.
+ */
+export function useService(options: StartServiceOptions | (() => StartServiceOptions) = {}, { each = false } = {}): ServiceHandle {
+  let running: { service: RunningService; client: SpeechClient } | undefined;
+  (each ? beforeEach : before)(async function () {
+    const service = await startService(typeof options === 'function' ? options() : options);
+    running = { service, client: new SpeechClient({ endpoint: service.endpoint, key: service.key }) };
+  });
+  (each ? afterEach : after)(async function () {
+    await running?.service.stop();
+    running = undefined;
+  });
+  const current = () => {
+    if (!running) throw new Error('useService(): the service runs only during the tests of its suite');
+    return running;
+  };
+  return {
+    get service() {
+      return current().service;
+    },
+    get client() {
+      return current().client;
+    },
   };
 }
 
@@ -207,6 +263,33 @@ export async function callService(
     parsed = undefined;
   }
   return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
+/**
+ * One HTTP request with a Host header of the test's choice (fetch always sends the URL's): `path` is the path and
+ * query on the service (e.g. `/speechtotext/transcriptions?api-version=2024-11-15`).
+ */
+export function requestWithHost(
+  service: Pick<RunningService, 'port' | 'key'>,
+  method: string,
+  path: string,
+  host: string,
+  options: { key?: string | null; body?: unknown } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  const headers: http.OutgoingHttpHeaders = { host };
+  const key = options.key === undefined ? service.key : options.key;
+  if (key !== null) headers['ocp-apim-subscription-key'] = key;
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: service.port, method, path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /**

@@ -143,16 +143,17 @@ describe('decodeAudioFile', function () {
       assert.equal(err.code, 'EmptyAudioFile');
     });
 
-    it('text says what the file starts with', async () => {
+    // What a file holds may be secret (a probe once read the start of /etc/shadow this way): never echo its bytes.
+    it('text is described by what it is not, without its content', async () => {
       const err = await decodeError(makeCorruptWav(dir, 'text'));
       assert.equal(err.code, 'InvalidAudioFormat');
-      assert.equal(err.message, 'not a WAV or MP3 file (starts with "hello, t")');
+      assert.equal(err.message, 'not a WAV or MP3 file');
     });
 
-    it('random bytes are shown in hex', async () => {
+    it('random bytes are described by what they are not, without their values', async () => {
       const err = await decodeError(makeCorruptWav(dir, 'random'));
       assert.equal(err.code, 'InvalidAudioFormat');
-      assert.match(err.message, /^not a WAV or MP3 file \(starts with 8d( [0-9a-f]{2}){7}\)$/);
+      assert.equal(err.message, 'not a WAV or MP3 file');
     });
 
     it('IMA ADPCM is named and the fix suggested', async () => {

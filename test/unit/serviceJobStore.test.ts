@@ -95,7 +95,8 @@ describe('local job store', function () {
     const gaveUp = store.get(twice.id)!;
     assert.equal(gaveUp.status, 'Failed');
     assert.match(gaveUp.error?.message ?? '', /^the local service stopped twice while transcribing this job; /);
-    for (let i = 0; i < 100 && store.get(once.id)!.status === 'Running'; i++) await new Promise((r) => setTimeout(r, 20));
+    // Resumed: NotStarted until it runs again, then it fails at its input.
+    for (let i = 0; i < 100 && store.get(once.id)!.status !== 'Failed'; i++) await new Promise((r) => setTimeout(r, 20));
     const rerun = store.get(once.id)!;
     assert.equal(rerun.attempts, 2, 'resumed once more');
     assert.doesNotMatch(rerun.error?.message ?? '', /stopped twice/);

@@ -12,6 +12,7 @@
  *     </s> 5.020 5.350 1.000000
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +23,12 @@ import { EngineNotInstalledError, type Engine, type MonoPcm16k, type RecognizeOp
 /** pocketsphinx analyses 10 ms frames; a word's printed end time is the start of its last frame. */
 const FRAME_MS = 10;
 const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
+/**
+ * util-linux's setpriv (in every Debian/Ubuntu: util-linux is essential) runs the CLI with a parent-death signal, so
+ * the kernel kills it when the service dies, even by SIGKILL, which the service cannot catch to clean up. Without
+ * it, an orphaned CLI runs until its file is done.
+ */
+const SETPRIV = '/usr/bin/setpriv';
 
 export interface PocketsphinxOptions {
   /** Default `/usr/bin/pocketsphinx_continuous`. */
@@ -142,16 +149,24 @@ export class PocketsphinxEngine implements Engine {
     }
   }
 
-  /** Runs the CLI on one raw file and resolves with its stdout; kills it when `signal` aborts. */
+  /**
+   * Runs the CLI on one raw file and resolves with its stdout; kills it when `signal` aborts. It runs in a process
+   * group of its own, which is killed as a whole, and dies with the service (see {@link SETPRIV}).
+   */
   private run(inputFile: string, signal?: AbortSignal): Promise<string> {
     signal?.throwIfAborted();
     const { binary, args } = this.commandLine(inputFile);
+    const [command, argv] = hasSetpriv() ? [SETPRIV, ['--pdeathsig', 'KILL', '--', binary, ...args]] : [binary, args];
     return new Promise<string>((resolve, reject) => {
-      const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let stdout = '';
       let stderr = '';
       const onAbort = (): void => {
-        child.kill('SIGKILL');
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL'); // the group is gone already, or the spawn failed
+        }
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -168,8 +183,17 @@ export class PocketsphinxEngine implements Engine {
         signal?.removeEventListener('abort', onAbort);
         if (signal?.aborted) reject(signal.reason);
         else if (code === 0) resolve(stdout);
+        else if (code === 127 && command === SETPRIV) {
+          reject(new EngineNotInstalledError(`pocketsphinx is not installed (${binary} not found); install it with: ${POCKETSPHINX_INSTALL}`));
+        }
         else reject(new Error(`pocketsphinx failed (${code === null ? `signal ${killSignal}` : `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
       });
     });
   }
+}
+
+let setprivFound: boolean | undefined;
+
+function hasSetpriv(): boolean {
+  return (setprivFound ??= existsSync(SETPRIV));
 }
