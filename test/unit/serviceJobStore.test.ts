@@ -7,6 +7,7 @@ import { JobRunner } from '../../src/local/jobRunner';
 import { Recognizer } from '../../src/local/recognizer';
 import { ServiceJobStore } from '../../src/local/serviceJobStore';
 import type { TranscriptionCreate } from '../../src/core/wire';
+import { delay } from '../support/timeouts';
 
 const request = (timeToLiveHours: number): TranscriptionCreate => ({
   displayName: 'job',
@@ -42,6 +43,40 @@ describe('local job store', function () {
     assert.equal(await reopened.delete(newer.id), false);
     assert.ok(!fs.existsSync(path.join(dir, 'results', newer.id)));
     assert.deepEqual((await ServiceJobStore.open(dir)).list().map((j) => j.id), [older.id]);
+  });
+
+  it('orders jobs by submission, not by creation second and random id, across reopenings', async function () {
+    const sameSecond = new Date('2026-01-01T10:00:00Z');
+    const store = await ServiceJobStore.open(dir);
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await store.create(request(6), sameSecond)).id);
+    assert.deepEqual(store.list().map((j) => j.id), [...ids].reverse());
+    const reopened = await ServiceJobStore.open(dir);
+    ids.push((await reopened.create(request(6), sameSecond)).id);
+    assert.deepEqual(reopened.list().map((j) => j.id), [...ids].reverse(), 'the sequence goes on after a reopen');
+    assert.deepEqual(reopened.list().map((j) => j.sequence), [9, 8, 7, 6, 5, 4, 3, 2, 1]);
+  });
+
+  it('shows a forced change at once and writes it once the disk takes it', async function () {
+    const logged: string[] = [];
+    const store = await ServiceJobStore.open(dir, (m) => logged.push(m));
+    const job = await store.create(request(6));
+    // A folder in the record's place: every write of the record fails, as on a full disk.
+    const record = path.join(dir, 'jobs', `${job.id}.json`);
+    fs.rmSync(record);
+    fs.mkdirSync(path.join(record, 'blocker'), { recursive: true });
+
+    const shown = store.forceUpdate(job.id, (r) => (r.status = 'Failed'));
+    assert.equal(shown?.status, 'Failed');
+    assert.equal(store.get(job.id)!.status, 'Failed', 'visible before it is on disk');
+    await delay(100);
+    assert.ok(fs.statSync(record).isDirectory(), 'not written yet');
+    assert.match(logged.join('\n'), new RegExp(`job ${job.id}: cannot write its record .*; trying again in 0.5 s`));
+
+    fs.rmSync(record, { recursive: true });
+    for (let i = 0; i < 100 && !fs.existsSync(record); i++) await delay(50);
+    assert.equal(JSON.parse(fs.readFileSync(record, 'utf8')).status, 'Failed', 'written on a retry');
+    assert.equal((await ServiceJobStore.open(dir)).get(job.id)!.status, 'Failed');
   });
 
   it('skips unreadable records and removes half-written temp files, keeping the rest', async function () {
