@@ -4,10 +4,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { blobTarget, containerSasForListing, uploadForTranscription } from '../../src/core/blob';
-import { SpeechClient } from '../../src/core/client';
 import { isTerminal, type Transcription, type TranscriptionCreate, type TranscriptionResultFile } from '../../src/core/wire';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
-import { startService, type RunningService } from '../support/service';
+import { useService } from '../support/service';
 import { delay, withTimeout } from '../support/timeouts';
 import { makeCall, type Turn } from '../support/audio';
 
@@ -23,20 +22,18 @@ const DELIVERY: readonly Turn[] = [
 
 describe('Azure upload → local service → results', function () {
   let azurite: RunningAzurite;
-  let service: RunningService;
-  let client: SpeechClient;
+  const ctx = useService();
   let billing: string;
   let delivery: string;
 
   before(async function () {
     billing = makeCall(undefined, BILLING).wav;
     delivery = makeCall(undefined, DELIVERY).wav;
-    [azurite, service] = await Promise.all([startAzurite(), startService()]);
-    client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
+    azurite = await startAzurite();
   });
 
   after(async function () {
-    await Promise.all([azurite?.stop(), service?.stop()]);
+    await azurite?.stop();
   });
 
   function job(source: Pick<TranscriptionCreate, 'contentUrls' | 'contentContainerUrl'>): TranscriptionCreate {
@@ -52,20 +49,20 @@ describe('Azure upload → local service → results', function () {
     return withTimeout(
       async (signal) => {
         for (;;) {
-          const { transcription } = await client.get(created.self!);
+          const { transcription } = await ctx.client.get(created.self!);
           if (isTerminal(transcription.status)) return transcription;
           await delay(250, signal);
         }
       },
       120_000,
-      () => `job ${created.self} did not finish. Service log:\n${service.stderr()}`,
+      () => `job ${created.self} did not finish. Service log:\n${ctx.service.stderr()}`,
     );
   }
 
   async function results(transcription: Transcription): Promise<TranscriptionResultFile[]> {
-    const files = await client.listFiles(transcription.self!);
+    const files = await ctx.client.listFiles(transcription.self!);
     const transcriptions = files.filter((file) => file.kind === 'Transcription').sort((a, b) => a.name!.localeCompare(b.name!));
-    return Promise.all(transcriptions.map((file) => client.fetchContent<TranscriptionResultFile>(file.links!.contentUrl!)));
+    return Promise.all(transcriptions.map((file) => ctx.client.fetchContent<TranscriptionResultFile>(file.links!.contentUrl!)));
   }
 
   /** How many words of `line` the recogniser heard on `channel` (pocketsphinx on synthetic voices is rough). */
@@ -94,7 +91,7 @@ describe('Azure upload → local service → results', function () {
     const target = blobTarget(azurite.connectionString, 'chain-calls');
     const [uploaded] = await uploadForTranscription(target, [{ path: billing }], { ttlHours: 6 });
 
-    const done = await finished(await client.submit(job({ contentUrls: [uploaded.readUrl] })));
+    const done = await finished(await ctx.client.submit(job({ contentUrls: [uploaded.readUrl] })));
 
     assert.equal(done.status, 'Succeeded', JSON.stringify(done.properties?.error));
     const [result] = await results(done);
@@ -108,7 +105,7 @@ describe('Azure upload → local service → results', function () {
     const target = blobTarget(azurite.connectionString, 'chain-container');
     await uploadForTranscription(target, [{ path: billing }, { path: delivery }], { ttlHours: 6 });
 
-    const done = await finished(await client.submit(job({ contentContainerUrl: containerSasForListing(target, 6) })));
+    const done = await finished(await ctx.client.submit(job({ contentContainerUrl: containerSasForListing(target, 6) })));
 
     assert.equal(done.status, 'Succeeded', JSON.stringify(done.properties?.error));
     const files = await results(done);
@@ -125,7 +122,7 @@ describe('Azure upload → local service → results', function () {
     const forged = Buffer.alloc(32, 1).toString('base64');
     url.searchParams.set('sig', forged);
 
-    const done = await finished(await client.submit(job({ contentUrls: [url.toString()] })));
+    const done = await finished(await ctx.client.submit(job({ contentUrls: [url.toString()] })));
 
     assert.equal(done.status, 'Failed');
     const shown = JSON.stringify(done);

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { SpeechApiError, SpeechClient } from '../../src/core/client';
 import type { TranscriptionCreate, TranscriptionReportFile } from '../../src/core/wire';
 import { makeMono } from '../support/audio';
-import { startService, waitForStatus, type RunningService } from '../support/service';
+import { useService, waitForStatus } from '../support/service';
 
 function body(urls: string[]): TranscriptionCreate {
   return { displayName: 'client test', locale: 'en-US', contentUrls: urls, properties: { timeToLiveHours: 6 } };
@@ -26,58 +26,48 @@ async function rejection(promise: Promise<unknown>): Promise<SpeechApiError> {
 }
 
 describe('SpeechClient against the local service', function () {
-  let service: RunningService;
-  let client: SpeechClient;
-
-  before(async function () {
-    service = await startService();
-    client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
-  });
-
-  after(async function () {
-    await service?.stop();
-  });
+  const ctx = useService();
 
   it('submits, polls, lists files and downloads results', async function () {
     const audio = pathToFileURL(makeMono('Please hold the line.')).href;
-    const created = await client.submit(body([audio]));
+    const created = await ctx.client.submit(body([audio]));
     assert.equal(created.status, 'NotStarted');
     const id = SpeechClient.idOf(created.self!);
-    const done = await waitForStatus(client, id);
+    const done = await waitForStatus(ctx.client, id);
     assert.equal(done.status, 'Succeeded');
-    assert.equal((await client.get(created.self!)).transcription.self, created.self, 'get by self URL');
+    assert.equal((await ctx.client.get(created.self!)).transcription.self, created.self, 'get by self URL');
 
-    const files = await client.listFiles(id, { top: 1 });
+    const files = await ctx.client.listFiles(id, { top: 1 });
     assert.deepEqual(files.map((f) => f.name), ['contenturl_0.json', 'report.json'], 'follows the files nextLink');
-    const report = await client.fetchContent<TranscriptionReportFile>(files[1]!.links!.contentUrl!);
+    const report = await ctx.client.fetchContent<TranscriptionReportFile>(files[1]!.links!.contentUrl!);
     assert.deepEqual(report.details, [{ source: audio, status: 'Succeeded' }]);
     const fileId = files[0]!.self!.match(/files\/([^?]+)/)![1]!;
-    assert.equal((await client.getFile(id, fileId)).name, 'contenturl_0.json');
-    assert.deepEqual(await client.locales(), { Submit: ['en-US'] });
-    assert.ok((await client.listPage({ top: 1 })).values.length === 1);
-    await client.delete(id);
-    assert.equal((await rejection(client.get(id))).status, 404);
+    assert.equal((await ctx.client.getFile(id, fileId)).name, 'contenturl_0.json');
+    assert.deepEqual(await ctx.client.locales(), { Submit: ['en-US'] });
+    assert.ok((await ctx.client.listPage({ top: 1 })).values.length === 1);
+    await ctx.client.delete(id);
+    assert.equal((await rejection(ctx.client.get(id))).status, 404);
   });
 
   it('accepts an endpoint that already ends in /speechtotext', async function () {
-    const withPath = new SpeechClient({ endpoint: `${service.endpoint}/speechtotext/`, key: service.key });
-    assert.equal(withPath.baseUrl, `${service.endpoint}/speechtotext`);
+    const withPath = new SpeechClient({ endpoint: `${ctx.service.endpoint}/speechtotext/`, key: ctx.service.key });
+    assert.equal(withPath.baseUrl, `${ctx.service.endpoint}/speechtotext`);
     assert.deepEqual(await withPath.locales(), { Submit: ['en-US'] });
   });
 
   it('turns error bodies into SpeechApiError with codes and a readable message', async function () {
-    const err = await rejection(client.submit({ ...body(['file:///x.wav']), locale: 'xx-XX' }));
+    const err = await rejection(ctx.client.submit({ ...body(['file:///x.wav']), locale: 'xx-XX' }));
     assert.equal(err.status, 400);
     assert.equal(err.code, 'InvalidArgument');
     assert.equal(err.innerCode, 'InvalidLocale');
     assert.match(err.message, /^POST \/transcriptions:submit failed with HTTP 400 \(InvalidArgument\/InvalidLocale\): .*xx-XX/);
-    const notFound = await rejection(client.get('00000000-0000-0000-0000-000000000000'));
+    const notFound = await rejection(ctx.client.get('00000000-0000-0000-0000-000000000000'));
     assert.equal(notFound.code, 'NotFound');
   });
 
   it('reports a wrong key as 401 without ever showing the key', async function () {
     const secret = 'super-secret-key-0123456789';
-    const wrong = new SpeechClient({ endpoint: service.endpoint, key: secret });
+    const wrong = new SpeechClient({ endpoint: ctx.service.endpoint, key: secret });
     const err = await rejection(wrong.listAll());
     assert.equal(err.status, 401);
     assert.equal(err.code, '401');
@@ -94,7 +84,7 @@ describe('SpeechClient against the local service', function () {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/c/result.json?sv=1&sig=SECRETSIG`;
-      const err = await rejection(client.fetchContent(url));
+      const err = await rejection(ctx.client.fetchContent(url));
       assert.equal(err.status, 403);
       assert.ok(!err.message.includes('SECRETSIG'), err.message);
       assert.match(err.message, /result\.json/);

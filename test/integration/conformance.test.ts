@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { makeCorruptWav, makeMono } from '../support/audio';
-import { callService, startService, type RawRequestOptions, type RawResponse, type RunningService } from '../support/service';
+import { callService, useService, type RawRequestOptions, type RawResponse } from '../support/service';
 import { SpeechClient } from '../../src/core/client';
 
 const SPEC_DIR = path.resolve(__dirname, '..', '..', 'spec');
@@ -44,19 +44,19 @@ function responseSchema(method: string, url: URL, status: number): { operation: 
 }
 
 describe('conformance with spec/speechtotext.json', function () {
-  let service: RunningService;
+  const ctx = useService();
   const checked = new Map<string, Set<number>>();
 
   /** Sends a request and validates the answer against the spec; returns it for further assertions. */
   async function call(method: string, route: string, options: RawRequestOptions = {}): Promise<RawResponse> {
-    const response = await callService(service, method, route, options);
+    const response = await callService(ctx.service, method, route, options);
     if (response.status === 401) {
-      assert.ok(options.key !== undefined && options.key !== service.key, `401 although the right key was sent: ${method} ${route}`);
+      assert.ok(options.key !== undefined && options.key !== ctx.service.key, `401 although the right key was sent: ${method} ${route}`);
       // Azure's API gateway, not the Speech service, answers this; its shape is not in the spec.
       assert.deepEqual(Object.keys(response.body.error), ['code', 'message']);
       return response;
     }
-    const url = new URL(/^https?:/.test(route) ? route : `${service.endpoint}/speechtotext${route}`);
+    const url = new URL(/^https?:/.test(route) ? route : `${ctx.service.endpoint}/speechtotext${route}`);
     const { operation, ref } = responseSchema(method, url, response.status);
     if (ref) {
       const validate = schemaOf(ref);
@@ -68,17 +68,9 @@ describe('conformance with spec/speechtotext.json', function () {
     return response;
   }
 
-  before(async function () {
-    service = await startService();
-  });
-
-  after(async function () {
-    await service?.stop();
-  });
-
   it('every operation, success and error, answers what the spec declares', async function () {
     const good = pathToFileURL(makeMono('Your order has shipped.')).href;
-    const bad = pathToFileURL(makeCorruptWav(path.join(service.dataDir, 'inputs'), 'random')).href;
+    const bad = pathToFileURL(makeCorruptWav(path.join(ctx.service.dataDir, 'inputs'), 'random')).href;
     const create = { displayName: 'conformance', locale: 'en-US', contentUrls: [good, bad], properties: { timeToLiveHours: 6 } };
 
     const created = await call('POST', '/transcriptions:submit', { body: { ...create, description: 'd', customProperties: { a: 'b' } } });

@@ -11,43 +11,32 @@
  */
 import * as assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
-import { SpeechClient } from '../../src/core/client';
 import { mergeFile } from '../../src/core/merge';
 import { parseResult } from '../../src/core/result';
 import { wordErrorRate } from '../support/wer';
 import type { TranscriptionResultFile } from '../../src/core/wire';
 import { makeCall } from '../support/audio';
-import { startService, waitForStatus, type RunningService } from '../support/service';
+import { useService, waitForStatus } from '../support/service';
 
 const MAX_WER = 0.35;
 const MAX_TIME_OFFSET_MS = 300;
 
 describe('local service transcribes a stereo call', function () {
-  let service: RunningService;
-  let client: SpeechClient;
-
-  before(async function () {
-    service = await startService();
-    client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
-  });
-
-  after(async function () {
-    await service?.stop();
-  });
+  const ctx = useService();
 
   for (const kind of ['wav', 'mp3'] as const) {
     it(`gets each party's words, channel and turn order right (${kind})`, async function () {
       const call = makeCall();
-      const created = await client.submit({
+      const created = await ctx.client.submit({
         displayName: `stereo ${kind}`,
         locale: 'en-US',
         contentUrls: [pathToFileURL(call[kind]).href],
         properties: { timeToLiveHours: 6, wordLevelTimestampsEnabled: true },
       });
-      const done = await waitForStatus(client, created.self!, ['Succeeded', 'Failed'], 170_000);
+      const done = await waitForStatus(ctx.client, created.self!, ['Succeeded', 'Failed'], 170_000);
       assert.equal(done.status, 'Succeeded', JSON.stringify(done.properties.error));
-      const [file] = await client.listFiles(created.self!);
-      const result = await client.fetchContent<TranscriptionResultFile>(file!.links!.contentUrl!);
+      const [file] = await ctx.client.listFiles(created.self!);
+      const result = await ctx.client.fetchContent<TranscriptionResultFile>(file!.links!.contentUrl!);
       const transcript = parseResult(result);
       assert.deepEqual(transcript.channels, [0, 1]);
 

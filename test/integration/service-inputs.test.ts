@@ -9,11 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { SpeechClient } from '../../src/core/client';
 import type { TranscriptionReportFile, TranscriptionResultFile } from '../../src/core/wire';
 import { makeCall, makeMono } from '../support/audio';
-import { startService, waitForStatus, type RunningService } from '../support/service';
+import { useService, waitForStatus } from '../support/service';
 
 describe('local service (http inputs)', function () {
-  let service: RunningService;
-  let client: SpeechClient;
+  const ctx = useService({ args: ['--max-input-mb', '1'] });
   let files: http.Server;
   let base: string;
   const small = () => makeMono('Hello, this is a short message.');
@@ -34,24 +33,21 @@ describe('local service (http inputs)', function () {
     });
     await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
-    service = await startService({ args: ['--max-input-mb', '1'] });
-    client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
   });
 
   after(async function () {
-    await service?.stop();
     files?.close();
   });
 
   it('downloads, follows redirects, and fails only the files it cannot get, with reasons and no signatures', async function () {
     const urls = ['/small.wav?sv=2024&sig=SECRET', '/moved.wav', '/missing.wav?sig=SECRET', '/large.wav', '/large-chunked.wav', '/loop.wav'].map((p) => base + p);
-    const created = await client.submit({ displayName: 'http', locale: 'en-US', contentUrls: urls, properties: { timeToLiveHours: 6 } });
-    const done = await waitForStatus(client, created.self!);
+    const created = await ctx.client.submit({ displayName: 'http', locale: 'en-US', contentUrls: urls, properties: { timeToLiveHours: 6 } });
+    const done = await waitForStatus(ctx.client, created.self!);
     assert.equal(done.status, 'Succeeded');
 
-    const listed = await client.listFiles(created.self!);
+    const listed = await ctx.client.listFiles(created.self!);
     assert.deepEqual(listed.map((f) => f.name), ['contenturl_0.json', 'contenturl_1.json', 'report.json']);
-    const report = await client.fetchContent<TranscriptionReportFile>(listed[2]!.links!.contentUrl!);
+    const report = await ctx.client.fetchContent<TranscriptionReportFile>(listed[2]!.links!.contentUrl!);
     assert.equal(report.successfulTranscriptionsCount, 2);
     const failures = report.details.filter((d) => d.status === 'Failed').map((d) => d.errorMessage);
     assert.deepEqual(failures, [
@@ -62,12 +58,12 @@ describe('local service (http inputs)', function () {
     ]);
     // Results are readable through content URLs without the key: no input signature in them.
     assert.deepEqual(report.details.map((d) => d.source), [`${base}/small.wav?…`, `${base}/moved.wav`, `${base}/missing.wav?…`, `${base}/large.wav`, `${base}/large-chunked.wav`, `${base}/loop.wav`]);
-    const result = await client.fetchContent<TranscriptionResultFile>(listed[0]!.links!.contentUrl!);
+    const result = await ctx.client.fetchContent<TranscriptionResultFile>(listed[0]!.links!.contentUrl!);
     assert.equal(result.source, `${base}/small.wav?…`);
-    for (const name of fs.readdirSync(`${service.dataDir}/results/${SpeechClient.idOf(created.self!)}`)) {
-      assert.ok(!fs.readFileSync(`${service.dataDir}/results/${SpeechClient.idOf(created.self!)}/${name}`, 'utf8').includes('SECRET'), `${name} on disk`);
+    for (const name of fs.readdirSync(`${ctx.service.dataDir}/results/${SpeechClient.idOf(created.self!)}`)) {
+      assert.ok(!fs.readFileSync(`${ctx.service.dataDir}/results/${SpeechClient.idOf(created.self!)}/${name}`, 'utf8').includes('SECRET'), `${name} on disk`);
     }
-    assert.ok(!service.stderr().includes('SECRET'), 'the log never shows a signature');
-    assert.deepEqual(fs.readdirSync(`${service.dataDir}/tmp`), [], 'downloads are removed once transcribed');
+    assert.ok(!ctx.service.stderr().includes('SECRET'), 'the log never shows a signature');
+    assert.deepEqual(fs.readdirSync(`${ctx.service.dataDir}/tmp`), [], 'downloads are removed once transcribed');
   });
 });

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { SpeechClient } from '../../src/core/client';
 import type { TranscriptionReportFile, TranscriptionResultFile } from '../../src/core/wire';
 import { makeCall, makeCorruptWav, makeMono } from '../support/audio';
-import { callService, startService, waitForStatus, type RunningService } from '../support/service';
+import { callService, startService, useService, waitForStatus } from '../support/service';
 
 const GATEWAY_401 =
   'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
@@ -21,19 +21,15 @@ function createBody(urls: string[], extra: Record<string, unknown> = {}) {
 }
 
 describe('local service (HTTP API)', function () {
-  let service: RunningService;
-  let client: SpeechClient;
+  const ctx = useService();
   let scratch: string;
   const missing = () => pathToFileURL(path.join(scratch, 'does-not-exist.wav')).href;
 
-  before(async function () {
+  before(function () {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-service-test-'));
-    service = await startService();
-    client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
   });
 
-  after(async function () {
-    await service?.stop();
+  after(function () {
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -47,31 +43,31 @@ describe('local service (HTTP API)', function () {
     for (const [key, route] of [
       [null, '/transcriptions'],
       ['wrong', '/transcriptions'],
-      [`${service.key}x`, '/transcriptions/locales'],
+      [`${ctx.service.key}x`, '/transcriptions/locales'],
       ['wrong', '/no-such-route'],
     ] as const) {
-      const response = await callService(service, 'GET', route, { key });
+      const response = await callService(ctx.service, 'GET', route, { key });
       assert.equal(response.status, 401, `${route} with key ${key}`);
       assert.deepEqual(response.body, { error: { code: '401', message: GATEWAY_401 } });
     }
-    const submit = await callService(service, 'POST', '/transcriptions:submit', { key: 'wrong', body: createBody([missing()]) });
+    const submit = await callService(ctx.service, 'POST', '/transcriptions:submit', { key: 'wrong', body: createBody([missing()]) });
     assert.equal(submit.status, 401);
-    assert.equal((await client.listAll()).length, 0, 'nothing was created without the key');
+    assert.equal((await ctx.client.listAll()).length, 0, 'nothing was created without the key');
   });
 
   it('demands a supported api-version and uses the one asked for in links', async function () {
-    const none = await callService(service, 'GET', '/transcriptions', { apiVersion: null });
+    const none = await callService(ctx.service, 'GET', '/transcriptions', { apiVersion: null });
     assert.equal(none.status, 400);
     assert.equal(none.body.code, 'InvalidRequest');
     assert.match(none.body.message, /api-version.*missing.*2024-11-15/);
-    const old = await callService(service, 'GET', '/transcriptions', { apiVersion: 'v3.2' });
+    const old = await callService(ctx.service, 'GET', '/transcriptions', { apiVersion: 'v3.2' });
     assert.equal(old.status, 400);
     assert.match(old.body.message, /api-version 'v3\.2' is not supported/);
-    const newer = await callService(service, 'POST', '/transcriptions:submit', { apiVersion: '2025-10-15', body: createBody([missing()]) });
+    const newer = await callService(ctx.service, 'POST', '/transcriptions:submit', { apiVersion: '2025-10-15', body: createBody([missing()]) });
     assert.equal(newer.status, 201);
     assert.match(newer.body.self, /\?api-version=2025-10-15$/);
     assert.match(newer.body.links.files, /\/files\?api-version=2025-10-15$/);
-    await client.delete(newer.body.self);
+    await ctx.client.delete(newer.body.self);
   });
 
   it('rejects invalid create requests with the spec error codes and creates nothing', async function () {
@@ -96,19 +92,19 @@ describe('local service (HTTP API)', function () {
       ['1001 URLs', createBody(Array(1001).fill(url)), 'InvalidArgument', 'ExceededNumberOfRecordingsUris', /1000/],
     ];
     for (const [name, body, code, innerCode, message] of cases) {
-      const response = await callService(service, 'POST', '/transcriptions:submit', { body });
+      const response = await callService(ctx.service, 'POST', '/transcriptions:submit', { body });
       assert.equal(response.status, 400, name);
       assert.equal(response.body.code, code, name);
       assert.equal(response.body.innerError?.code, innerCode, name);
       assert.match(response.body.message, message, name);
     }
-    const wrongType = await callService(service, 'POST', '/transcriptions:submit', { body: 'x', headers: { 'content-type': 'text/plain' } });
+    const wrongType = await callService(ctx.service, 'POST', '/transcriptions:submit', { body: 'x', headers: { 'content-type': 'text/plain' } });
     assert.equal(wrongType.status, 415);
-    assert.equal((await client.listAll()).length, 0, 'no invalid request created a job');
+    assert.equal((await ctx.client.listAll()).length, 0, 'no invalid request created a job');
   });
 
   it('ignores unknown fields and fills Azure defaults', async function () {
-    const response = await callService(service, 'POST', '/transcriptions:submit', {
+    const response = await callService(ctx.service, 'POST', '/transcriptions:submit', {
       body: createBody([missing()], { shoeSize: 44, properties: { timeToLiveHours: 12, diarizationEnabled: true } }),
     });
     assert.equal(response.status, 201);
@@ -124,15 +120,15 @@ describe('local service (HTTP API)', function () {
     });
     assert.equal(response.headers.get('location'), response.body.self);
     assert.equal(response.body.status, 'NotStarted');
-    await client.delete(response.body.self);
+    await ctx.client.delete(response.body.self);
   });
 
   it('creates, lists page by page, updates and deletes transcriptions', async function () {
     const created = [];
-    for (let i = 0; i < 5; i++) created.push(await client.submit(createBody([missing()], { displayName: `job ${i}` })));
+    for (let i = 0; i < 5; i++) created.push(await ctx.client.submit(createBody([missing()], { displayName: `job ${i}` })));
     const ids = created.map((t) => SpeechClient.idOf(t.self!));
 
-    const first = await callService(service, 'GET', '/transcriptions?skip=0&top=2');
+    const first = await callService(ctx.service, 'GET', '/transcriptions?skip=0&top=2');
     assert.equal(first.status, 200);
     assert.equal(first.body.values.length, 2);
     assert.match(first.body['@nextLink'], /skip=2&top=2/);
@@ -140,59 +136,59 @@ describe('local service (HTTP API)', function () {
     for (let page = first; ; ) {
       seen.push(...page.body.values.map((t: { self: string }) => SpeechClient.idOf(t.self)));
       if (!page.body['@nextLink']) break;
-      page = await callService(service, 'GET', page.body['@nextLink']);
+      page = await callService(ctx.service, 'GET', page.body['@nextLink']);
     }
     assert.deepEqual(new Set(seen), new Set(ids));
     assert.equal(seen.length, 5, 'no job twice');
     assert.deepEqual(
-      (await client.listAll({ top: 2 })).map((t) => t.displayName),
-      (await client.listAll()).map((t) => t.displayName),
+      (await ctx.client.listAll({ top: 2 })).map((t) => t.displayName),
+      (await ctx.client.listAll()).map((t) => t.displayName),
       'listAll follows @nextLink',
     );
-    const badPage = await callService(service, 'GET', '/transcriptions?top=0');
+    const badPage = await callService(ctx.service, 'GET', '/transcriptions?top=0');
     assert.equal(badPage.status, 400);
     assert.equal(badPage.body.innerError.code, 'UnsupportedPagination');
 
-    const updated = await client.update(ids[2]!, { displayName: 'renamed', description: 'about', customProperties: { team: 'blue' } });
+    const updated = await ctx.client.update(ids[2]!, { displayName: 'renamed', description: 'about', customProperties: { team: 'blue' } });
     assert.equal(updated.displayName, 'renamed');
-    const { transcription } = await client.get(ids[2]!);
+    const { transcription } = await ctx.client.get(ids[2]!);
     assert.equal(transcription.displayName, 'renamed');
     assert.equal(transcription.description, 'about');
     assert.deepEqual(transcription.customProperties, { team: 'blue' });
-    const badPatch = await callService(service, 'PATCH', `/transcriptions/${ids[2]}`, { body: { displayName: '' } });
+    const badPatch = await callService(ctx.service, 'PATCH', `/transcriptions/${ids[2]}`, { body: { displayName: '' } });
     assert.equal(badPatch.status, 400);
-    assert.equal((await client.get(ids[2]!)).transcription.displayName, 'renamed', 'a rejected patch changes nothing');
+    assert.equal((await ctx.client.get(ids[2]!)).transcription.displayName, 'renamed', 'a rejected patch changes nothing');
 
     for (const id of ids) {
-      const deleted = await callService(service, 'DELETE', `/transcriptions/${id}`);
+      const deleted = await callService(ctx.service, 'DELETE', `/transcriptions/${id}`);
       assert.equal(deleted.status, 204);
       assert.equal(deleted.text, '');
     }
-    assert.equal((await client.listAll()).length, 0);
-    const gone = await callService(service, 'GET', `/transcriptions/${ids[0]}`);
+    assert.equal((await ctx.client.listAll()).length, 0);
+    const gone = await callService(ctx.service, 'GET', `/transcriptions/${ids[0]}`);
     assert.equal(gone.status, 404);
     assert.equal(gone.body.code, 'NotFound');
-    assert.equal((await callService(service, 'DELETE', `/transcriptions/${ids[0]}`)).status, 404);
-    assert.equal((await callService(service, 'GET', '/transcriptions/not-a-guid')).status, 404);
-    const malformed = await callService(service, 'GET', '/transcriptions/%zz');
+    assert.equal((await callService(ctx.service, 'DELETE', `/transcriptions/${ids[0]}`)).status, 404);
+    assert.equal((await callService(ctx.service, 'GET', '/transcriptions/not-a-guid')).status, 404);
+    const malformed = await callService(ctx.service, 'GET', '/transcriptions/%zz');
     assert.equal(malformed.status, 404, 'a malformed escape is not a server error');
     assert.equal(malformed.body.code, 'NotFound');
-    assert.equal((await callService(service, 'PUT', `/transcriptions/${ids[0]}`, { body: {} })).status, 405);
+    assert.equal((await callService(ctx.service, 'PUT', `/transcriptions/${ids[0]}`, { body: {} })).status, 405);
   });
 
   it('transcribes a good file while a damaged one in the same job fails with a readable reason', async function () {
     const speech = makeMono('Thank you for calling. How can I help you today?');
     const broken = makeCorruptWav(scratch, 'text');
     const urls = [pathToFileURL(speech).href, pathToFileURL(broken).href];
-    const created = await client.submit(createBody(urls, { properties: { timeToLiveHours: 6, wordLevelTimestampsEnabled: true } }));
-    const done = await waitForStatus(client, created.self!);
+    const created = await ctx.client.submit(createBody(urls, { properties: { timeToLiveHours: 6, wordLevelTimestampsEnabled: true } }));
+    const done = await waitForStatus(ctx.client, created.self!);
     assert.equal(done.status, 'Succeeded', JSON.stringify(done.properties.error));
     assert.ok(done.properties.durationMilliseconds! > 2000, `duration ${done.properties.durationMilliseconds}`);
     assert.ok(Date.parse(done.lastActionDateTime!) >= Date.parse(done.createdDateTime!));
 
-    const files = await client.listFiles(created.self!);
+    const files = await ctx.client.listFiles(created.self!);
     assert.deepEqual(files.map((f) => [f.name, f.kind]), [['contenturl_0.json', 'Transcription'], ['report.json', 'TranscriptionReport']]);
-    const report = await client.fetchContent<TranscriptionReportFile>(files[1]!.links!.contentUrl!);
+    const report = await ctx.client.fetchContent<TranscriptionReportFile>(files[1]!.links!.contentUrl!);
     assert.equal(report.successfulTranscriptionsCount, 1);
     assert.equal(report.failedTranscriptionsCount, 1);
     const failure = report.details.find((d) => d.status === 'Failed')!;
@@ -200,68 +196,68 @@ describe('local service (HTTP API)', function () {
     assert.equal(failure.errorKind, 'InvalidAudioFormat');
     assert.match(failure.errorMessage!, /^contenturl_1 \(text\.wav\): not a WAV or MP3 file/);
 
-    const result = await client.fetchContent<TranscriptionResultFile>(files[0]!.links!.contentUrl!);
+    const result = await ctx.client.fetchContent<TranscriptionResultFile>(files[0]!.links!.contentUrl!);
     assert.equal(result.source, urls[0]);
     const words = result.recognizedPhrases!.flatMap((p) => p.nBest![0]!.words ?? []);
     assert.ok(words.length >= 5, `word timestamps asked for: ${words.length} words`);
     assert.match(result.combinedRecognizedPhrases![0]!.lexical!, /\b(thank|calling|help|today)\b/);
     assert.equal(files[0]!.properties!.size, Buffer.byteLength(JSON.stringify(result, null, 2)));
 
-    const one = await client.getFile(created.self!, files[0]!.self!.split('/files/')[1]!.split('?')[0]!);
+    const one = await ctx.client.getFile(created.self!, files[0]!.self!.split('/files/')[1]!.split('?')[0]!);
     assert.equal(one.name, 'contenturl_0.json');
   });
 
   it('serves content URLs without the key, and refuses tampered or foreign ones', async function () {
-    const created = await client.submit(createBody([pathToFileURL(makeMono('Goodbye.')).href]));
-    await waitForStatus(client, created.self!);
-    const [file] = await client.listFiles(created.self!, { sasLifetimeMinutes: 5 });
+    const created = await ctx.client.submit(createBody([pathToFileURL(makeMono('Goodbye.')).href]));
+    await waitForStatus(ctx.client, created.self!);
+    const [file] = await ctx.client.listFiles(created.self!, { sasLifetimeMinutes: 5 });
     const contentUrl = file!.links!.contentUrl!;
     const se = Number(new URL(contentUrl).searchParams.get('se'));
     assert.ok(Math.abs(se * 1000 - (Date.now() + 5 * 60_000)) < 60_000, 'expiry follows sasLifetimeMinutes');
 
-    const plain = await callService(service, 'GET', contentUrl, { key: null });
+    const plain = await callService(ctx.service, 'GET', contentUrl, { key: null });
     assert.equal(plain.status, 200);
     assert.equal(plain.body.source, new URL(pathToFileURL(makeMono('Goodbye.')).href).href);
 
     const tampered = new URL(contentUrl);
     tampered.searchParams.set('se', String(se + 3600));
-    const forged = await callService(service, 'GET', tampered.href, { key: null });
+    const forged = await callService(ctx.service, 'GET', tampered.href, { key: null });
     assert.equal(forged.status, 403);
     assert.match(forged.body.message, /not valid or has expired/);
     const other = new URL(contentUrl.replace(/\/content\/[^/]+\//, `/content/${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}/`));
-    assert.equal((await callService(service, 'GET', other.href, { key: null })).status, 403, 'a signature is bound to its job');
+    assert.equal((await callService(ctx.service, 'GET', other.href, { key: null })).status, 403, 'a signature is bound to its job');
     const unsigned = new URL(contentUrl);
     unsigned.search = '';
-    assert.equal((await callService(service, 'GET', unsigned.href, { key: service.key })).status, 403, 'the key is no substitute');
+    assert.equal((await callService(ctx.service, 'GET', unsigned.href, { key: ctx.service.key })).status, 403, 'the key is no substitute');
 
-    await client.delete(created.self!);
-    assert.equal((await callService(service, 'GET', contentUrl, { key: null })).status, 404, 'deleted with its job');
+    await ctx.client.delete(created.self!);
+    assert.equal((await callService(ctx.service, 'GET', contentUrl, { key: null })).status, 404, 'deleted with its job');
   });
 
   it('fails a job whose every file fails, with the reasons in properties.error', async function () {
     const broken = makeCorruptWav(scratch, 'empty');
-    const created = await client.submit(createBody([missing(), pathToFileURL(broken).href]));
-    const done = await waitForStatus(client, created.self!);
+    const created = await ctx.client.submit(createBody([missing(), pathToFileURL(broken).href]));
+    const done = await waitForStatus(ctx.client, created.self!);
     assert.equal(done.status, 'Failed');
     assert.equal(done.properties.error?.code, 'InvalidData');
     assert.match(done.properties.error!.message!, /All 2 files failed/);
     assert.match(done.properties.error!.message!, /contenturl_0 \(does-not-exist\.wav\): the file .* does not exist/);
     assert.match(done.properties.error!.message!, /contenturl_1 \(empty\.wav\): /);
-    const files = await client.listFiles(created.self!);
+    const files = await ctx.client.listFiles(created.self!);
     assert.deepEqual(files.map((f) => f.name), ['report.json']);
   });
 
   it('deletes a running job at once, with its results, and goes on with the next job', async function () {
     const long = pathToFileURL(makeCall().wav).href;
-    const running = await client.submit(createBody([long]));
-    const next = await client.submit(createBody([pathToFileURL(makeMono('Next please.')).href]));
-    await waitForStatus(client, running.self!, ['Running']);
+    const running = await ctx.client.submit(createBody([long]));
+    const next = await ctx.client.submit(createBody([pathToFileURL(makeMono('Next please.')).href]));
+    await waitForStatus(ctx.client, running.self!, ['Running']);
     const started = Date.now();
-    await client.delete(running.self!);
+    await ctx.client.delete(running.self!);
     assert.ok(Date.now() - started < 3000, `deleted in ${Date.now() - started} ms`);
-    assert.equal((await callService(service, 'GET', running.self!)).status, 404);
-    assert.ok(!fs.existsSync(path.join(service.dataDir, 'results', SpeechClient.idOf(running.self!))));
-    assert.equal((await waitForStatus(client, next.self!)).status, 'Succeeded');
+    assert.equal((await callService(ctx.service, 'GET', running.self!)).status, 404);
+    assert.ok(!fs.existsSync(path.join(ctx.service.dataDir, 'results', SpeechClient.idOf(running.self!))));
+    assert.equal((await waitForStatus(ctx.client, next.self!)).status, 'Succeeded');
   });
 
   it('keeps answering quickly while a job is being transcribed', async function () {
@@ -269,13 +265,13 @@ describe('local service (HTTP API)', function () {
       'This is a longer recording so that the recogniser is busy for a while. ' +
         'It talks about accounts, balances, addresses and many other things a call centre hears every day.',
     );
-    const created = await client.submit(createBody([pathToFileURL(long).href]));
-    await waitForStatus(client, created.self!, ['Running']);
+    const created = await ctx.client.submit(createBody([pathToFileURL(long).href]));
+    await waitForStatus(ctx.client, created.self!, ['Running']);
     let slowest = 0;
     let requests = 0;
-    while ((await client.get(created.self!)).transcription.status === 'Running') {
+    while ((await ctx.client.get(created.self!)).transcription.status === 'Running') {
       const started = performance.now();
-      await client.listAll();
+      await ctx.client.listAll();
       slowest = Math.max(slowest, performance.now() - started);
       requests++;
       await new Promise((resolve) => setTimeout(resolve, 50));
