@@ -9,7 +9,7 @@ import { AzureBackend, Backends, LocalBackend } from './vscode/backends';
 import { reportErrors } from './vscode/errors';
 import { clearSecrets, setSpeechKey, setStorageConnection } from './vscode/secretCommands';
 import { deleteJob, listRemoteJobs, refreshJobs, type JobCommandDeps } from './vscode/jobCommands';
-import { JobManager } from './vscode/jobs';
+import { JobManager } from './vscode/jobManager';
 import { JobStore } from './vscode/jobStore';
 import { JobsTreeProvider, type JobsTreeNode } from './vscode/jobsTree';
 import { LocalService } from './core/localService';
@@ -21,7 +21,7 @@ import { transcribeCommand, transcribeWithOptionsCommand, type TranscribeDeps } 
 import { copyTranscript, exportTranscript, openDocument, openTranscript, type TranscriptCommandDeps } from './vscode/transcriptCommands';
 import { TRANSCRIPT_SCHEME, TranscriptDocumentProvider } from './vscode/transcriptDocuments';
 import { TranscriptPanels } from './vscode/transcriptPanel';
-import { TranscriptService } from './vscode/transcripts';
+import { TranscriptService } from './vscode/transcriptService';
 
 let stopLocalService: (() => Promise<void>) | undefined;
 
@@ -42,11 +42,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const store = new JobStore(context.globalState, log);
   const jobs = new JobManager(store, backends, log);
-  const transcripts = new TranscriptService(context, store, backends);
+  const transcripts = new TranscriptService(context, jobs, backends);
   const poller = new JobPoller(jobs, pollingSettings, log);
   const tree = new JobsTreeProvider(jobs, log);
   const treeView = vscode.window.createTreeView<JobsTreeNode>('speechBatch.jobs', { treeDataProvider: tree, showCollapseAll: true });
-  const documents = new TranscriptDocumentProvider(transcripts, store);
+  const documents = new TranscriptDocumentProvider(transcripts, jobs.onDidChange);
   const panels = new TranscriptPanels(context, (key) => transcripts.panelData(key), log);
   subscriptions.push(store, jobs, poller, tree, treeView, documents, panels);
   subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, documents));
@@ -103,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   void vscode.commands.executeCommand('setContext', 'speechBatch.ready', true);
   if (store.pending().length > 0) poller.kick();
   log.info(`Activated with ${store.all().length} stored job(s), ${store.pending().length} pending.`);
-  return { jobs, transcripts, poller, tree, localService, secrets };
+  return { jobs, store, transcripts, poller, tree, localService, secrets };
 }
 
 export async function deactivate(): Promise<void> {

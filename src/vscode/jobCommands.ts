@@ -1,12 +1,12 @@
 /** Commands on jobs: delete (with confirmation), refresh, and list the jobs of the Azure Speech resource. */
 import * as vscode from 'vscode';
 import { isCancellation, userMessage } from './errors';
-import { jobKey, type JobRecord } from './jobRecord';
-import type { JobManager } from './jobs';
+import type { JobRecord } from './jobRecord';
+import type { JobManager } from './jobManager';
 import type { JobsTreeNode } from './jobsTree';
 import { statusLabel } from './jobsTree';
 import type { JobPoller } from './poller';
-import type { TranscriptService } from './transcripts';
+import type { TranscriptService } from './transcriptService';
 
 export interface JobCommandDeps {
   jobs: JobManager;
@@ -20,8 +20,8 @@ export interface JobCommandDeps {
 /** The job of a tree node, or one picked from all jobs. */
 async function resolveJob(deps: JobCommandDeps, arg: unknown): Promise<JobRecord | undefined> {
   const node = arg as JobsTreeNode | undefined;
-  if (node?.job) return deps.jobs.store.get(jobKey(node.job)) ?? node.job;
-  const jobs = deps.jobs.store.all();
+  if (node?.job) return deps.jobs.latest(node.job);
+  const jobs = deps.jobs.all();
   if (jobs.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('There are no transcription jobs.'));
     return undefined;
@@ -74,7 +74,7 @@ export async function deleteJob(deps: JobCommandDeps, arg?: unknown): Promise<vo
 export async function refreshJobs(deps: JobCommandDeps): Promise<void> {
   const failures: string[] = [];
   await Promise.all(
-    deps.jobs.store.pending().map((job) =>
+    deps.jobs.pending().map((job) =>
       deps.jobs.refresh(job).catch((err: unknown) => {
         failures.push(userMessage(err));
         deps.log.warn(`Refreshing job ${job.id} failed: ${userMessage(err)}`);

@@ -1,12 +1,13 @@
 /** The jobs this VS Code knows about, persisted in globalState so they survive a restart. */
 import * as vscode from 'vscode';
 import { deserializeJobs, jobKey, serializeJobs, type JobRecord } from './jobRecord';
+import { Disposable } from './lifecycle';
 
 const STORAGE_KEY = 'speechBatch.jobs';
 
-export class JobStore implements vscode.Disposable {
+export class JobStore extends Disposable {
   private jobs: JobRecord[];
-  private readonly changed = new vscode.EventEmitter<JobRecord | undefined>();
+  private readonly changed = this._register(new vscode.EventEmitter<JobRecord | undefined>());
   /** Fires with the job that changed, or undefined when the list changed (added, removed). */
   readonly onDidChange = this.changed.event;
 
@@ -14,6 +15,7 @@ export class JobStore implements vscode.Disposable {
     private readonly memento: vscode.Memento,
     log: vscode.LogOutputChannel,
   ) {
+    super();
     const { jobs, dropped } = deserializeJobs(memento.get(STORAGE_KEY));
     if (dropped > 0) log.warn(`Ignored ${dropped} unreadable stored job entries.`);
     this.jobs = jobs;
@@ -58,10 +60,6 @@ export class JobStore implements vscode.Disposable {
     this.jobs = this.jobs.filter((j) => jobKey(j) !== jobKey(job));
     await this.save();
     this.changed.fire(undefined);
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 
   private save(): Thenable<void> {

@@ -9,7 +9,8 @@ import type { Status } from '../core/wire';
 import { redactUrlsIn } from '../core/redact';
 import { clockDuration, relativeTime } from './humanize';
 import { jobKey, type JobFileRecord, type JobRecord } from './jobRecord';
-import { describeEndpoint, type JobManager } from './jobs';
+import { describeEndpoint, type JobManager } from './jobManager';
+import { Disposable } from './lifecycle';
 
 /** A node of the tree: what commands invoked from the view receive. */
 export type JobsTreeNode = { kind: 'job'; job: JobRecord } | { kind: 'file'; job: JobRecord; file: JobFileRecord };
@@ -21,17 +22,17 @@ const STATUS_ICONS: Record<Status, vscode.ThemeIcon> = {
   Failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
 };
 
-export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<JobsTreeNode | undefined>();
+export class JobsTreeProvider extends Disposable implements vscode.TreeDataProvider<JobsTreeNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<JobsTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly jobs: JobManager,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    super();
     // Nodes are rebuilt from the store on every change: a job's node identity is its id (TreeItem.id).
-    this.subscription = jobs.store.onDidChange(() => this.changed.fire(undefined));
+    this._register(jobs.onDidChange(() => this.changed.fire(undefined)));
   }
 
   /** Re-renders every node (relative times age). */
@@ -44,7 +45,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
   }
 
   async getChildren(node?: JobsTreeNode): Promise<JobsTreeNode[]> {
-    if (!node) return this.jobs.store.all().map((job) => ({ kind: 'job', job }));
+    if (!node) return this.jobs.all().map((job) => ({ kind: 'job', job }));
     if (node.kind !== 'job') return [];
     let job = node.job;
     try {
@@ -57,13 +58,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobsTreeNode>, 
 
   getParent(node: JobsTreeNode): JobsTreeNode | undefined {
     if (node.kind === 'job') return undefined;
-    const job = this.jobs.store.get(jobKey(node.job));
+    const job = this.jobs.get(jobKey(node.job));
     return job ? { kind: 'job', job } : undefined;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 }
 

@@ -5,10 +5,11 @@
 import * as vscode from 'vscode';
 import { SpeechApiError } from '../core/client';
 import { UserFacingError, userMessage } from './errors';
-import type { JobManager } from './jobs';
+import type { JobManager } from './jobManager';
+import { Disposable, toDisposable } from './lifecycle';
 import { nextDelay, type PollTiming } from './pollSchedule';
 
-export class JobPoller implements vscode.Disposable {
+export class JobPoller extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private idleRounds = 0;
@@ -17,21 +18,21 @@ export class JobPoller implements vscode.Disposable {
   private dueAt = 0;
   /** A kick arrived during a round: start the next one from the shortest interval. */
   private kickedDuringRound = false;
-  private disposed = false;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly jobs: JobManager,
     private readonly timing: () => PollTiming,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(
-      jobs.onDidSubmit(() => this.kick()),
+    super();
+    this._register(jobs.onDidSubmit(() => this.kick()));
+    this._register(
       vscode.window.onDidChangeWindowState((state) => {
         // Coming back to the window: look now if the next round is further away than a focused interval.
         if (state.focused && this.timer && this.dueAt - Date.now() > this.delay()) this.schedule();
       }),
     );
+    this._register(toDisposable(() => this.cancelTimer()));
   }
 
   /** Whether a round is scheduled or running. */
@@ -49,9 +50,8 @@ export class JobPoller implements vscode.Disposable {
 
   /** Schedules the next round (replacing a scheduled one); stops when nothing is pending. */
   private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.polling || this.jobs.store.pending().length === 0) return;
+    this.cancelTimer();
+    if (this.isDisposed || this.polling || this.jobs.pending().length === 0) return;
     const delay = this.delay();
     this.dueAt = Date.now() + delay;
     this.timer = setTimeout(() => void this.round(), delay);
@@ -69,7 +69,7 @@ export class JobPoller implements vscode.Disposable {
     this.polling = true;
     let changed = false;
     let retryAfterMs: number | undefined;
-    const pending = this.jobs.store.pending();
+    const pending = this.jobs.pending();
     /** Jobs whose service could not be reached at all (no key, local service won't start). */
     let unreachable = 0;
     try {
@@ -96,14 +96,12 @@ export class JobPoller implements vscode.Disposable {
       this.log.info('Stopped checking jobs until the setup changes or Refresh is run: no job service could be reached.');
       return;
     }
-    if (!this.disposed) this.schedule();
+    this.schedule();
   }
 
-  dispose(): void {
-    this.disposed = true;
+  private cancelTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    vscode.Disposable.from(...this.disposables).dispose();
   }
 }
 

@@ -5,7 +5,7 @@ import { expandAudioPaths } from '../core/audioFiles';
 import { isCancellation, UserFacingError } from './errors';
 import type { BackendKind, JobRecord } from './jobRecord';
 import type { JobOptions } from './jobRequest';
-import { jobName, type JobManager } from './jobs';
+import { jobName, type JobManager } from './jobManager';
 import { pickJobOptions } from './jobOptionsPicker';
 import { throttledByteProgress } from './progressThrottle';
 import { backendSetting, jobDefaults } from './settings';

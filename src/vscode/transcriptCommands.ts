@@ -6,11 +6,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TranscriptFormat } from '../core/model';
 import { UserFacingError } from './errors';
-import { jobKey } from './jobRecord';
-import type { JobManager } from './jobs';
+import type { JobManager } from './jobManager';
 import type { JobsTreeNode } from './jobsTree';
 import { transcriptDocumentUri, type TranscriptDocumentKind } from './transcriptDocuments';
-import { transcriptKey, transcriptTitle, type TranscriptRef, type TranscriptService } from './transcripts';
+import { transcriptKey, transcriptTitle, type TranscriptRef, type TranscriptService } from './transcriptService';
 
 export interface TranscriptCommandDeps {
   jobs: JobManager;
@@ -40,10 +39,10 @@ export async function resolveTranscript(deps: TranscriptCommandDeps, arg: unknow
   const node = arg as JobsTreeNode | undefined;
   if (node?.kind === 'file' && node.file.state === 'transcription') return { job: node.job, file: node.file };
   if (node?.kind === 'job') {
-    const job = await deps.jobs.ensureFiles(deps.jobs.store.get(jobKey(node.job)) ?? node.job);
+    const job = await deps.jobs.ensureFiles(deps.jobs.latest(node.job));
     return pickTranscript(deps.transcripts.refs(job), vscode.l10n.t('"{0}" has no transcripts.', job.displayName));
   }
-  const all = deps.jobs.store
+  const all = deps.jobs
     .all()
     .filter((job) => job.status === 'Succeeded')
     .flatMap((job) => deps.transcripts.refs(job));

@@ -9,8 +9,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JobStore } from './jobStore';
-import { transcriptTitle, type TranscriptRef, type TranscriptService } from './transcripts';
+import type { JobRecord } from './jobRecord';
+import { Disposable } from './lifecycle';
+import { onDidChangeSettings } from './settings';
+import { transcriptTitle, type TranscriptRef, type TranscriptService } from './transcriptService';
 
 export const TRANSCRIPT_SCHEME = 'speech-transcript';
 
@@ -31,24 +33,18 @@ export function parseTranscriptDocumentUri(uri: vscode.Uri): { key: string; kind
   return { key: `${jobId}/${fileName}`, kind: name.endsWith('.json') ? 'json' : 'text' };
 }
 
-export class TranscriptDocumentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+export class TranscriptDocumentProvider extends Disposable implements vscode.TextDocumentContentProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[];
 
+  /** `onDidChangeJob`: fires with a job that changed (JobManager.onDidChange). */
   constructor(
     private readonly transcripts: TranscriptService,
-    store: JobStore,
+    onDidChangeJob: vscode.Event<JobRecord | undefined>,
   ) {
-    this.disposables = [
-      this.changed,
-      store.onDidChange((job) => job && this.refreshOpen((key) => key.startsWith(`${job.id}/`))),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('speechBatch.partyNames') || e.affectsConfiguration('speechBatch.joinTurnsWithinMs')) {
-          this.refreshOpen(() => true);
-        }
-      }),
-    ];
+    super();
+    this._register(onDidChangeJob((job) => job && this.refreshOpen((key) => key.startsWith(`${job.id}/`))));
+    this._register(onDidChangeSettings(['partyNames', 'joinTurnsWithinMs'], () => this.refreshOpen(() => true)));
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -61,10 +57,6 @@ export class TranscriptDocumentProvider implements vscode.TextDocumentContentPro
   /** Shows the current content in the open documents of one transcript (e.g. after a party was renamed). */
   refresh(key: string): void {
     this.refreshOpen((k) => k === key);
-  }
-
-  dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
   }
 
   private refreshOpen(matches: (key: string) => boolean): void {

@@ -10,7 +10,9 @@ import * as vscode from 'vscode';
 import type { CallAnalytics, Conversation } from '../core/model';
 import { renameParties } from '../core/merge';
 import { showError, UserFacingError, userMessage } from './errors';
+import { Disposable, toDisposable } from './lifecycle';
 import { getPartyNames, renamedPartyNames, setPartyNames } from './partyNames';
+import { onDidChangeSettings } from './settings';
 import {
   createNonce,
   transcriptPage,
@@ -36,21 +38,19 @@ export interface TranscriptPanelData {
 }
 
 /** Settings the loader uses to build a transcript: open panels reload when one changes. */
-const VIEW_SETTINGS = ['speechBatch.lowConfidenceThreshold', 'speechBatch.joinTurnsWithinMs', 'speechBatch.partyNames'];
+const VIEW_SETTINGS = ['lowConfidenceThreshold', 'joinTurnsWithinMs', 'partyNames'];
 
 /** Loads a transcript by key; undefined when it no longer exists. */
 export type TranscriptLoader = (key: string) => Promise<TranscriptPanelData | undefined>;
 
 /** Opens, reveals and restores transcript panels, one per key. */
-export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<TranscriptWebviewState> {
+export class TranscriptPanels extends Disposable implements vscode.WebviewPanelSerializer<TranscriptWebviewState> {
   /** Panels showing a transcript, by key. */
   private readonly panels = new Map<string, TranscriptPanel>();
   /** Every open panel, including those showing "no longer available". */
   private readonly all = new Set<TranscriptPanel>();
   private readonly opening = new Map<string, Promise<void>>();
-  private readonly serializer: vscode.Disposable | undefined;
-  private readonly settingsListener: vscode.Disposable;
-  private readonly renamed = new vscode.EventEmitter<string>();
+  private readonly renamed = this._register(new vscode.EventEmitter<string>());
   /** Fires with a transcript's key after a party of it was renamed (other views of it show the new names). */
   readonly onDidRenameParties = this.renamed.event;
 
@@ -59,12 +59,12 @@ export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelS
     private readonly loader: TranscriptLoader,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.serializer = registerSerializer(this, log);
-    this.settingsListener = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (VIEW_SETTINGS.some((setting) => e.affectsConfiguration(setting))) {
-        void this.reloadAll();
-      }
-    });
+    super();
+    const serializer = registerSerializer(this, log);
+    if (serializer) this._register(serializer);
+    this._register(onDidChangeSettings(VIEW_SETTINGS, () => void this.reloadAll()));
+    // Closes every panel (opened or restored) with this object.
+    this._register(toDisposable(() => [...this.all].forEach((panel) => panel.dispose())));
   }
 
   /**
@@ -104,16 +104,6 @@ export class TranscriptPanels implements vscode.Disposable, vscode.WebviewPanelS
     } else {
       this.log.info(`Transcript panel not restored${key === undefined ? '' : ` (${key})`}: ${problem}`);
       this.track(new TranscriptPanel(webviewPanel, this.context, this.log, problem, this.renamed));
-    }
-  }
-
-  /** Closes every panel and stops restoring panels. */
-  dispose(): void {
-    this.serializer?.dispose();
-    this.settingsListener.dispose();
-    this.renamed.dispose();
-    for (const panel of [...this.all]) {
-      panel.dispose();
     }
   }
 
@@ -173,10 +163,9 @@ function unavailableText(): string {
   return vscode.l10n.t('This transcript is no longer available. Its job may have been deleted, or its results have expired.');
 }
 
-/** One panel: its page, its messages and, when loaded, its transcript. */
-class TranscriptPanel {
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly disposed = new vscode.EventEmitter<void>();
+/** One panel: its page, its messages and, when loaded, its transcript. Disposed when the panel closes. */
+class TranscriptPanel extends Disposable {
+  private readonly disposed = this._register(new vscode.EventEmitter<void>());
   /** Fires once, when the panel closes. */
   readonly onDidDispose = this.disposed.event;
   private ready = false;
@@ -189,6 +178,8 @@ class TranscriptPanel {
     private content: TranscriptPanelData | string,
     private readonly renamed: vscode.EventEmitter<string>,
   ) {
+    super();
+    this._register(panel);
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
     const audio = typeof content === 'string' ? undefined : content.audio;
     panel.title = typeof content === 'string' ? vscode.l10n.t('Transcript not available') : content.title;
@@ -208,11 +199,8 @@ class TranscriptPanel {
       loadingText: vscode.l10n.t('Loading transcript…'),
       lang: vscode.env.language,
     });
-    this.disposables.push(
-      this.disposed,
-      webview.onDidReceiveMessage((message: WebviewMessage) => this.onMessage(message)),
-      panel.onDidDispose(() => this.cleanUp()),
-    );
+    this._register(webview.onDidReceiveMessage((message: WebviewMessage) => this.onMessage(message)));
+    this._register(panel.onDidDispose(() => this.dispose()));
   }
 
   /** The transcript's key; undefined when the panel shows why there is none. */
@@ -232,15 +220,11 @@ class TranscriptPanel {
     this.panel.reveal();
   }
 
-  dispose(): void {
-    this.panel.dispose();
-  }
-
-  private cleanUp(): void {
+  /** Closes the panel (also run when the user closed it); fires {@link onDidDispose} once. */
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.disposed.fire();
-    for (const d of this.disposables.splice(0)) {
-      d.dispose();
-    }
+    super.dispose();
   }
 
   private async onMessage(message: WebviewMessage): Promise<void> {

@@ -52,11 +52,11 @@ describe('Azure backend (Azurite + a Speech REST endpoint)', () => {
   }
 
   it('uploads the audio, runs the job to Succeeded, and deletes job and upload together', async () => {
-    const before = new Set(api.jobs.store.all().map((j) => j.id));
+    const before = new Set(api.jobs.all().map((j) => j.id));
     const messages = recordMessages((m) => (m.startsWith('Delete the transcription job') ? 'Delete' : undefined));
     try {
       await vscode.commands.executeCommand('speechBatch.transcribe', vscode.Uri.file(audio));
-      let job = await waitFor('the new job', () => api.jobs.store.all().find((j) => !before.has(j.id)));
+      let job = await waitFor('the new job', () => api.jobs.all().find((j) => !before.has(j.id)));
       assert.equal(job.backend, 'azure');
       assert.equal(job.endpoint, endpoint);
       assert.equal(job.uploads.length, 1);
@@ -65,7 +65,7 @@ describe('Azure backend (Azurite + a Speech REST endpoint)', () => {
       assert.ok(!JSON.stringify(job).includes('sig='), 'no SAS URL is stored with the job');
 
       job = await waitFor('the job to finish', () => {
-        const current = api.jobs.store.byId(job.id);
+        const current = api.jobs.byId(job.id);
         return current?.status === 'Succeeded' || current?.status === 'Failed' ? current : undefined;
       }, 120_000);
       assert.equal(job.status, 'Succeeded', JSON.stringify(job.error));
@@ -74,7 +74,7 @@ describe('Azure backend (Azurite + a Speech REST endpoint)', () => {
       assert.match(text, /thank|calling|help/i);
 
       await vscode.commands.executeCommand('speechBatch.deleteJob', { kind: 'job', job });
-      assert.equal(api.jobs.store.byId(job.id), undefined);
+      assert.equal(api.jobs.byId(job.id), undefined);
       assert.deepEqual(await blobNames(), []);
     } finally {
       messages.restore();
@@ -94,7 +94,7 @@ describe('Azure backend (Azurite + a Speech REST endpoint)', () => {
     let imported: JobRecord | undefined;
     try {
       await vscode.commands.executeCommand('speechBatch.listRemoteJobs');
-      imported = api.jobs.store.byId(id);
+      imported = api.jobs.byId(id);
       assert.ok(imported, 'the job is in the store');
       assert.equal(imported.imported, true);
       assert.equal(imported.displayName, 'made-by-another-tool');

@@ -9,11 +9,11 @@ import type { Backends } from '../../src/vscode/backends';
 import { deleteJob, type JobCommandDeps } from '../../src/vscode/jobCommands';
 import { UserFacingError } from '../../src/vscode/errors';
 import { jobKey, type JobRecord } from '../../src/vscode/jobRecord';
-import { JobManager } from '../../src/vscode/jobs';
+import { JobManager } from '../../src/vscode/jobManager';
 import { JobStore } from '../../src/vscode/jobStore';
 import { fileItem } from '../../src/vscode/jobsTree';
 import type { JobPoller } from '../../src/vscode/poller';
-import type { TranscriptService } from '../../src/vscode/transcripts';
+import type { TranscriptService } from '../../src/vscode/transcriptService';
 import { fakeJob, recordMessages } from './extensionHelpers';
 
 /** A globalState stand-in that several stores (windows) share. */

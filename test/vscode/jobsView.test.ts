@@ -32,12 +32,12 @@ describe('jobs view', () => {
   });
 
   afterEach(async () => {
-    for (const job of added.splice(0)) await api.jobs.store.remove(job);
+    for (const job of added.splice(0)) await api.store.remove(job);
   });
 
   async function add(job: JobRecord): Promise<JobRecord> {
     added.push(job);
-    await api.jobs.store.put(job);
+    await api.store.put(job);
     return job;
   }
 

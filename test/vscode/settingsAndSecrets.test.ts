@@ -114,7 +114,7 @@ describe('settings and secrets', () => {
     await config().update('backend', 'azure', global);
     await config().update('azure.region', 'westeurope', global);
     const audio = placeholderAudio('speech-batch-nokey-');
-    const jobsBefore = api.jobs.store.all().length;
+    const jobsBefore = api.jobs.all().length;
     const messages = recordMessages();
     try {
       await vscode.commands.executeCommand('speechBatch.transcribe', vscode.Uri.file(audio));
@@ -122,7 +122,7 @@ describe('settings and secrets', () => {
       messages.restore();
     }
     assert.deepEqual(messages.messages, ['No Azure Speech key is set.']);
-    assert.equal(api.jobs.store.all().length, jobsBefore);
+    assert.equal(api.jobs.all().length, jobsBefore);
   });
 
   it('offers the settings as the defaults of Transcribe with Options…', async () => {
@@ -135,7 +135,7 @@ describe('settings and secrets', () => {
       offered = items;
       return undefined; // Escape: nothing is submitted
     });
-    const jobsBefore = api.jobs.store.all().length;
+    const jobsBefore = api.jobs.all().length;
     try {
       await vscode.commands.executeCommand('speechBatch.transcribeWithOptions', vscode.Uri.file(audio));
     } finally {
@@ -145,7 +145,7 @@ describe('settings and secrets', () => {
     assert.equal(described['Locale'], 'en-GB');
     assert.equal(described['Keep results for'], '12 hours');
     assert.equal(described['Speaker separation for mono recordings (diarization)'], 'Up to 2 speakers');
-    assert.equal(api.jobs.store.all().length, jobsBefore);
+    assert.equal(api.jobs.all().length, jobsBefore);
   });
 
   it('submits the options picked in Transcribe with Options… to the service', async () => {
@@ -158,13 +158,13 @@ describe('settings and secrets', () => {
       }),
       stub(vscode.window, 'showInputBox', (async () => '12') as typeof vscode.window.showInputBox),
     ];
-    const before = new Set(api.jobs.store.all().map((j) => j.id));
+    const before = new Set(api.jobs.all().map((j) => j.id));
     try {
       await vscode.commands.executeCommand('speechBatch.transcribeWithOptions', vscode.Uri.file(audio));
     } finally {
       restorers.forEach((r) => r());
     }
-    const job = api.jobs.store.all().find((j) => !before.has(j.id));
+    const job = api.jobs.all().find((j) => !before.has(j.id));
     assert.ok(job, 'a job was created');
     try {
       const client = new SpeechClient({ endpoint: await api.localService.endpoint(), key: await api.secrets.localServiceKey() });

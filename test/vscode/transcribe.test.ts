@@ -40,17 +40,17 @@ describe('transcribing with the local service', () => {
   });
 
   it('runs Transcribe on an Explorer selection as one job that the poller follows to Succeeded', async () => {
-    const before = new Set(api.jobs.store.all().map((j) => j.id));
+    const before = new Set(api.jobs.all().map((j) => j.id));
     const messages = recordMessages();
     try {
       await vscode.commands.executeCommand('speechBatch.transcribe', vscode.Uri.file(audio), [vscode.Uri.file(audio)]);
-      job = await waitFor('the new job in the store', () => api.jobs.store.all().find((j) => !before.has(j.id)));
+      job = await waitFor('the new job in the store', () => api.jobs.all().find((j) => !before.has(j.id)));
       assert.equal(job.backend, 'local');
       assert.deepEqual(job.audioPaths, [audio]);
       assert.equal(job.displayName, path.basename(audio));
       assert.ok(api.poller.active, 'the poller runs while a job is pending');
       job = await waitFor('the job to finish', () => {
-        const current = api.jobs.store.get(`local|local|${job.id}`);
+        const current = api.jobs.get(`local|local|${job.id}`);
         return current && (current.status === 'Succeeded' || current.status === 'Failed') ? current : undefined;
       }, 150_000);
       assert.equal(job.status, 'Succeeded', JSON.stringify(job.error));
@@ -139,7 +139,7 @@ describe('transcribing with the local service', () => {
     } finally {
       messages.restore();
     }
-    assert.equal(api.jobs.store.byId(job.id), undefined);
+    assert.equal(api.jobs.byId(job.id), undefined);
     await assert.rejects(api.jobs.refresh(job), /404/);
   });
 
@@ -149,15 +149,15 @@ describe('transcribing with the local service', () => {
     fs.copyFileSync(makeMono('good morning', { dir }), path.join(folder, 'first.wav'));
     fs.copyFileSync(makeMono('thank you goodbye', { dir }), path.join(folder, 'second.wav'));
     fs.writeFileSync(path.join(folder, 'notes.txt'), 'not audio');
-    const before = new Set(api.jobs.store.all().map((j) => j.id));
+    const before = new Set(api.jobs.all().map((j) => j.id));
     const messages = recordMessages();
     try {
       await vscode.commands.executeCommand('speechBatch.transcribe', vscode.Uri.file(folder), [vscode.Uri.file(folder)]);
-      let folderJob = await waitFor('the new job', () => api.jobs.store.all().find((j) => !before.has(j.id)));
+      let folderJob = await waitFor('the new job', () => api.jobs.all().find((j) => !before.has(j.id)));
       assert.deepEqual(folderJob.audioPaths, [path.join(folder, 'first.wav'), path.join(folder, 'second.wav')]);
       assert.equal(folderJob.displayName, 'first.wav + 1 more');
       folderJob = await waitFor('the job to finish', () => {
-        const current = api.jobs.store.byId(folderJob.id);
+        const current = api.jobs.byId(folderJob.id);
         return current?.status === 'Succeeded' || current?.status === 'Failed' ? current : undefined;
       }, 150_000);
       assert.equal(folderJob.status, 'Succeeded', JSON.stringify(folderJob.error));

@@ -11,6 +11,7 @@ import { jobKey, type BackendKind, type JobFileRecord, type JobRecord } from './
 import { buildTranscriptionCreate, jobDisplayName, type JobOptions } from './jobRequest';
 import { applyTranscription, failedFile, resultFile } from './jobResults';
 import type { JobStore } from './jobStore';
+import { Disposable } from './lifecycle';
 
 /** What one status check found. */
 export interface RefreshResult {
@@ -28,21 +29,51 @@ export interface SubmitOptions {
   signal?: AbortSignal;
 }
 
-export class JobManager implements vscode.Disposable {
-  private readonly finished = new vscode.EventEmitter<JobRecord>();
-  private readonly submitted = new vscode.EventEmitter<JobRecord>();
+export class JobManager extends Disposable {
+  private readonly finished = this._register(new vscode.EventEmitter<JobRecord>());
+  private readonly submitted = this._register(new vscode.EventEmitter<JobRecord>());
   /** Fires when a job reached Succeeded or Failed (seen by a refresh). */
   readonly onDidFinish = this.finished.event;
   /** Fires when a new job was created. */
   readonly onDidSubmit = this.submitted.event;
+  /** Fires with the job that changed, or undefined when the list changed (added, removed). */
+  readonly onDidChange: vscode.Event<JobRecord | undefined>;
   /** The status check running per job key. */
   private readonly refreshing = new Map<string, Promise<RefreshResult>>();
 
   constructor(
-    readonly store: JobStore,
+    private readonly store: JobStore,
     private readonly backends: Backends,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    super();
+    this.onDidChange = store.onDidChange;
+  }
+
+  /** All jobs, newest first. */
+  all(): readonly JobRecord[] {
+    return this.store.all();
+  }
+
+  /** Jobs that are not finished yet. */
+  pending(): JobRecord[] {
+    return this.store.pending();
+  }
+
+  /** The stored job with this key ({@link jobKey}). */
+  get(key: string): JobRecord | undefined {
+    return this.store.get(key);
+  }
+
+  /** The job with this transcription id. */
+  byId(id: string): JobRecord | undefined {
+    return this.store.byId(id);
+  }
+
+  /** The stored version of a job (e.g. of a tree node, which may be older), or the job itself when it is gone. */
+  latest(job: JobRecord): JobRecord {
+    return this.store.get(jobKey(job)) ?? job;
+  }
 
   /** Creates one job over all the given audio files. */
   async submit(audioPaths: readonly string[], submit: SubmitOptions): Promise<JobRecord> {
@@ -188,11 +219,6 @@ export class JobManager implements vscode.Disposable {
     }
     this.log.info(`Found ${remote.length} job(s) on ${redactUrl(endpoint)}, ${added} new.`);
     return added;
-  }
-
-  dispose(): void {
-    this.finished.dispose();
-    this.submitted.dispose();
   }
 
   /** Result files and per-input failures (from report.json) of a finished job. */

@@ -16,7 +16,7 @@ import {
 } from '../core';
 import type { Backends } from './backends';
 import type { JobFileRecord, JobRecord } from './jobRecord';
-import type { JobStore } from './jobStore';
+import type { JobManager } from './jobManager';
 import { getPartyNames, setPartyNames } from './partyNames';
 import type { TranscriptPanelData } from './transcriptPanel';
 import { viewSettings } from './settings';
@@ -50,14 +50,14 @@ export class TranscriptService {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly store: JobStore,
+    private readonly jobs: Pick<JobManager, 'byId'>,
     private readonly backends: Backends,
   ) {}
 
   /** The job and result file a key names, if both are known. */
   resolve(key: string): TranscriptRef | undefined {
     const slash = key.indexOf('/');
-    const job = slash > 0 ? this.store.byId(key.slice(0, slash)) : undefined;
+    const job = slash > 0 ? this.jobs.byId(key.slice(0, slash)) : undefined;
     const file = job?.files.find((f) => f.name === key.slice(slash + 1) && f.state === 'transcription');
     return job && file ? { job, file } : undefined;
   }
