@@ -5,8 +5,19 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-/** Extensions Transcribe accepts, in the extension and the CLI (the Explorer menu's `when` clause lists the same). */
-export const AUDIO_EXTENSIONS: readonly string[] = ['.wav', '.mp3'];
+/** The accepted audio formats: extension → MIME type (uploads to Blob Storage set it as the blob's Content-Type). */
+const AUDIO_TYPES: Readonly<Record<string, string>> = { '.wav': 'audio/wav', '.mp3': 'audio/mpeg' };
+
+/**
+ * Extensions Transcribe accepts, in the extension, the CLI and blob uploads (package.json's `when` clauses list the
+ * same; a unit test keeps them equal).
+ */
+export const AUDIO_EXTENSIONS: readonly string[] = Object.keys(AUDIO_TYPES);
+
+/** The MIME type of an accepted audio file, by extension; undefined for other files. */
+export function audioContentType(filePath: string): string | undefined {
+  return AUDIO_TYPES[path.extname(filePath).toLowerCase()];
+}
 
 /** Whether a path names a supported audio file, by extension (case-insensitive). */
 export function isAudioPath(filePath: string): boolean {

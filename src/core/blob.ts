@@ -38,6 +38,7 @@ import {
   StorageSharedKeyCredential,
   generateBlobSASQueryParameters,
 } from '@azure/storage-blob';
+import { AUDIO_EXTENSIONS, audioContentType, isAudioPath } from './audioFiles';
 import { BlobStorageError, toStorageError } from './blobErrors';
 import { redactUrl } from './redact';
 
@@ -49,8 +50,6 @@ export const SAS_MARGIN_HOURS = 1;
 export const DEFAULT_BLOCK_SIZE_BYTES = 4 * 1024 * 1024;
 /** Default number of requests in flight at once, over all files of one upload. */
 export const DEFAULT_CONCURRENCY = 4;
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = { '.wav': 'audio/wav', '.mp3': 'audio/mpeg' };
 
 /** What a SAS grants, as far as its query tells (a stored access policy, `si`, may define both instead). */
 interface SasGrant {
@@ -210,7 +209,7 @@ function checkContainerName(name: string): void {
 /**
  * Uploads audio files under a new folder `<prefix><yyyy-mm-dd>/<uuid>/` and returns, in the order of `files`, each
  * blob's name and the URL the Speech service reads it from. Files are checked before anything is uploaded (exist,
- * not empty, .wav or .mp3). On failure or abort, the blobs this call wrote are deleted (best effort) before it rejects.
+ * not empty, an accepted audio type). On failure or abort, the blobs this call wrote are deleted (best effort) before it rejects.
  */
 export async function uploadForTranscription(
   target: BlobTarget,
@@ -265,7 +264,7 @@ export async function uploadForTranscription(
           maxSingleShotSize: blockSize,
           concurrency: blockConcurrency,
           abortSignal: stop.signal,
-          blobHTTPHeaders: { blobContentType: contentTypeOf(blobName) },
+          blobHTTPHeaders: { blobContentType: audioContentType(blobName) },
           onProgress: (progress) => report(index, progress.loadedBytes),
         });
         written.push(blobName);
@@ -387,8 +386,8 @@ function checkTtl(ttlHours: number): void {
 /** Size of a file to upload; throws a BlobStorageError naming the file when it cannot be uploaded. */
 function checkFile(file: UploadFile): number {
   const problem = (why: string) => new BlobStorageError(`Cannot upload ${file.path}: ${why}`, 'InvalidFile');
-  if (!(path.extname(file.name ?? file.path).toLowerCase() in CONTENT_TYPES)) {
-    throw problem(`only ${Object.keys(CONTENT_TYPES).join(' and ')} files can be transcribed.`);
+  if (!isAudioPath(file.name ?? file.path)) {
+    throw problem(`only ${AUDIO_EXTENSIONS.join(' and ')} files can be transcribed.`);
   }
   let stat: fs.Stats;
   try {
@@ -413,10 +412,6 @@ function uniqueBlobNames(files: readonly UploadFile[], prefix: string): string[]
     taken.add(name.toLowerCase());
     return folder + name;
   });
-}
-
-function contentTypeOf(blobName: string): string {
-  return CONTENT_TYPES[path.extname(blobName).toLowerCase()];
 }
 
 function withoutQuery(url: string): string {

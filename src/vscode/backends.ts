@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import type { BlobTarget } from '../core/blob';
 import { SpeechClient } from '../core/client';
+import { Commands } from './commandIds';
 import { commandAction, UserFacingError } from './errors';
 import type { BackendKind, JobRecord } from './jobRecord';
 import { LocalService, LocalServiceError, POCKETSPHINX_INSTALL } from '../core/localService';
@@ -108,7 +109,7 @@ export class AzureBackend implements Backend {
     const key = await this.secrets.speechKey();
     if (!key) {
       throw new UserFacingError(vscode.l10n.t('No Azure Speech key is set.'), [
-        commandAction(vscode.l10n.t('Set Speech Key'), 'speechBatch.setSpeechKey'),
+        commandAction(vscode.l10n.t('Set Speech Key'), Commands.setSpeechKey),
       ]);
     }
     return new SpeechClient({ endpoint: endpointId, key });
@@ -136,7 +137,7 @@ export class AzureBackend implements Backend {
     const connection = await this.secrets.storageConnection();
     if (!connection) {
       throw new UserFacingError(vscode.l10n.t('No storage connection is set: Azure needs the audio in Blob Storage.'), [
-        commandAction(vscode.l10n.t('Set Storage Connection'), 'speechBatch.setStorageConnection'),
+        commandAction(vscode.l10n.t('Set Storage Connection'), Commands.setStorageConnection),
       ]);
     }
     return (await loadBlob()).blobTarget(connection, azureSettings().container);

@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { ProfanityFilterMode, PunctuationMode } from '../core/wire';
-import { MAX_TTL_HOURS, MIN_TTL_HOURS, type JobOptions } from './jobRequest';
+import { DIARIZATION_SPEAKERS, isWholeIn, TTL_HOURS } from '../core/limits';
+import type { JobOptions } from './jobRequest';
 
 type OptionId = 'start' | 'locale' | 'words' | 'punctuation' | 'profanity' | 'diarization' | 'ttl' | 'model';
 
@@ -75,9 +76,16 @@ async function editOption(id: OptionId, o: JobOptions, locales: () => Promise<st
     case 'diarization': {
       const value = await vscode.window.showInputBox({
         title: vscode.l10n.t('Speaker separation for mono recordings'),
-        prompt: vscode.l10n.t('Most speakers expected (2 to 35), or 0 to turn it off. Stereo calls are split by channel anyway.'),
+        prompt: vscode.l10n.t(
+          'Most speakers expected ({0} to {1}), or 0 to turn it off. Stereo calls are split by channel anyway.',
+          DIARIZATION_SPEAKERS.min,
+          DIARIZATION_SPEAKERS.max,
+        ),
         value: String(o.diarization.enabled ? o.diarization.maxSpeakers : 0),
-        validateInput: (v) => (/^\s*(0|[2-9]|[12]\d|3[0-5])\s*$/.test(v) ? undefined : vscode.l10n.t('Enter 0 or a number from 2 to 35.')),
+        validateInput: (v) =>
+          wholeNumber(v) === 0 || isWholeIn(wholeNumber(v), DIARIZATION_SPEAKERS)
+            ? undefined
+            : vscode.l10n.t('Enter 0 or a number from {0} to {1}.', DIARIZATION_SPEAKERS.min, DIARIZATION_SPEAKERS.max),
       });
       if (value === undefined) return undefined;
       const n = Number(value);
@@ -86,14 +94,10 @@ async function editOption(id: OptionId, o: JobOptions, locales: () => Promise<st
     case 'ttl': {
       const value = await vscode.window.showInputBox({
         title: vscode.l10n.t('Keep results for'),
-        prompt: vscode.l10n.t('Hours after which the service deletes the job and its results ({0} to {1}).', MIN_TTL_HOURS, MAX_TTL_HOURS),
+        prompt: vscode.l10n.t('Hours after which the service deletes the job and its results ({0} to {1}).', TTL_HOURS.min, TTL_HOURS.max),
         value: String(o.timeToLiveHours),
-        validateInput: (v) => {
-          const n = Number(v);
-          return Number.isInteger(n) && n >= MIN_TTL_HOURS && n <= MAX_TTL_HOURS
-            ? undefined
-            : vscode.l10n.t('Enter a whole number of hours from {0} to {1}.', MIN_TTL_HOURS, MAX_TTL_HOURS);
-        },
+        validateInput: (v) =>
+          isWholeIn(Number(v), TTL_HOURS) ? undefined : vscode.l10n.t('Enter a whole number of hours from {0} to {1}.', TTL_HOURS.min, TTL_HOURS.max),
       });
       return value === undefined ? undefined : { ...o, timeToLiveHours: Number(value) };
     }
@@ -109,6 +113,11 @@ async function editOption(id: OptionId, o: JobOptions, locales: () => Promise<st
     case 'start':
       return o;
   }
+}
+
+/** The number typed in an input box (surrounding blanks allowed), or undefined when it is not a whole number. */
+function wholeNumber(text: string): number | undefined {
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : undefined;
 }
 
 async function pickLocale(current: string, locales: () => Promise<string[]>): Promise<string | undefined> {

@@ -2,6 +2,7 @@
  * Builds the `POST /transcriptions:submit` body from the user's choices. Plain Node (no VS Code import).
  */
 import * as path from 'node:path';
+import { DIARIZATION_SPEAKERS, TTL_HOURS } from '../core/limits';
 import type { ProfanityFilterMode, PunctuationMode, TranscriptionCreate } from '../core/wire';
 
 /** The per-job choices (defaults come from the `speechBatch.*` settings, "Transcribe with Options…" edits them). */
@@ -12,14 +13,11 @@ export interface JobOptions {
   profanityFilterMode: ProfanityFilterMode;
   /** Diarization of mono recordings; stereo calls are split by channel regardless. */
   diarization: { enabled: boolean; maxSpeakers: number };
-  /** 6..744 */
+  /** Within TTL_HOURS (src/core/limits.ts). */
   timeToLiveHours: number;
   /** Self URL of a custom model, or empty for the base model. */
   customModel: string;
 }
-
-export const MIN_TTL_HOURS = 6;
-export const MAX_TTL_HOURS = 744;
 
 /**
  * A display name for a job over these audio files: the file name, or the first name and a count (`more` words the
@@ -38,8 +36,8 @@ export function buildTranscriptionCreate(
 ): TranscriptionCreate {
   if (contentUrls.length === 0) throw new Error('A job needs at least one audio file.');
   const ttl = Math.round(options.timeToLiveHours);
-  if (!(ttl >= MIN_TTL_HOURS && ttl <= MAX_TTL_HOURS)) {
-    throw new Error(`Time to live must be between ${MIN_TTL_HOURS} and ${MAX_TTL_HOURS} hours, not ${options.timeToLiveHours}.`);
+  if (!(ttl >= TTL_HOURS.min && ttl <= TTL_HOURS.max)) {
+    throw new Error(`Time to live must be between ${TTL_HOURS.min} and ${TTL_HOURS.max} hours, not ${options.timeToLiveHours}.`);
   }
   const body: TranscriptionCreate = {
     displayName,
@@ -55,7 +53,7 @@ export function buildTranscriptionCreate(
     },
   };
   if (options.diarization.enabled) {
-    const maxSpeakers = Math.min(35, Math.max(2, Math.round(options.diarization.maxSpeakers)));
+    const maxSpeakers = Math.min(DIARIZATION_SPEAKERS.max, Math.max(DIARIZATION_SPEAKERS.min, Math.round(options.diarization.maxSpeakers)));
     body.properties.diarization = { enabled: true, maxSpeakers };
   }
   if (options.customModel.trim()) body.model = { self: options.customModel.trim() };

@@ -2,8 +2,9 @@
 import * as vscode from 'vscode';
 import { deserializeJobs, jobKey, serializeJobs, type JobRecord } from './jobRecord';
 import { Disposable } from './lifecycle';
+import { StateKeys } from './storageKeys';
 
-const STORAGE_KEY = 'speechBatch.jobs';
+const STORAGE_KEY = StateKeys.jobs;
 
 export class JobStore extends Disposable {
   private jobs: JobRecord[];

@@ -7,10 +7,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Status } from '../core/wire';
 import { redactUrlsIn } from '../core/redact';
+import { Commands } from './commandIds';
 import { clockDuration, relativeTime } from './humanize';
 import { jobKey, type JobFileRecord, type JobRecord } from './jobRecord';
 import { describeEndpoint, type JobManager } from './jobManager';
 import { Disposable } from './lifecycle';
+
+/** The id of the view (package.json `contributes.views`). */
+export const JOBS_VIEW_ID = 'speechBatch.jobs';
 
 /** A node of the tree: what commands invoked from the view receive. */
 export type JobsTreeNode = { kind: 'job'; job: JobRecord } | { kind: 'file'; job: JobRecord; file: JobFileRecord };
@@ -87,7 +91,7 @@ export function jobItem(job: JobRecord, now = new Date()): vscode.TreeItem {
   item.tooltip = jobTooltip(job);
   item.accessibilityInformation = { label: `${job.displayName}, ${statusLabel(job.status)}, ${item.description}` };
   if (job.status === 'Succeeded') {
-    item.command = { title: vscode.l10n.t('Open Transcript'), command: 'speechBatch.openTranscript', arguments: [{ kind: 'job', job }] };
+    item.command = { title: vscode.l10n.t('Open Transcript'), command: Commands.openTranscript, arguments: [{ kind: 'job', job }] };
   }
   return item;
 }
@@ -112,7 +116,7 @@ export function fileItem(job: JobRecord, file: JobFileRecord): vscode.TreeItem {
     if (file.audioPath) tooltip.appendMarkdown(`\n\n`).appendText(file.audioPath);
     if (file.durationMs !== undefined) tooltip.appendMarkdown(`\n\n`).appendText(vscode.l10n.t('Duration: {0}', clockDuration(file.durationMs)));
     item.tooltip = tooltip;
-    item.command = { title: vscode.l10n.t('Open Transcript'), command: 'speechBatch.openTranscript', arguments: [{ kind: 'file', job, file }] };
+    item.command = { title: vscode.l10n.t('Open Transcript'), command: Commands.openTranscript, arguments: [{ kind: 'file', job, file }] };
   }
   return item;
 }

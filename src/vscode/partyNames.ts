@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Party } from '../core/model';
+import { StateKeys } from './storageKeys';
 
 /**
  * Per-transcript party names chosen by the user (renames done in the transcript view), kept in globalState.
@@ -9,11 +10,29 @@ import type { Party } from '../core/model';
  * (Only types come from `vscode` here, so the logic is unit-tested without VS Code.)
  */
 
-const STATE_PREFIX = 'speechBatch.partyNames:';
-
 /** The globalState key holding the names of one transcript. */
 export function partyNamesStateKey(key: string): string {
-  return STATE_PREFIX + key;
+  return StateKeys.transcriptPartyNamesPrefix + key;
+}
+
+/**
+ * Moves the names saved under the former key prefix (`speechBatch.partyNames:`, which read like the setting of that
+ * name) to {@link partyNamesStateKey}; a value already under the new key wins. Returns how many transcripts had names
+ * moved. Run on activation, so no rename is lost.
+ */
+export async function migratePartyNames(state: Pick<vscode.Memento, 'keys' | 'get' | 'update'>): Promise<number> {
+  let moved = 0;
+  for (const oldKey of state.keys()) {
+    if (!oldKey.startsWith(StateKeys.legacyPartyNamesPrefix)) continue;
+    const newKey = partyNamesStateKey(oldKey.slice(StateKeys.legacyPartyNamesPrefix.length));
+    const value = state.get<unknown>(oldKey);
+    if (state.get<unknown>(newKey) === undefined && value !== undefined) {
+      await state.update(newKey, value);
+      moved++;
+    }
+    await state.update(oldKey, undefined);
+  }
+  return moved;
 }
 
 /** The names saved for the transcript `key`, or undefined when the user never renamed a party of it. */

@@ -5,7 +5,7 @@ import type { BackendKind } from './jobRecord';
 import type { JobOptions } from './jobRequest';
 import { pollTiming, type PollTiming } from './pollSchedule';
 
-export const SECTION = 'speechBatch';
+const SECTION = 'speechBatch';
 
 /** Azure connection settings (machine scope). Keys are never settings: they live in SecretStorage. */
 export interface AzureSettings {
@@ -62,6 +62,16 @@ export function viewSettings(): ViewSettings {
     joinTurnsWithinMs: Math.max(0, c.get<number>('joinTurnsWithinMs') ?? 1500),
     lowConfidenceThreshold: c.get<number>('lowConfidenceThreshold') ?? 0.5,
   };
+}
+
+/** Sets `speechBatch.azure.region` (user settings). */
+export function updateAzureRegion(region: string): Thenable<void> {
+  return config().update('azure.region', region, vscode.ConfigurationTarget.Global);
+}
+
+/** Sets `speechBatch.backend` (user settings). */
+export function updateBackendSetting(backend: BackendKind): Thenable<void> {
+  return config().update('backend', backend, vscode.ConfigurationTarget.Global);
 }
 
 export function pollingSettings(): PollTiming {

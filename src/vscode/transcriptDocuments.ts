@@ -25,6 +25,13 @@ export function transcriptDocumentUri(ref: TranscriptRef, kind: TranscriptDocume
   return vscode.Uri.from({ scheme: TRANSCRIPT_SCHEME, path: `/${segments.join('/')}` });
 }
 
+/** Opens the merged text or the raw result JSON of a transcript as a read-only document. */
+export async function showTranscriptDocument(ref: TranscriptRef, kind: TranscriptDocumentKind): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(transcriptDocumentUri(ref, kind));
+  if (kind === 'json' && doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
+  await vscode.window.showTextDocument(doc, { preview: false });
+}
+
 /** The transcript key and kind of a document URI, or undefined if it is not one of ours. */
 export function parseTranscriptDocumentUri(uri: vscode.Uri): { key: string; kind: TranscriptDocumentKind } | undefined {
   if (uri.scheme !== TRANSCRIPT_SCHEME) return undefined;

@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import type { CallAnalytics, Conversation } from '../core/model';
 import { renameParties } from '../core/merge';
+import { Commands } from './commandIds';
 import { showError, UserFacingError, userMessage } from './errors';
 import { Disposable, toDisposable } from './lifecycle';
 import { getPartyNames, renamedPartyNames, setPartyNames } from './partyNames';
@@ -249,7 +250,7 @@ class TranscriptPanel extends Disposable {
         case 'copy':
         case 'export':
           if (typeof content !== 'string') {
-            await vscode.commands.executeCommand(message.type === 'copy' ? 'speechBatch.copyTranscript' : 'speechBatch.export', content.key);
+            await vscode.commands.executeCommand(message.type === 'copy' ? Commands.copyTranscript : Commands.export, content.key);
           }
           break;
       }

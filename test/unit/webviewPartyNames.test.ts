@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { mergeFile, renameParties } from '../../src/core/merge';
 import type { Party } from '../../src/core/model';
-import { getPartyNames, partyNamesStateKey, renamedPartyNames, setPartyNames } from '../../src/vscode/partyNames';
+import { getPartyNames, migratePartyNames, partyNamesStateKey, renamedPartyNames, setPartyNames } from '../../src/vscode/partyNames';
 import { loadTranscript } from './result-fixtures';
 
 /** globalState as VS Code keeps it: values are stored as JSON (so arrays come back as copies). */
@@ -27,14 +27,28 @@ function context() {
 }
 
 describe('webview party names (per-transcript renames)', () => {
-  it('keeps names per transcript under speechBatch.partyNames:<key>', async () => {
+  it('keeps names per transcript under speechBatch.transcriptPartyNames:<key> (not the prefix of a setting)', async () => {
     const ctx = context();
     assert.equal(getPartyNames(ctx, 'job-1/contenturl_0.json'), undefined);
     await setPartyNames(ctx, 'job-1/contenturl_0.json', ['Agent', 'Mrs Jones']);
     assert.deepEqual(getPartyNames(ctx, 'job-1/contenturl_0.json'), ['Agent', 'Mrs Jones']);
     assert.equal(getPartyNames(ctx, 'job-2/contenturl_0.json'), undefined);
-    assert.deepEqual(ctx.globalState.keys(), ['speechBatch.partyNames:job-1/contenturl_0.json']);
-    assert.equal(partyNamesStateKey('a/b'), 'speechBatch.partyNames:a/b');
+    assert.deepEqual(ctx.globalState.keys(), ['speechBatch.transcriptPartyNames:job-1/contenturl_0.json']);
+    assert.equal(partyNamesStateKey('a/b'), 'speechBatch.transcriptPartyNames:a/b');
+  });
+
+  it('moves names saved under the former speechBatch.partyNames:<key> on activation, keeping newer ones', async () => {
+    const ctx = context();
+    await ctx.globalState.update('speechBatch.partyNames:job-1/contenturl_0.json', ['Agent', 'Mrs Jones']);
+    await ctx.globalState.update('speechBatch.partyNames:job-2/contenturl_0.json', ['Old']);
+    await setPartyNames(ctx, 'job-2/contenturl_0.json', ['New']);
+    await ctx.globalState.update('speechBatch.jobs', { version: 1, jobs: [] });
+    assert.equal(await migratePartyNames(ctx.globalState), 1);
+    assert.deepEqual(getPartyNames(ctx, 'job-1/contenturl_0.json'), ['Agent', 'Mrs Jones']);
+    assert.deepEqual(getPartyNames(ctx, 'job-2/contenturl_0.json'), ['New']);
+    assert.deepEqual(ctx.globalState.keys().filter((k) => k.startsWith('speechBatch.partyNames:')), []);
+    assert.ok(ctx.globalState.keys().includes('speechBatch.jobs'));
+    assert.equal(await migratePartyNames(ctx.globalState), 0);
   });
 
   it('forgets the names when given none, and reads damaged state as blanks', async () => {

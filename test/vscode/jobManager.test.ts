@@ -6,13 +6,13 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SpeechClient } from '../../src/core/client';
 import type { Backends } from '../../src/vscode/backends';
-import { deleteJob, type JobCommandDeps } from '../../src/vscode/jobCommands';
+import { deleteJob } from '../../src/vscode/commands/deleteJob';
+import type { CommandContext } from '../../src/vscode/commands/context';
 import { UserFacingError } from '../../src/vscode/errors';
 import { jobKey, type JobRecord } from '../../src/vscode/jobRecord';
 import { JobManager } from '../../src/vscode/jobManager';
 import { JobStore } from '../../src/vscode/jobStore';
 import { fileItem } from '../../src/vscode/jobsTree';
-import type { JobPoller } from '../../src/vscode/poller';
 import type { TranscriptService } from '../../src/vscode/transcriptService';
 import { fakeJob, recordMessages } from './extensionHelpers';
 
@@ -95,16 +95,14 @@ describe('job store and manager (fakes)', () => {
       throw new UserFacingError('No Azure Speech key is set.');
     });
     const forgotten: string[] = [];
-    const deps = {
+    const ctx = {
       jobs: m,
       transcripts: { forget: async (j: JobRecord) => void forgotten.push(j.id) } as unknown as TranscriptService,
-      poller: {} as JobPoller,
       log,
-      refreshView: () => undefined,
-    } satisfies JobCommandDeps;
+    } as Partial<CommandContext> as CommandContext;
     const ui = recordMessages((message) => (message.startsWith('Delete the transcription job') ? 'Delete' : 'Remove from List'));
     try {
-      await deleteJob(deps, { kind: 'job', job });
+      await deleteJob(ctx, { node: { kind: 'job', job }, files: [] });
     } finally {
       ui.restore();
     }

@@ -1,0 +1,27 @@
+/** What every command handler gets: the parts of the extension it may use (built once in extension.ts). */
+import type * as vscode from 'vscode';
+import type { BackendKind, JobRecord } from '../jobRecord';
+import type { JobManager } from '../jobManager';
+import type { JobPoller } from '../poller';
+import type { Secrets } from '../secrets';
+import type { TranscriptService } from '../transcriptService';
+import type { CommandTarget } from './args';
+
+export interface CommandContext {
+  readonly jobs: JobManager;
+  readonly transcripts: TranscriptService;
+  readonly poller: JobPoller;
+  readonly secrets: Secrets;
+  readonly log: vscode.LogOutputChannel;
+  /** Locales a backend accepts (for the options picker). */
+  locales(backend: BackendKind): Promise<string[]>;
+  /** Shows a new job in the jobs view. */
+  reveal(job: JobRecord): void;
+  /** Opens or reveals the transcript view of a key. */
+  showPanel(key: string): Promise<void>;
+  /** Re-renders the jobs view. */
+  refreshView(): void;
+}
+
+/** A command's code: `commands/<name>.ts` exports one, named after the command. */
+export type CommandHandler = (ctx: CommandContext, target: CommandTarget) => Promise<void> | void;

@@ -1,0 +1,54 @@
+/**
+ * Registers every command: the handler of `speechBatch.<name>` is `<name>` in `commands/<name>.ts`, called with the
+ * command context and its arguments parsed by `args.ts`. Failures are logged and shown (errors.ts `reportErrors`).
+ */
+import * as vscode from 'vscode';
+import { Commands, type CommandName } from '../commandIds';
+import { reportErrors } from '../errors';
+import { parseCommandArgs } from './args';
+import { clearSecrets } from './clearSecrets';
+import type { CommandContext, CommandHandler } from './context';
+import { copyTranscript } from './copyTranscript';
+import { deleteJob } from './deleteJob';
+import { exportTranscript } from './export';
+import { listRemoteJobs } from './listRemoteJobs';
+import { openAsText } from './openAsText';
+import { openResultJson } from './openResultJson';
+import { openTranscript } from './openTranscript';
+import { refresh } from './refresh';
+import { setSpeechKey } from './setSpeechKey';
+import { setStorageConnection } from './setStorageConnection';
+import { showLog } from './showLog';
+import { transcribe } from './transcribe';
+import { transcribeWithOptions } from './transcribeWithOptions';
+
+const HANDLERS: Record<CommandName, CommandHandler> = {
+  transcribe,
+  transcribeWithOptions,
+  openTranscript,
+  openAsText,
+  openResultJson,
+  export: exportTranscript,
+  copyTranscript,
+  deleteJob,
+  refresh,
+  listRemoteJobs,
+  setSpeechKey,
+  setStorageConnection,
+  clearSecrets,
+  showLog,
+};
+
+/** Registers all commands; dispose the result to unregister them. */
+export function registerCommands(ctx: CommandContext): vscode.Disposable {
+  return vscode.Disposable.from(
+    ...(Object.keys(Commands) as CommandName[]).map((name) => {
+      const id = Commands[name];
+      const handler = HANDLERS[name];
+      return vscode.commands.registerCommand(
+        id,
+        reportErrors(ctx.log, id, (...args: unknown[]) => handler(ctx, parseCommandArgs(args))),
+      );
+    }),
+  );
+}

@@ -1,0 +1,16 @@
+/** `speechBatch.transcribeWithOptions`: like transcribe, with the defaults adjusted in a quick pick first. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { pickJobOptions } from '../jobOptionsPicker';
+import { backendSetting, jobDefaults } from '../settings';
+import { audioOf, type CommandTarget } from './args';
+import type { CommandContext } from './context';
+import { startTranscription } from './transcribe';
+
+export async function transcribeWithOptions(ctx: CommandContext, target: CommandTarget): Promise<void> {
+  const files = await audioOf(target);
+  if (!files) return;
+  const summary = files.length === 1 ? path.basename(files[0]) : vscode.l10n.t('{0} files', files.length);
+  const options = await pickJobOptions(jobDefaults(), summary, () => ctx.locales(backendSetting()));
+  if (options) await startTranscription(ctx, files, options);
+}
