@@ -1,7 +1,8 @@
+// @ts-check
 /**
  * The transcript webview: the merged conversation as a chat, call analytics, search, rename, audio player.
- * Protocol (see src/vscode/transcriptWebview.ts): posts `ready`, gets `load` (again after a rename),
- * or `unavailable`; posts `rendered`, `rename`, `copy`, `export`. Keeps `{key, positionMs, query}` with
+ * Protocol (src/vscode/transcriptViewModel.ts, which this file is type-checked against): posts `ready`, gets `load`
+ * (again after a rename) or `unavailable`; posts `rendered`, `rename`, `copy`, `export`. Keeps `{key, positionMs, query}` with
  * setState so the host's serializer can restore the panel. Text goes in with textContent only.
  *
  * DOM hooks (stable; the end-to-end tests use them):
@@ -18,34 +19,74 @@
  *   .turn .text                       text; mark.match (search hits, .current for the selected one) and
  *                                     span.low-confidence (title gives the confidence)
  */
+/** @typedef {import('../src/vscode/transcriptViewModel').HostMessage} HostMessage */
+/** @typedef {import('../src/vscode/transcriptViewModel').LoadMessage} LoadMessage */
+/** @typedef {import('../src/vscode/transcriptViewModel').TextMatch} TextMatch */
+/** @typedef {import('../src/vscode/transcriptViewModel').TranscriptModelApi} TranscriptModelApi */
+/** @typedef {import('../src/vscode/transcriptViewModel').TranscriptStrings} TranscriptStrings */
+/** @typedef {import('../src/vscode/transcriptViewModel').TranscriptViewModel} TranscriptViewModel */
+/** @typedef {import('../src/vscode/transcriptViewModel').TranscriptWebviewApi} TranscriptWebviewApi */
+/** @typedef {import('../src/vscode/transcriptViewModel').TranscriptWebviewState} TranscriptWebviewState */
+/**
+ * The page's static parts, built on the first `load`.
+ * @typedef {object} Ui
+ * @property {HTMLElement} title
+ * @property {HTMLInputElement} search
+ * @property {HTMLElement} count
+ * @property {HTMLButtonElement} prev
+ * @property {HTMLButtonElement} next
+ * @property {HTMLElement} analytics
+ * @property {HTMLElement} player
+ * @property {HTMLElement} turns
+ * @property {HTMLAudioElement | null} audio
+ */
+/** @typedef {{ first: number, list: TextMatch[] }} TurnMatches */
 (function () {
   'use strict';
 
-  const M = window.TranscriptModel;
-  const vscode = acquireVsCodeApi();
-  const app = document.getElementById('app');
+  /** What the webview host and `transcriptModel.js` put on the page's global object. */
+  const page = /** @type {{ TranscriptModel: TranscriptModelApi, acquireVsCodeApi(): TranscriptWebviewApi }} */ (
+    /** @type {unknown} */ (window)
+  );
+  const M = page.TranscriptModel;
+  const vscode = page.acquireVsCodeApi();
+  const app = /** @type {HTMLElement} */ (document.getElementById('app'));
 
   /** `{key, positionMs, query}`, persisted with setState. */
+  /** @type {TranscriptWebviewState} */
   let state = vscode.getState() || {};
   /** The last `load` message. */
+  /** @type {LoadMessage | null} */
   let data = null;
   /** View model of `data` and the `.turn` element of each turn. */
+  /** @type {TranscriptViewModel | null} */
   let model = null;
+  /** @type {HTMLElement[]} */
   let turnElements = [];
   /** Static parts, built on the first `load`. */
+  /** @type {Ui | null} */
   let ui = null;
+  /** @type {({ turn: number } & TextMatch)[]} */
   let matches = [];
   /** Turn index → `{first, list}`: the number of its first match and its matches. */
+  /** @type {Map<number, TurnMatches>} */
   let matchesByTurn = new Map();
   let currentMatch = -1;
   let activeTurn = -1;
 
+  /** @param {TranscriptWebviewState} changes */
   function saveState(changes) {
     state = Object.assign({}, state, changes);
     vscode.setState(state);
   }
 
   /** `document.createElement` with a class, text and attributes; children appended in order. */
+  /**
+   * @param {string} tag
+   * @param {{ className?: string, text?: string, attrs?: Record<string, string | number | boolean> }} [props]
+   * @param {(Node | string)[]} [children]
+   * @returns {HTMLElement}
+   */
   function h(tag, props, children) {
     const e = document.createElement(tag);
     const p = props || {};
@@ -64,12 +105,19 @@
     return e;
   }
 
+  /**
+   * @param {string} id
+   * @param {string} label
+   * @param {string} title
+   * @param {() => void} onClick
+   */
   function button(id, label, title, onClick) {
-    const b = h('button', { text: label, attrs: { id, type: 'button', title } });
+    const b = /** @type {HTMLButtonElement} */ (h('button', { text: label, attrs: { id, type: 'button', title } }));
     b.addEventListener('click', onClick);
     return b;
   }
 
+  /** @param {string} text */
   function showMessage(text) {
     ui = null;
     const message = h('p', { text, attrs: { id: 'message', role: 'status' } });
@@ -80,10 +128,16 @@
 
   // ---- layout ------------------------------------------------------------------------------------------------
 
+  /**
+   * @param {TranscriptStrings} s
+   * @returns {Ui}
+   */
   function buildLayout(s) {
-    const search = h('input', {
-      attrs: { id: 'search', type: 'search', placeholder: s.searchPlaceholder, 'aria-label': s.search, spellcheck: 'false' },
-    });
+    const search = /** @type {HTMLInputElement} */ (
+      h('input', {
+        attrs: { id: 'search', type: 'search', placeholder: s.searchPlaceholder, 'aria-label': s.search, spellcheck: 'false' },
+      })
+    );
     search.value = state.query || '';
     search.addEventListener('input', () => {
       saveState({ query: search.value });
@@ -122,14 +176,22 @@
 
     app.replaceChildren(toolbar, analytics, player, turns);
     app.removeAttribute('aria-busy');
-    ui = { title, search, count, prev, next, analytics, player, turns, audio: null };
+    /** @type {Ui} */
+    const built = { title, search, count, prev, next, analytics, player, turns, audio: null };
+    ui = built;
+    return built;
   }
 
   // ---- analytics ---------------------------------------------------------------------------------------------
 
-  function renderAnalytics(s) {
+  /**
+   * @param {LoadMessage} data
+   * @param {Ui} ui
+   * @param {TranscriptStrings} s
+   */
+  function renderAnalytics(data, ui, s) {
     const a = M.buildAnalytics(data.analytics, data.conversation.parties);
-    const item = (label, value) => h('div', {}, [h('dt', { text: label }), h('dd', { text: value })]);
+    const item = (/** @type {string} */ label, /** @type {string} */ value) => h('div', {}, [h('dt', { text: label }), h('dd', { text: value })]);
     const longest = a.longestMonologue
       ? M.format(s.longestMonologueValue, a.longestMonologue.duration, a.longestMonologue.partyName, a.longestMonologue.time)
       : s.none;
@@ -171,6 +233,11 @@
     ui.analytics.replaceChildren(summary, bar, table);
   }
 
+  /**
+   * @param {TranscriptStrings} s
+   * @param {string} partyId
+   * @param {string} name
+   */
   function renameButton(s, partyId, name) {
     const label = M.format(s.renameParty, name);
     const b = h('button', { className: 'rename', text: '✎', attrs: { type: 'button', 'data-party': partyId, 'aria-label': label, title: label } });
@@ -180,7 +247,12 @@
 
   // ---- audio -------------------------------------------------------------------------------------------------
 
-  function renderAudio(s) {
+  /**
+   * @param {LoadMessage} data
+   * @param {Ui} ui
+   * @param {TranscriptStrings} s
+   */
+  function renderAudio(data, ui, s) {
     const uri = data.audioUri;
     if (!uri) {
       ui.player.replaceChildren();
@@ -190,10 +262,10 @@
     if (ui.audio && ui.audio.getAttribute('src') === uri) {
       return; // keep playing across re-renders (e.g. after a rename)
     }
-    const audio = h('audio', { attrs: { controls: '', preload: 'metadata', src: uri, 'aria-label': s.audio } });
+    const audio = /** @type {HTMLAudioElement} */ (h('audio', { attrs: { controls: '', preload: 'metadata', src: uri, 'aria-label': s.audio } }));
     audio.addEventListener('timeupdate', onTimeUpdate);
     audio.addEventListener('seeked', onTimeUpdate);
-    if (state.positionMs > 0) {
+    if (state.positionMs && state.positionMs > 0) {
       audio.currentTime = state.positionMs / 1000;
     }
     ui.player.replaceChildren(audio);
@@ -201,11 +273,15 @@
   }
 
   function onTimeUpdate() {
+    if (!ui || !ui.audio || !model) {
+      return;
+    }
     const ms = Math.round(ui.audio.currentTime * 1000);
     saveState({ positionMs: ms });
     setActiveTurn(M.activeTurnIndex(model.turns, ms));
   }
 
+  /** @param {number} index */
   function setActiveTurn(index) {
     if (index === activeTurn) {
       return;
@@ -225,7 +301,14 @@
   }
 
   /** Moves to `ms`: highlights and shows the turn there, and moves the player (playing when `play`). */
+  /**
+   * @param {number} ms
+   * @param {boolean} play
+   */
   function seek(ms, play) {
+    if (!ui || !model) {
+      return;
+    }
     setActiveTurn(M.activeTurnIndex(model.turns, ms));
     if (ui.audio) {
       ui.audio.currentTime = ms / 1000;
@@ -235,16 +318,24 @@
     }
   }
 
+  /** @param {MouseEvent} event */
   function onTurnsClick(event) {
-    const time = event.target.closest('button.time');
-    if (time) {
-      seek(Number(time.closest('.turn').dataset.start), true);
+    const time = event.target instanceof Element ? event.target.closest('button.time') : null;
+    const turn = time && /** @type {HTMLElement | null} */ (time.closest('.turn'));
+    if (turn) {
+      seek(Number(turn.dataset.start), true);
     }
   }
 
   // ---- turns -------------------------------------------------------------------------------------------------
 
-  function renderTurns(s) {
+  /**
+   * @param {LoadMessage} data
+   * @param {TranscriptViewModel} model
+   * @param {Ui} ui
+   * @param {TranscriptStrings} s
+   */
+  function renderTurns(data, model, ui, s) {
     turnElements = model.turns.map((turn) => {
       const time = data.audioUri
         ? h('button', { className: 'time', text: turn.time, attrs: { type: 'button', 'aria-label': M.format(s.playFrom, turn.time) } })
@@ -272,11 +363,16 @@
   }
 
   /** (Re)fills the `.text` of turn `i` with its segments: search hits as `mark`, low-confidence words as spans. */
+  /** @param {number} i */
   function renderText(i) {
+    if (!data || !model) {
+      return;
+    }
     const s = data.strings;
     const own = matchesByTurn.get(i) || { first: 0, list: [] };
     const pieces = M.highlightSegments(model.turns[i].segments, own.list, own.first);
     const nodes = pieces.map((piece) => {
+      /** @type {Node} */
       let node = document.createTextNode(piece.text);
       if (piece.confidence !== undefined) {
         const title = M.format(s.lowConfidence, M.formatPercent(piece.confidence));
@@ -287,13 +383,20 @@
       }
       return node;
     });
-    turnElements[i].querySelector('.text').replaceChildren(...nodes);
+    const text = turnElements[i].querySelector('.text');
+    if (text) {
+      text.replaceChildren(...nodes);
+    }
   }
 
   // ---- search ------------------------------------------------------------------------------------------------
 
   /** Recomputes the matches of the search box and selects match `select` (clamped), re-rendering changed turns. */
+  /** @param {number} select */
   function updateSearch(select) {
+    if (!ui || !model) {
+      return;
+    }
     const changed = new Set(matchesByTurn.keys());
     matches = M.searchTurns(model.turns, ui.search.value);
     matchesByTurn = new Map();
@@ -311,6 +414,7 @@
     showCurrentMatch();
   }
 
+  /** @param {number} delta */
   function stepMatch(delta) {
     if (matches.length === 0) {
       return;
@@ -323,6 +427,9 @@
   }
 
   function showCurrentMatch() {
+    if (!ui || !data) {
+      return;
+    }
     const s = data.strings;
     const query = ui.search.value.trim();
     ui.count.textContent = !query ? '' : matches.length === 0 ? s.noMatches : M.format(s.matchCount, currentMatch + 1, matches.length);
@@ -335,31 +442,34 @@
 
   // ---- messages ----------------------------------------------------------------------------------------------
 
+  /** @param {LoadMessage} message */
   function load(message) {
     const firstLoad = !ui || !data || data.key !== message.key;
     data = message;
     saveState({ key: message.key });
     document.title = message.title;
-    if (!ui) {
-      buildLayout(message.strings);
-    }
-    ui.title.textContent = message.title;
-    model = M.buildViewModel(message);
-    renderAnalytics(message.strings);
-    renderAudio(message.strings);
+    const layout = ui || buildLayout(message.strings);
+    layout.title.textContent = message.title;
+    const view = M.buildViewModel(message);
+    model = view;
+    renderAnalytics(message, layout, message.strings);
+    renderAudio(message, layout, message.strings);
     matches = [];
     matchesByTurn = new Map();
-    renderTurns(message.strings);
+    renderTurns(message, view, layout, message.strings);
     updateSearch(firstLoad ? 0 : currentMatch);
-    if (state.positionMs > 0) {
-      setActiveTurn(M.activeTurnIndex(model.turns, state.positionMs));
+    if (state.positionMs && state.positionMs > 0) {
+      setActiveTurn(M.activeTurnIndex(view.turns, state.positionMs));
     }
-    vscode.postMessage({ type: 'rendered', turns: model.turns.length });
+    vscode.postMessage({ type: 'rendered', turns: view.turns.length });
   }
 
   window.addEventListener('message', (event) => {
-    const message = event.data;
-    switch (message && message.type) {
+    const message = /** @type {HostMessage | undefined} */ (event.data);
+    if (!message) {
+      return;
+    }
+    switch (message.type) {
       case 'load':
         load(message);
         break;

@@ -1,30 +1,45 @@
+// @ts-check
 /**
  * Pure view-model helpers of the transcript webview: no DOM, no VS Code.
  * UMD: loaded as a `<script>` in the webview (global `TranscriptModel`) and with `require` by the unit tests.
- * Types: `transcriptModel.d.ts`. Input shapes are `Conversation`/`CallAnalytics` of `src/core/model.ts`.
+ * Type-checked (media/tsconfig.json) against `TranscriptModelApi` of src/vscode/transcriptViewModel.ts; input shapes
+ * are `Conversation`/`CallAnalytics` of src/core/model.ts.
  */
+/** @typedef {import('../src/vscode/transcriptViewModel').TranscriptModelApi} TranscriptModelApi */
+/** @typedef {import('../src/vscode/transcriptViewModel').Segment} Segment */
+/** @typedef {import('../src/vscode/transcriptViewModel').TextMatch} TextMatch */
+/** @typedef {import('../src/vscode/transcriptViewModel').PartyLayout} PartyLayout */
+/** @typedef {import('../src/vscode/transcriptViewModel').TurnView} TurnView */
+/** @typedef {import('../src/vscode/transcriptViewModel').ViewModelInput} ViewModelInput */
+/** @typedef {import('../src/core/model').Party} Party */
+/** @typedef {import('../src/core/model').Phrase} Phrase */
+/** @typedef {import('../src/core/model').Turn} Turn */
+/** @typedef {import('../src/core/model').CallAnalytics} CallAnalytics */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) {
     module.exports = factory();
   } else {
-    root.TranscriptModel = factory();
+    /** @type {{ TranscriptModel?: TranscriptModelApi }} */ (root).TranscriptModel = factory();
   }
-})(typeof window !== 'undefined' ? window : globalThis, function () {
+})(typeof window !== 'undefined' ? window : globalThis, /** @returns {TranscriptModelApi} */ function () {
   'use strict';
 
   const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
+  /** @param {number} n */
   function pad2(n) {
     return n < 10 ? '0' + n : String(n);
   }
 
   /** A position in the audio as `HH:MM:SS` (`00:01:23`), rounded down to the second. */
+  /** @param {number} ms */
   function formatClock(ms) {
     const total = Math.max(0, Math.floor(ms / 1000));
     return pad2(Math.floor(total / 3600)) + ':' + pad2(Math.floor(total / 60) % 60) + ':' + pad2(total % 60);
   }
 
   /** A length of time as `m:ss` (`2:05`), or `h:mm:ss` from one hour on, rounded to the nearest second. */
+  /** @param {number} ms */
   function formatDuration(ms) {
     const total = Math.max(0, Math.round(ms / 1000));
     const h = Math.floor(total / 3600);
@@ -34,24 +49,38 @@
   }
 
   /** A 0..1 ratio as a whole percentage (`42%`). */
+  /** @param {number} ratio */
   function formatPercent(ratio) {
     return Math.round((Number.isFinite(ratio) ? ratio : 0) * 100) + '%';
   }
 
   /** Fills `{0}`, `{1}`, … of a (localised) template. Unknown placeholders stay as they are. */
+  /**
+   * @param {string} template
+   * @param {...unknown} args
+   */
   function format(template, ...args) {
-    return template.replace(/\{(\d+)\}/g, (match, i) => (i < args.length ? String(args[i]) : match));
+    return template.replace(/\{(\d+)\}/g, (match, i) => (Number(i) < args.length ? String(args[Number(i)]) : match));
   }
 
   /**
    * Where each party is shown: party 1 left, party 2 right, further parties alternate.
    * `index` (0-based) also picks the party's colour.
    */
+  /**
+   * @param {Pick<Party, 'id' | 'name'>[]} parties
+   * @returns {PartyLayout[]}
+   */
   function layoutParties(parties) {
     return parties.map((p, index) => ({ id: p.id, name: p.name, index, side: index % 2 === 0 ? 'left' : 'right' }));
   }
 
   /** Index of `word` in `lower` at or after `from`, starting and ending on word boundaries; -1 if absent. */
+  /**
+   * @param {string} lower
+   * @param {string} word
+   * @param {number} from
+   */
   function findWord(lower, word, from) {
     if (!word) {
       return -1;
@@ -67,6 +96,11 @@
     return -1;
   }
 
+  /**
+   * @param {Segment[]} segments
+   * @param {string} text
+   * @param {number} [confidence]
+   */
   function pushSegment(segments, text, confidence) {
     if (!text) {
       return;
@@ -83,6 +117,11 @@
    * Splits a phrase's display text into plain runs and low-confidence words (confidence < `threshold`).
    * Words are located in order in the display text (case-insensitive, on word boundaries); a word whose form is
    * not in the display text (e.g. lexical "twenty" for display "20") is left unmarked rather than guessed.
+   */
+  /**
+   * @param {Pick<Phrase, 'text' | 'words'>} phrase
+   * @param {number} threshold
+   * @param {Segment[]} segments
    */
   function segmentPhrase(phrase, threshold, segments) {
     const text = phrase.text || '';
@@ -110,7 +149,13 @@
    * The text of a turn as segments `{text, confidence?}`; `confidence` is set on low-confidence words only.
    * Joined, the segments' texts are the text shown (the turn's phrases joined by spaces).
    */
+  /**
+   * @param {Pick<Turn, 'text' | 'phrases'>} turn
+   * @param {number} threshold
+   * @returns {Segment[]}
+   */
   function segmentTurn(turn, threshold) {
+    /** @type {Segment[]} */
     const segments = [];
     const phrases = turn.phrases || [];
     if (phrases.length === 0) {
@@ -126,11 +171,17 @@
     return segments;
   }
 
+  /** @param {string} s */
   function escapeRegExp(s) {
     return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
 
   /** Case-insensitive, non-overlapping matches of `query` in `text` as `{start, end}`; none for a blank query. */
+  /**
+   * @param {string} text
+   * @param {string} query
+   * @returns {TextMatch[]}
+   */
   function findMatches(text, query) {
     const needle = (query || '').trim();
     if (!needle) {
@@ -147,6 +198,12 @@
   /**
    * Splits segments further at match boundaries. Every piece inside a match gets `match`: the match's number
    * (`firstMatch` + its index in `matches`), so one match split by a low-confidence word keeps one number.
+   */
+  /**
+   * @param {Segment[]} segments
+   * @param {TextMatch[]} matches
+   * @param {number} firstMatch
+   * @returns {Segment[]}
    */
   function highlightSegments(segments, matches, firstMatch) {
     if (matches.length === 0) {
@@ -186,6 +243,7 @@
   }
 
   /** The view model of a whole transcript: parties with their sides and turns ready to render. */
+  /** @param {ViewModelInput} data */
   function buildViewModel(data) {
     const parties = layoutParties(data.conversation.parties);
     const byId = new Map(parties.map((p) => [p.id, p]));
@@ -214,10 +272,14 @@
    * The numbers of the analytics header, formatted: call totals and one row per party (in party order, with the
    * party's colour index). Names come from `parties` (the conversation), so a rename shows without recomputing.
    */
+  /**
+   * @param {CallAnalytics} analytics
+   * @param {Pick<Party, 'id' | 'name'>[]} parties
+   */
   function buildAnalytics(analytics, parties) {
     const layout = layoutParties(parties);
     const byId = new Map(layout.map((p) => [p.id, p]));
-    const share = (ms) => (analytics.durationMs > 0 ? ms / analytics.durationMs : 0);
+    const share = (/** @type {number} */ ms) => (analytics.durationMs > 0 ? ms / analytics.durationMs : 0);
     const rows = analytics.parties.map((a) => {
       const party = byId.get(a.partyId);
       return {
@@ -255,7 +317,12 @@
   }
 
   /** Every match of `query` over all turns, in reading order: `{turn, start, end}`. */
+  /**
+   * @param {Pick<TurnView, 'text'>[]} turns
+   * @param {string} query
+   */
   function searchTurns(turns, query) {
+    /** @type {({ turn: number } & TextMatch)[]} */
     const all = [];
     turns.forEach((turn, i) => {
       for (const m of findMatches(turn.text, query)) {
@@ -268,6 +335,10 @@
   /**
    * The turn to highlight at playback position `ms` (turns sorted by start): the latest-starting turn that is
    * still running, else the last turn that started (silence keeps the previous turn); -1 before the first turn.
+   */
+  /**
+   * @param {Pick<TurnView, 'startMs' | 'endMs'>[]} turns
+   * @param {number} ms
    */
   function activeTurnIndex(turns, ms) {
     let lo = 0;
@@ -291,6 +362,10 @@
   }
 
   /** `index` wrapped into 0..length-1, for cycling through search matches with next/previous. */
+  /**
+   * @param {number} index
+   * @param {number} length
+   */
   function wrapIndex(index, length) {
     return ((index % length) + length) % length;
   }

@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = new JobsTreeProvider(jobs, log);
   const treeView = vscode.window.createTreeView<JobsTreeNode>(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const documents = new TranscriptDocumentProvider(transcripts, jobs.onDidChange);
-  const panels = new TranscriptPanels(context, (key) => transcripts.panelData(key), log);
+  const panels = new TranscriptPanels(context, (key) => transcripts.loadByKey(key), log);
   subscriptions.push(store, jobs, poller, tree, treeView, documents, panels);
   subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, documents));
 

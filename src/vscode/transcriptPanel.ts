@@ -7,42 +7,30 @@
  */
 
 import * as vscode from 'vscode';
-import type { CallAnalytics, Conversation } from '../core/model';
 import { renameParties } from '../core/merge';
 import { Commands } from './commandIds';
 import { showError, UserFacingError, userMessage } from './errors';
 import { Disposable, toDisposable } from './lifecycle';
 import { getPartyNames, renamedPartyNames, setPartyNames } from './partyNames';
 import { onDidChangeSettings } from './settings';
-import {
-  createNonce,
-  transcriptPage,
-  type HostMessage,
-  type TranscriptStrings,
-  type TranscriptWebviewState,
-  type WebviewMessage,
-} from './transcriptWebview';
+import { createNonce, transcriptPage } from './transcriptWebview';
+import type {
+  HostMessage,
+  LoadedTranscript,
+  LoadMessage,
+  TranscriptStrings,
+  TranscriptWebviewState,
+  WebviewMessage,
+} from './transcriptViewModel';
 
 /** The panels' view type (package.json activates the extension on it). */
 export const TRANSCRIPT_VIEW_TYPE = 'speechBatch.transcript';
-
-/** Everything the panel shows of one transcript. */
-export interface TranscriptPanelData {
-  key: string;
-  title: string;
-  conversation: Conversation;
-  analytics: CallAnalytics;
-  /** The recording on disk, for the player (its folder becomes readable by the webview). */
-  audio?: vscode.Uri;
-  /** Words below this confidence (0..1) are marked. */
-  lowConfidence: number;
-}
 
 /** Settings the loader uses to build a transcript: open panels reload when one changes. */
 const VIEW_SETTINGS = ['lowConfidenceThreshold', 'joinTurnsWithinMs', 'partyNames'];
 
 /** Loads a transcript by key; undefined when it no longer exists. */
-export type TranscriptLoader = (key: string) => Promise<TranscriptPanelData | undefined>;
+export type TranscriptLoader = (key: string) => Promise<LoadedTranscript | undefined>;
 
 /** Opens, reveals and restores transcript panels, one per key. */
 export class TranscriptPanels extends Disposable implements vscode.WebviewPanelSerializer<TranscriptWebviewState> {
@@ -88,7 +76,7 @@ export class TranscriptPanels extends Disposable implements vscode.WebviewPanelS
   /** Restores a panel after a reload, from the key the page saved with `setState`. */
   async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: TranscriptWebviewState | undefined): Promise<void> {
     const key = typeof state?.key === 'string' ? state.key : undefined;
-    let data: TranscriptPanelData | undefined;
+    let data: LoadedTranscript | undefined;
     let problem = unavailableText();
     if (key !== undefined) {
       try {
@@ -176,13 +164,13 @@ class TranscriptPanel extends Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
-    private content: TranscriptPanelData | string,
+    private content: LoadedTranscript | string,
     private readonly renamed: vscode.EventEmitter<string>,
   ) {
     super();
     this._register(panel);
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
-    const audio = typeof content === 'string' ? undefined : content.audio;
+    const audio = typeof content === 'string' || !content.audioPath ? undefined : vscode.Uri.file(content.audioPath);
     panel.title = typeof content === 'string' ? vscode.l10n.t('Transcript not available') : content.title;
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'resources', 'speech-batch.svg');
     panel.webview.options = {
@@ -210,7 +198,7 @@ class TranscriptPanel extends Disposable {
   }
 
   /** Shows a newer version of the same transcript (same key and recording). */
-  async update(data: TranscriptPanelData): Promise<void> {
+  async update(data: LoadedTranscript): Promise<void> {
     this.content = data;
     if (this.ready) {
       await this.post(this.loadMessage(data));
@@ -263,21 +251,14 @@ class TranscriptPanel extends Disposable {
     return this.panel.webview.postMessage(message);
   }
 
-  private loadMessage(data: TranscriptPanelData): HostMessage {
-    return {
-      type: 'load',
-      key: data.key,
-      title: data.title,
-      conversation: data.conversation,
-      analytics: data.analytics,
-      audioUri: data.audio && this.panel.webview.asWebviewUri(data.audio).toString(),
-      lowConfidence: data.lowConfidence,
-      strings: webviewStrings(),
-    };
+  private loadMessage(data: LoadedTranscript): LoadMessage {
+    const { audioPath, ...shown } = data;
+    const audioUri = audioPath ? this.panel.webview.asWebviewUri(vscode.Uri.file(audioPath)).toString() : undefined;
+    return { type: 'load', ...shown, ...(audioUri ? { audioUri } : {}), strings: webviewStrings() };
   }
 
   /** Asks for a party's new name, saves it for this transcript and shows it. */
-  private async rename(data: TranscriptPanelData, partyId: string): Promise<void> {
+  private async rename(data: LoadedTranscript, partyId: string): Promise<void> {
     const party = data.conversation.parties.find((p) => p.id === partyId);
     if (!party) {
       return;
@@ -301,7 +282,7 @@ class TranscriptPanel extends Disposable {
 }
 
 /** The transcript with party `partyId` renamed; analytics keep their numbers (only names change). */
-function withName(data: TranscriptPanelData, partyId: string, name: string): TranscriptPanelData {
+function withName(data: LoadedTranscript, partyId: string, name: string): LoadedTranscript {
   const names = Object.fromEntries(data.conversation.parties.map((p) => [p.id, p.id === partyId ? name : p.name]));
   return {
     ...data,

@@ -4,35 +4,18 @@
  * names (per-transcript renames, else the `speechBatch.partyNames` setting), formatted and analysed.
  */
 import * as vscode from 'vscode';
-import {
-  computeAnalytics,
-  formatConversation,
-  mergeConversation,
-  parseResultText,
-  type CallAnalytics,
-  type Conversation,
-  type Transcript,
-  type TranscriptFormat,
-} from '../core';
+import { computeAnalytics, formatConversation, mergeConversation, parseResultText, type Transcript, type TranscriptFormat } from '../core';
 import type { Backends } from './backends';
 import type { JobFileRecord, JobRecord } from './jobRecord';
 import type { JobManager } from './jobManager';
 import { getPartyNames, setPartyNames } from './partyNames';
-import type { TranscriptPanelData } from './transcriptPanel';
 import { viewSettings } from './settings';
+import type { LoadedTranscript } from './transcriptViewModel';
 
 /** One transcript: a result file of a job. */
 export interface TranscriptRef {
   job: JobRecord;
   file: JobFileRecord;
-}
-
-/** Everything a view of a transcript needs. */
-export interface LoadedTranscript {
-  title: string;
-  conversation: Conversation;
-  analytics: CallAnalytics;
-  lowConfidence: number;
 }
 
 /** The key of a transcript: `<jobId>/<result file name>`. */
@@ -105,20 +88,19 @@ export class TranscriptService {
     const names = Array.from({ length }, (_, i) => renamed[i]?.trim() || settings.partyNames[i] || '');
     const conversation = mergeConversation(await this.transcript(ref), { names, joinWithinMs: settings.joinTurnsWithinMs });
     return {
+      key,
       title: transcriptTitle(ref),
       conversation,
       analytics: computeAnalytics(conversation),
       lowConfidence: settings.lowConfidenceThreshold,
+      ...(ref.file.audioPath ? { audioPath: ref.file.audioPath } : {}),
     };
   }
 
-  /** What the transcript view shows for a key (the panel's loader); undefined when the transcript is gone. */
-  async panelData(key: string): Promise<TranscriptPanelData | undefined> {
+  /** The transcript a key names (the transcript view's loader); undefined when it is gone. */
+  async loadByKey(key: string): Promise<LoadedTranscript | undefined> {
     const ref = this.resolve(key);
-    if (!ref) return undefined;
-    const { title, conversation, analytics, lowConfidence } = await this.load(ref);
-    const audio = ref.file.audioPath ? vscode.Uri.file(ref.file.audioPath) : undefined;
-    return { key, title, conversation, analytics, lowConfidence, audio };
+    return ref && this.load(ref);
   }
 
   /** The transcript in one of the export formats. */

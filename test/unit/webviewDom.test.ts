@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import { computeAnalytics } from '../../src/core/analytics';
 import type { Conversation } from '../../src/core/model';
-import type { HostMessage, LoadMessage, TranscriptStrings, TranscriptWebviewState, WebviewMessage } from '../../src/vscode/transcriptWebview';
+import type { HostMessage, LoadMessage, TranscriptStrings, TranscriptWebviewState, WebviewMessage } from '../../src/vscode/transcriptViewModel';
 import { createNonce, transcriptPage } from '../../src/vscode/transcriptWebview';
 import { chromiumPath } from '../support/workbench';
 import { stereoCall } from './result-fixtures';

@@ -1,8 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { computeAnalytics } from '../../src/core/analytics';
 import type { Phrase, Turn } from '../../src/core/model';
-import * as M from '../../media/transcriptModel';
+import type { Segment, TranscriptModelApi } from '../../src/vscode/transcriptViewModel';
 import { stereoCall } from './result-fixtures';
+
+// The page's helpers are plain JS (UMD), type-checked against TranscriptModelApi by media/tsconfig.json.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const M = require('../../media/transcriptModel') as TranscriptModelApi;
 
 function phrase(text: string, words: [string, number | undefined][], startMs = 0): Phrase {
   return {
@@ -20,7 +24,7 @@ function turn(...phrases: Phrase[]): Pick<Turn, 'text' | 'phrases'> {
 }
 
 /** Low-confidence words of the segments, as `word@confidence`. */
-function marked(segments: M.Segment[]): string[] {
+function marked(segments: Segment[]): string[] {
   return segments.filter((s) => s.confidence !== undefined).map((s) => `${s.text}@${s.confidence}`);
 }
 
@@ -136,7 +140,7 @@ describe('webview model: search', () => {
   });
 
   it('splits segments at match edges, one number per match even across a low-confidence word', () => {
-    const segments: M.Segment[] = [{ text: 'my ' }, { text: 'card', confidence: 0.2 }, { text: ' was declined' }];
+    const segments: Segment[] = [{ text: 'my ' }, { text: 'card', confidence: 0.2 }, { text: ' was declined' }];
     const pieces = M.highlightSegments(segments, M.findMatches('my card was declined', 'y card w'), 7);
     assert.deepEqual(pieces, [
       { text: 'm' },

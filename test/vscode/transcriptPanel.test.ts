@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import { computeAnalytics } from '../../src/core/analytics';
 import { mergeFile } from '../../src/core/merge';
 import { parseResultText } from '../../src/core/result';
-import { TRANSCRIPT_VIEW_TYPE, TranscriptPanels, type TranscriptPanelData } from '../../src/vscode/transcriptPanel';
+import { TRANSCRIPT_VIEW_TYPE, TranscriptPanels } from '../../src/vscode/transcriptPanel';
+import type { LoadedTranscript } from '../../src/vscode/transcriptViewModel';
 import { makeMono } from '../support/audio';
 
 const EXTENSION_ID = 'speech-batch.speech-batch';
@@ -22,14 +23,14 @@ function extension(): vscode.Extension<unknown> {
 }
 
 /** The stereo call fixture (6 turns) as the loader of the extension would return it. */
-function transcript(key: string, title: string, audio?: vscode.Uri): TranscriptPanelData {
+function transcript(key: string, title: string, audio?: vscode.Uri): LoadedTranscript {
   const file = path.join(extension().extensionPath, 'test', 'fixtures', 'results', 'stereo-call.json');
   const conversation = mergeFile(parseResultText(fs.readFileSync(file, 'utf8'), 'stereo-call.json'), { names: ['Agent', 'Customer'] });
-  return { key, title, conversation, analytics: computeAnalytics(conversation), audio, lowConfidence: 0.5 };
+  return { key, title, conversation, analytics: computeAnalytics(conversation), audioPath: audio?.fsPath, lowConfidence: 0.5 };
 }
 
 /** A loader over fixed transcripts that counts its calls by key. */
-function fakeLoader(known: TranscriptPanelData[]) {
+function fakeLoader(known: LoadedTranscript[]) {
   const calls: string[] = [];
   const loader = async (key: string) => {
     calls.push(key);
@@ -109,7 +110,7 @@ describe('transcript panel (webview) in VS Code', function () {
     for (const d of disposables.splice(0).reverse()) d.dispose();
   });
 
-  function panels(loader: (key: string) => Promise<TranscriptPanelData | undefined>): TranscriptPanels {
+  function panels(loader: (key: string) => Promise<LoadedTranscript | undefined>): TranscriptPanels {
     const p = new TranscriptPanels(testContext(), loader, log);
     disposables.push(p);
     return p;
