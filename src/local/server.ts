@@ -113,6 +113,7 @@ class Api {
       return await route.handler(req, url, base, params);
     } catch (err) {
       if (err instanceof ServiceError) return errorReply(err);
+      if (isDiskFull(err as NodeJS.ErrnoException)) return errorReply(diskFull(this.context.store.dataDir));
       throw err;
     }
   }
@@ -141,9 +142,7 @@ class Api {
 
   private async submit(req: http.IncomingMessage, base: LinkBase): Promise<Reply> {
     const request = validateCreate(parseJsonBody(await readBody(req)), this.context.locales);
-    const job = await this.context.store.create(request).catch((err: NodeJS.ErrnoException) => {
-      throw isDiskFull(err) ? diskFull(this.context.store.dataDir) : err;
-    });
+    const job = await this.context.store.create(request);
     this.context.runner.enqueue(job.id);
     this.context.log?.(`job ${job.id}: submitted (${request.contentUrls?.length ?? 'container'} inputs)`);
     return { status: 201, body: toTranscription(job, base), headers: { location: transcriptionSelf(base, job.id) } };
@@ -246,12 +245,12 @@ function isDiskFull(err: NodeJS.ErrnoException): boolean {
   return err.code === 'ENOSPC' || err.code === 'EDQUOT';
 }
 
-/** 507: the submit could not be stored because the disk is full. */
+/** 507 Insufficient Storage: a change (a submit, an update) could not be stored because the disk is full. */
 function diskFull(dataDir: string): ServiceError {
   return new ServiceError(
     507,
     'ServiceUnavailable',
-    `The local service cannot store the transcription: the disk holding ${dataDir} is full. Free some space, then submit again.`,
+    `The local service cannot store this request: the disk holding ${dataDir} is full. Free some space, then try again.`,
   );
 }
 

@@ -68,17 +68,24 @@ describe('local service (disk full)', function () {
     for (const name of fs.readdirSync(mountDir)) fs.rmSync(path.join(mountDir, name), { recursive: true, force: true });
   });
 
-  it('answers a submit on a full disk with 507 that says so, and takes jobs again once space is free', async function () {
+  it('answers a submit or an update on a full disk with 507 that says so, and takes jobs again once space is free', async function () {
     service = await startService({ dataDir });
     const client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
+    const existing = await client.submit(body(makeMono('Room again.')));
+    await waitForStatus(client, existing.self!);
     const filler = path.join(mountDir, 'filler');
     fill(filler);
+
+    const patch = await callService(service, 'PATCH', existing.self!, { body: { displayName: 'renamed' } });
+    assert.equal(patch.status, 507, patch.text);
+    assert.match(patch.body.message, /the disk holding .*\/data is full/);
+    assert.equal((await client.get(existing.self!)).transcription.displayName, 'disk full', 'unchanged');
 
     const refused = await callService(service, 'POST', '/transcriptions:submit', { body: body(makeMono('No room.')) });
     assert.equal(refused.status, 507, refused.text);
     assert.equal(refused.body.code, 'ServiceUnavailable');
-    assert.match(refused.body.message, /the disk holding .*\/data is full\. Free some space, then submit again\./);
-    assert.deepEqual(await client.listAll(), [], 'nothing half-created');
+    assert.match(refused.body.message, /cannot store this request: the disk holding .*\/data is full\. Free some space, then try again\./);
+    assert.equal((await client.listAll()).length, 1, 'nothing half-created');
 
     fs.rmSync(filler);
     const created = await client.submit(body(makeMono('Room again.')));
