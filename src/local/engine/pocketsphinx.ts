@@ -26,7 +26,8 @@ const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
 /**
  * util-linux's setpriv (in every Debian/Ubuntu: util-linux is essential) runs the CLI with a parent-death signal, so
  * the kernel kills it when the service dies, even by SIGKILL, which the service cannot catch to clean up. Without
- * it, an orphaned CLI runs until its file is done.
+ * it, an orphaned CLI runs until its file is done. (Linux sends that signal when the *thread* that spawned the child
+ * ends: spawn engines from the service's main thread, not from a worker thread that may end first.)
  */
 const SETPRIV = '/usr/bin/setpriv';
 
