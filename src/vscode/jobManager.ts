@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { SpeechApiError, SpeechClient, type GetTranscriptionResult } from '../core/client';
 import { redactUrl } from '../core/redact';
-import { isTerminal, type Transcription, type TranscriptionReportFile } from '../core/wire';
+import { readJobOutputs } from '../core/jobFlow';
+import { isTerminal, type Transcription } from '../core/wire';
 import type { Backends } from './backends';
 import { jobKey, type BackendKind, type JobFileRecord, type JobRecord } from './jobRecord';
 import { buildTranscriptionCreate, jobDisplayName, type JobOptions } from './jobRequest';
@@ -223,18 +224,9 @@ export class JobManager extends Disposable {
 
   /** Result files and per-input failures (from report.json) of a finished job. */
   private async resultFiles(client: SpeechClient, job: JobRecord): Promise<JobFileRecord[]> {
-    const listed = await client.listFiles(job.id);
-    const files = listed.filter((f) => f.kind === 'Transcription' && f.name).map((f) => resultFile(job, f));
-    const report = listed.find((f) => f.kind === 'TranscriptionReport' && f.links?.contentUrl);
-    if (report) {
-      try {
-        const content = await client.fetchContent<TranscriptionReportFile>(report.links!.contentUrl!);
-        files.push(...(content.details ?? []).filter((d) => d.status !== 'Succeeded').map((d) => failedFile(job, d.source, d.errorMessage ?? d.errorKind)));
-      } catch (err) {
-        this.log.warn(`Could not read the report of job ${job.id}: ${(err as Error).message}`);
-      }
-    }
-    return files;
+    const { results, failures, reportError } = await readJobOutputs(client, job.id);
+    if (reportError) this.log.warn(`Could not read the report of job ${job.id}: ${reportError}`);
+    return [...results.map((f) => resultFile(job, f)), ...failures.map((f) => failedFile(job, f.source, f.message))];
   }
 }
 

@@ -4,13 +4,10 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { redactUrl } from '../core/redact';
+import { resultIndex } from '../core/jobFlow';
+import { redactUrl, redactUrlsIn } from '../core/redact';
 import type { Transcription, TranscriptionFile } from '../core/wire';
 import type { JobFileRecord, JobRecord } from './jobRecord';
-import { redactUrlsIn } from '../core/redact';
-
-/** Result files are named after the index of their input in `contentUrls`. */
-const RESULT_NAME = /^contenturl_(\d+)\.json$/i;
 
 /** The job with the service's view of it applied (status, times, error, duration). */
 export function applyTranscription(job: JobRecord, t: Transcription): JobRecord {
@@ -39,8 +36,8 @@ export function audioLabel(audioPaths: readonly string[], audioPath: string): st
 /** The record of a result file, linked to its local audio by the index in its name. */
 export function resultFile(job: JobRecord, file: TranscriptionFile): JobFileRecord {
   const record: JobFileRecord = { name: file.name!, state: 'transcription' };
-  const index = RESULT_NAME.exec(file.name!)?.[1];
-  const audioPath = index === undefined ? undefined : job.audioPaths[Number(index)];
+  const index = resultIndex(file);
+  const audioPath = index === undefined ? undefined : job.audioPaths[index];
   if (audioPath) {
     record.audioPath = audioPath;
     record.audioName = audioLabel(job.audioPaths, audioPath);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeAnalytics } from '../../src/core/analytics';
 import { formatConversation } from '../../src/core/formats';
-import { RESULTS_DIR, stereoCall } from '../unit/result-fixtures';
+import { RESULTS_DIR, stereoCall } from '../fixtures/results';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { computeAnalytics } from '../../src/core/analytics';
 import { mergeFile } from '../../src/core/merge';
 import type { Phrase, Transcript } from '../../src/core/model';
-import { loadTranscript, stereoCall } from './result-fixtures';
+import { loadTranscript, stereoCall } from '../fixtures/results';
 
 function phrase(channel: number, startMs: number, endMs: number, lexical: string): Phrase {
   return { channel, startMs, endMs, text: lexical, lexical, words: [] };

@@ -3,7 +3,7 @@ import { computeAnalytics } from '../../src/core/analytics';
 import { formatConversation, redactSource, sourceDisplayName } from '../../src/core/formats';
 import { mergeFile } from '../../src/core/merge';
 import { TRANSCRIPT_FORMATS, type Conversation, type Phrase } from '../../src/core/model';
-import { loadTranscript, stereoCall } from './result-fixtures';
+import { loadTranscript, stereoCall } from '../fixtures/results';
 
 // ------------------------------------------------------------------------------------------------------------
 // A small subtitle validator: parses SRT/WebVTT back and checks what a player relies on.

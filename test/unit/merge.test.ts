@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { mergeConversation, mergeFile, renameParties } from '../../src/core/merge';
 import type { Conversation, Phrase, Transcript } from '../../src/core/model';
-import { loadTranscript, stereoCall } from './result-fixtures';
+import { loadTranscript, stereoCall } from '../fixtures/results';
 
 function phrase(channel: number, startMs: number, endMs: number, text: string, speaker?: number): Phrase {
   return { channel, speaker, startMs, endMs, text, lexical: text.toLowerCase(), words: [] };

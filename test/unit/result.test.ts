@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { parseResult, parseResultText, TranscriptParseError } from '../../src/core/result';
 import { buildResultFile } from '../../src/local/recognition/result-file';
-import { fixturePath, loadTranscript } from './result-fixtures';
+import { fixturePath, loadTranscript } from '../fixtures/results';
 
 /** Asserts that `fn` throws a TranscriptParseError whose message is exactly `message`. */
 function assertParseError(fn: () => unknown, message: string): void {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { computeAnalytics } from '../../src/core/analytics';
 import type { Phrase, Turn } from '../../src/core/model';
 import type { Segment, TranscriptModelApi } from '../../src/vscode/transcriptViewModel';
-import { stereoCall } from './result-fixtures';
+import { stereoCall } from '../fixtures/results';
 
 // The page's helpers are plain JS (UMD), type-checked against TranscriptModelApi by media/tsconfig.json.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

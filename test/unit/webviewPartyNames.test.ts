@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mergeFile, renameParties } from '../../src/core/merge';
 import type { Party } from '../../src/core/model';
 import { getPartyNames, migratePartyNames, partyNamesStateKey, renamedPartyNames, setPartyNames } from '../../src/vscode/partyNames';
-import { loadTranscript } from './result-fixtures';
+import { loadTranscript } from '../fixtures/results';
 
 /** globalState as VS Code keeps it: values are stored as JSON (so arrays come back as copies). */
 class MemoryMemento {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { SpeechClient } from '../../src/core/client';
 import type { ExtensionApi } from '../../src/vscode/api';
 import { makeMono } from '../support/audio';
-import { activateExtension, recordMessages, stub, stubQuickPick } from './extensionHelpers';
+import { activateExtension, recordMessages, withInputs } from './extensionHelpers';
 
 const SPEECH_KEY = '0123456789abcdef0123456789abcdef';
 
@@ -39,20 +39,9 @@ describe('settings and secrets', () => {
   });
 
   it('stores the Speech key from a password box in SecretStorage only, and asks for the region', async () => {
-    const boxes: vscode.InputBoxOptions[] = [];
-    const answers = [SPEECH_KEY, 'WestEurope'];
-    const restorers = [
-      stub(vscode.window, 'showInputBox', (async (options: vscode.InputBoxOptions) => {
-        boxes.push(options);
-        return answers.shift();
-      }) as typeof vscode.window.showInputBox),
-      recordMessages().restore,
-    ];
-    try {
-      await vscode.commands.executeCommand('speechBatch.setSpeechKey');
-    } finally {
-      restorers.forEach((r) => r());
-    }
+    const { inputBoxes: boxes } = await withInputs({ inputBoxes: [SPEECH_KEY, 'WestEurope'] }, () =>
+      vscode.commands.executeCommand('speechBatch.setSpeechKey'),
+    );
     assert.equal(boxes[0].password, true);
     assert.ok(boxes[0].validateInput!('short'), 'a too short key is refused');
     assert.equal(boxes[0].validateInput!(SPEECH_KEY), undefined);
@@ -64,33 +53,19 @@ describe('settings and secrets', () => {
 
   it('switches new jobs to Azure when the user accepts after setting a key', async () => {
     await config().update('azure.region', 'westeurope', global);
-    const restorers = [
-      stub(vscode.window, 'showInputBox', (async () => SPEECH_KEY) as typeof vscode.window.showInputBox),
-      recordMessages((m) => (m.includes('Run new jobs on Azure') ? 'Use Azure' : undefined)).restore,
-    ];
-    try {
-      await vscode.commands.executeCommand('speechBatch.setSpeechKey');
-    } finally {
-      restorers.forEach((r) => r());
-    }
+    await withInputs(
+      { inputBoxes: [SPEECH_KEY], messages: (m) => (m.includes('Run new jobs on Azure') ? 'Use Azure' : undefined) },
+      () => vscode.commands.executeCommand('speechBatch.setSpeechKey'),
+    );
     assert.equal(config().get('backend'), 'azure');
   });
 
   it('checks a storage connection before storing it, with a readable reason and without echoing it', async () => {
-    let validate: vscode.InputBoxOptions['validateInput'];
-    const restorers = [
-      stub(vscode.window, 'showInputBox', (async (options: vscode.InputBoxOptions) => {
-        validate = options.validateInput;
-        assert.equal(options.password, true);
-        return 'UseDevelopmentStorage=true';
-      }) as typeof vscode.window.showInputBox),
-      recordMessages().restore,
-    ];
-    try {
-      await vscode.commands.executeCommand('speechBatch.setStorageConnection');
-    } finally {
-      restorers.forEach((r) => r());
-    }
+    const { inputBoxes } = await withInputs({ inputBoxes: ['UseDevelopmentStorage=true'] }, () =>
+      vscode.commands.executeCommand('speechBatch.setStorageConnection'),
+    );
+    const validate = inputBoxes[0].validateInput;
+    assert.equal(inputBoxes[0].password, true);
     assert.equal(await api.secrets.storageConnection(), 'UseDevelopmentStorage=true');
     const reason = String(await validate!('https://acct.blob.core.windows.net/calls?sv=2024&sp=r&sig=SECRETSIG'));
     assert.match(reason, /permission|grants/i);
@@ -130,17 +105,12 @@ describe('settings and secrets', () => {
     await config().update('timeToLiveHours', 12, global);
     await config().update('diarization.enabled', true, global);
     const audio = placeholderAudio('speech-batch-options-');
-    let offered: readonly vscode.QuickPickItem[] = [];
-    const restore = stubQuickPick((items) => {
-      offered = items;
-      return undefined; // Escape: nothing is submitted
-    });
     const jobsBefore = api.jobs.all().length;
-    try {
-      await vscode.commands.executeCommand('speechBatch.transcribeWithOptions', vscode.Uri.file(audio));
-    } finally {
-      restore();
-    }
+    // Escape at the first quick pick: nothing is submitted.
+    const { quickPicks } = await withInputs({ quickPicks: [undefined] }, () =>
+      vscode.commands.executeCommand('speechBatch.transcribeWithOptions', vscode.Uri.file(audio)),
+    );
+    const offered = quickPicks[0];
     const described = Object.fromEntries(offered.map((i) => [i.label, i.description]));
     assert.equal(described['Locale'], 'en-GB');
     assert.equal(described['Keep results for'], '12 hours');
@@ -150,20 +120,10 @@ describe('settings and secrets', () => {
 
   it('submits the options picked in Transcribe with Options… to the service', async () => {
     const audio = makeMono('hello', { dir: path.join(os.tmpdir(), 'speech-batch-vscode-audio') });
-    const picks = ['Word-level timestamps', 'Keep results for', 'Start Transcription'];
-    const restorers = [
-      stubQuickPick((items) => {
-        const label = picks.shift();
-        return items.find((i) => label !== undefined && i.label.endsWith(label));
-      }),
-      stub(vscode.window, 'showInputBox', (async () => '12') as typeof vscode.window.showInputBox),
-    ];
     const before = new Set(api.jobs.all().map((j) => j.id));
-    try {
-      await vscode.commands.executeCommand('speechBatch.transcribeWithOptions', vscode.Uri.file(audio));
-    } finally {
-      restorers.forEach((r) => r());
-    }
+    await withInputs({ quickPicks: ['Word-level timestamps', 'Keep results for', 'Start Transcription'], inputBoxes: ['12'] }, () =>
+      vscode.commands.executeCommand('speechBatch.transcribeWithOptions', vscode.Uri.file(audio)),
+    );
     const job = api.jobs.all().find((j) => !before.has(j.id));
     assert.ok(job, 'a job was created');
     try {

@@ -1,17 +1,10 @@
 /** Smoke test of the harness and the manifest: the extension loads in a real VS Code and wires up what it promises. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'speech-batch.speech-batch';
+import { extension } from './extensionHelpers';
 
 interface Manifest {
   contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
-}
-
-function extension(): vscode.Extension<unknown> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded in this extension host`);
-  return ext;
 }
 
 describe('smoke: the extension in a real VS Code', () => {

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/vscode/api';
 import type { JobRecord } from '../../src/vscode/jobRecord';
 import { makeCall, makeMono } from '../support/audio';
-import { activateExtension, recordMessages, stub, stubQuickPick, waitFor } from './extensionHelpers';
+import { activateExtension, recordMessages, waitFor, withInputs } from './extensionHelpers';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -94,12 +94,8 @@ describe('transcribing with the local service', () => {
 
   it('copies the transcript text to the clipboard (a job from the palette is picked by quick pick)', async () => {
     await vscode.env.clipboard.writeText('');
-    const restore = stubQuickPick<vscode.QuickPickItem & { ref?: { job: JobRecord } }>((items) => items.find((i) => i.ref?.job.id === job.id));
-    try {
-      await vscode.commands.executeCommand('speechBatch.copyTranscript');
-    } finally {
-      restore();
-    }
+    const pickJob = (items: readonly (vscode.QuickPickItem & { ref?: { job: JobRecord } })[]) => items.find((i) => i.ref?.job.id === job.id);
+    await withInputs({ quickPicks: [pickJob] }, () => vscode.commands.executeCommand('speechBatch.copyTranscript'));
     const copied = await vscode.env.clipboard.readText();
     assert.match(copied, /Agent/);
     assert.match(copied, /Customer/);
@@ -107,16 +103,10 @@ describe('transcribing with the local service', () => {
 
   it('exports subtitles (SRT) to the file chosen in the save dialog', async () => {
     const target = path.join(os.tmpdir(), `speech-batch-export-${process.pid}.srt`);
-    const restorers = [
-      stubQuickPick<vscode.QuickPickItem & { format?: string }>((items) => items.find((i) => i.format === 'srt')),
-      stub(vscode.window, 'showSaveDialog', (async () => vscode.Uri.file(target)) as typeof vscode.window.showSaveDialog),
-      recordMessages().restore,
-    ];
-    try {
-      await vscode.commands.executeCommand('speechBatch.export', { kind: 'job', job });
-    } finally {
-      restorers.forEach((r) => r());
-    }
+    const pickSrt = (items: readonly (vscode.QuickPickItem & { format?: string })[]) => items.find((i) => i.format === 'srt');
+    await withInputs({ quickPicks: [pickSrt], saveDialogs: [vscode.Uri.file(target)] }, () =>
+      vscode.commands.executeCommand('speechBatch.export', { kind: 'job', job }),
+    );
     const srt = fs.readFileSync(target, 'utf8');
     fs.rmSync(target);
     assert.match(srt, /^1\r?\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\r?\n(Agent|Customer): /);

@@ -12,15 +12,9 @@ import { parseResultText } from '../../src/core/result';
 import { TRANSCRIPT_VIEW_TYPE, TranscriptPanels } from '../../src/vscode/transcriptPanel';
 import type { LoadedTranscript } from '../../src/vscode/transcriptViewModel';
 import { makeMono } from '../support/audio';
+import { extension, until } from './extensionHelpers';
 
-const EXTENSION_ID = 'speech-batch.speech-batch';
 const RENDER_TIMEOUT_MS = 30_000;
-
-function extension(): vscode.Extension<unknown> {
-  const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded in this extension host`);
-  return ext;
-}
 
 /** The stereo call fixture (6 turns) as the loader of the extension would return it. */
 function transcript(key: string, title: string, audio?: vscode.Uri): LoadedTranscript {
@@ -81,14 +75,6 @@ function transcriptTabs(title: string): vscode.Tab[] {
 /** Waits until `title` has exactly `count` transcript tabs (the tab model follows the panels asynchronously). */
 async function tabsOf(title: string, count: number): Promise<void> {
   await until(`${count} tab(s) titled "${title}"`, () => transcriptTabs(title).length === count);
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('transcript panel (webview) in VS Code', function () {

@@ -14,7 +14,7 @@ import type { Conversation } from '../../src/core/model';
 import type { HostMessage, LoadMessage, TranscriptStrings, TranscriptWebviewState, WebviewMessage } from '../../src/vscode/transcriptViewModel';
 import { createNonce, transcriptPage } from '../../src/vscode/transcriptWebview';
 import { chromiumPath } from '../support/workbench';
-import { stereoCall } from './result-fixtures';
+import { stereoCall } from '../fixtures/results';
 
 const ORIGIN = 'https://webview.test';
 const MEDIA = path.resolve(__dirname, '..', '..', 'media');
