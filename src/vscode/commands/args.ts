@@ -4,7 +4,8 @@
  * - a transcript key string (the transcript view's Copy and Export buttons);
  * - the clicked `Uri` and the whole selection as a `Uri[]` (Explorer context menu), or one `Uri` (editor title);
  * - nothing (Command Palette, keybindings).
- * Handlers get a {@link CommandTarget} and never look at raw arguments.
+ * Handlers get a {@link CommandTarget} and never look at raw arguments; `jobOf`, `transcriptOf` and `audioOf` below
+ * turn a target into what the command works on, asking the user (quick pick, open dialog) when it names nothing.
  */
 import * as vscode from 'vscode';
 import { AUDIO_EXTENSIONS, expandAudioPaths } from '../../core/audioFiles';
