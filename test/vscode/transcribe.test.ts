@@ -95,7 +95,9 @@ describe('transcribing with the local service', () => {
   it('copies the transcript text to the clipboard (a job from the palette is picked by quick pick)', async () => {
     await vscode.env.clipboard.writeText('');
     const pickJob = (items: readonly (vscode.QuickPickItem & { ref?: { job: JobRecord } })[]) => items.find((i) => i.ref?.job.id === job.id);
-    await withInputs({ quickPicks: [pickJob] }, () => vscode.commands.executeCommand('speechBatch.copyTranscript'));
+    // From the palette, a quick pick offers the finished transcripts when there is more than one.
+    const finished = api.jobs.all().filter((j) => j.status === 'Succeeded').flatMap((j) => api.transcripts.refs(j));
+    await withInputs({ quickPicks: finished.length > 1 ? [pickJob] : [] }, () => vscode.commands.executeCommand('speechBatch.copyTranscript'));
     const copied = await vscode.env.clipboard.readText();
     assert.match(copied, /Agent/);
     assert.match(copied, /Customer/);
