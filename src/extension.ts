@@ -34,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     dataDir: path.join(context.globalStorageUri.fsPath, 'local-service'),
     key: () => secrets.localServiceKey(),
     log,
+    // The service reads file:// audio only from allowed paths: the workspace folders, and each job's files (backends.ts).
+    allowPaths: workspaceFolderPaths(vscode.workspace.workspaceFolders ?? []),
   });
   stopLocalService = () => localService.stop();
   const backends = new Backends(new LocalBackend(localService, secrets), new AzureBackend(secrets));
@@ -71,6 +73,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidChangeSettings(['polling.minIntervalSeconds', 'polling.maxIntervalSeconds'], () => poller.kick()),
     secrets.onDidChange((e) => Secrets.isAzureKey(e.key) && poller.kick()),
     panels.onDidRenameParties((key) => documents.refresh(key)),
+    vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+      localService.allow(workspaceFolderPaths(e.added)).catch((err: Error) => log.warn(`Allowing the new workspace folders failed: ${err.message}`));
+    }),
   );
 
   const commandContext: CommandContext = {
@@ -91,6 +96,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   if (jobs.pending().length > 0) poller.kick();
   log.info(`Activated with ${jobs.all().length} stored job(s), ${jobs.pending().length} pending.`);
   return { jobs, store, transcripts, poller, tree, localService, secrets };
+}
+
+function workspaceFolderPaths(folders: readonly vscode.WorkspaceFolder[]): string[] {
+  return folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
 export async function deactivate(): Promise<void> {

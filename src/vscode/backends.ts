@@ -33,7 +33,7 @@ export interface Backend {
   endpointId(): string;
   /** A client for jobs recorded with this endpoint id. */
   client(endpointId: string): Promise<SpeechClient>;
-  /** Makes local audio files readable by the service. */
+  /** Makes local audio files readable by the service (local: allows their paths; azure: uploads them). */
   prepareAudio(audioPaths: readonly string[], options: PrepareOptions): Promise<PreparedAudio>;
   /** Removes what {@link prepareAudio} uploaded. */
   deleteUploads(uploads: readonly string[]): Promise<void>;
@@ -70,6 +70,8 @@ export class LocalBackend implements Backend {
   }
 
   async prepareAudio(audioPaths: readonly string[]): Promise<PreparedAudio> {
+    // The service reads file:// inputs only below the paths it was allowed.
+    await this.service.allow(audioPaths);
     return { contentUrls: audioPaths.map((p) => pathToFileURL(p).href), uploads: [] };
   }
 
