@@ -300,3 +300,32 @@ export function makeCorruptWav(dir: string, kind: CorruptKind): string {
   }
   return file;
 }
+
+/** Containers and codecs call recorders write, made from a WAV with ffmpeg (or sox) for the format tests. */
+export type CodecVariant =
+  | 'flac' | 'ogg-opus' | 'ogg-vorbis' | 'm4a-aac' | 'wma' | 'webm-opus' | 'ogg-speex'
+  | 'wav-gsm' | 'wav-ima-adpcm' | 'wav-ms-adpcm' | 'wav-mulaw-8k';
+
+const CODEC_ARGS: Record<CodecVariant, { ext: string; args: string[] }> = {
+  flac: { ext: 'flac', args: ['-c:a', 'flac'] },
+  'ogg-opus': { ext: 'opus', args: ['-c:a', 'libopus', '-b:a', '48k'] },
+  'ogg-vorbis': { ext: 'ogg', args: ['-c:a', 'libvorbis', '-q:a', '4'] },
+  'm4a-aac': { ext: 'm4a', args: ['-c:a', 'aac', '-b:a', '96k'] },
+  wma: { ext: 'wma', args: ['-c:a', 'wmav2', '-b:a', '96k'] },
+  'webm-opus': { ext: 'webm', args: ['-c:a', 'libopus', '-b:a', '48k'] },
+  'ogg-speex': { ext: 'spx', args: ['-c:a', 'libspeex', '-ar', '16000'] },
+  // GSM 6.10 is mono 8 kHz only: a call recorder's mono line.
+  'wav-gsm': { ext: 'wav', args: ['-c:a', 'libgsm_ms', '-ar', '8000', '-ac', '1'] },
+  'wav-ima-adpcm': { ext: 'wav', args: ['-c:a', 'adpcm_ima_wav'] },
+  'wav-ms-adpcm': { ext: 'wav', args: ['-c:a', 'adpcm_ms'] },
+  'wav-mulaw-8k': { ext: 'wav', args: ['-c:a', 'pcm_mulaw', '-ar', '8000'] },
+};
+
+/** `input` (a WAV) re-encoded as `variant` (cached next to the other test audio). */
+export function makeCodecVariant(input: string, variant: CodecVariant, dir?: string): string {
+  const { ext, args } = CODEC_ARGS[variant];
+  const out = cacheDir('codec', { input: path.basename(path.dirname(input)), variant, args }, dir);
+  const file = path.join(out, `${variant}.${ext}`);
+  if (!fs.existsSync(file)) run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', input, ...args, file]);
+  return file;
+}

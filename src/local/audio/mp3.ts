@@ -10,9 +10,9 @@ import { AudioFormatError, type DecodedAudio } from './types';
 
 const READ_BLOCK_BYTES = 1 << 20;
 /** Samples of delay mpg123's layer III synthesis adds (its GAPLESS_DELAY). */
-const MPG123_DECODER_DELAY = 529;
+export const MPG123_DECODER_DELAY = 529;
 /** Samples LAME (the encoder of most MP3s) puts before the audio (its ENCDELAY). */
-const LAME_ENCODER_DELAY = 576;
+export const LAME_ENCODER_DELAY = 576;
 
 /** Bit rates in kbit/s by [MPEG-1 ? 0 : 1][layer - 1][index]. */
 const BITRATES = [
@@ -56,7 +56,7 @@ function parseFrameHeader(buf: Buffer, pos: number): FrameHeader | undefined {
 }
 
 /** Length of the ID3v2 tag at the start of `head` (0 if there is none). */
-function id3v2Length(head: Buffer): number {
+export function id3v2Length(head: Buffer): number {
   if (head.length < 10 || head.toString('latin1', 0, 3) !== 'ID3') return 0;
   const size = ((head[6] & 0x7f) << 21) | ((head[7] & 0x7f) << 14) | ((head[8] & 0x7f) << 7) | (head[9] & 0x7f);
   const footer = head[5] & 0x10 ? 10 : 0;
@@ -74,7 +74,7 @@ interface Mp3Probe {
  * Probes the MPEG audio at `start` (after the ID3v2 tag): a valid frame header right there (after any zero padding),
  * followed by a second valid header or the end of the file. Undefined when the bytes are not MPEG audio.
  */
-async function probeMp3(file: FileHandle, fileSize: number, start: number): Promise<Mp3Probe | undefined> {
+export async function probeMp3(file: FileHandle, fileSize: number, start: number): Promise<Mp3Probe | undefined> {
   const probe = Buffer.alloc(Math.min(16384, Math.max(0, fileSize - start)));
   const { bytesRead } = await file.read(probe, 0, probe.length, start);
   const buf = probe.subarray(0, bytesRead);

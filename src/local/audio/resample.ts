@@ -129,6 +129,101 @@ export async function resampleAsync(samples: Float32Array, fromRate: number, toR
   return out;
 }
 
+/**
+ * Resampling of a stream that arrives in chunks (a file decoded block by block): the same filter as {@link resample},
+ * with the input it still needs kept between chunks, so the concatenated output equals `resample` of the whole input
+ * sample for sample while memory stays at one chunk plus the filter's width.
+ */
+export class StreamResampler {
+  private readonly up: number;
+  private readonly down: number;
+  private readonly phases: number;
+  private readonly taps: Float32Array;
+  private readonly width: number;
+  private readonly half: number;
+  private readonly passThrough: boolean;
+  /** Input not yet consumed, starting at absolute input index {@link bufferStart}. */
+  private buffer = new Float32Array(0);
+  private bufferStart = 0;
+  private received = 0;
+  /** Absolute index of the next output sample. */
+  private produced = 0;
+
+  constructor(readonly fromRate: number, readonly toRate: number) {
+    if (!(fromRate > 0 && toRate > 0 && Number.isInteger(fromRate) && Number.isInteger(toRate))) {
+      throw new RangeError(`sample rates must be positive integers (got ${fromRate} → ${toRate})`);
+    }
+    const g = gcd(fromRate, toRate);
+    this.up = toRate / g;
+    this.down = fromRate / g;
+    this.passThrough = fromRate === toRate;
+    this.phases = Math.min(this.up, MAX_PHASES);
+    const bank = this.passThrough ? { taps: new Float32Array(0), width: 0, half: 0 } : buildFilterBank(0.5 * Math.min(1, toRate / fromRate) * ROLLOFF, this.phases);
+    this.taps = bank.taps;
+    this.width = bank.width;
+    this.half = bank.half;
+  }
+
+  /** Adds the next chunk of input and returns the output samples that are now complete. */
+  push(chunk: Float32Array): Float32Array {
+    if (this.passThrough) {
+      this.received += chunk.length;
+      this.produced += chunk.length;
+      return chunk.slice();
+    }
+    const merged = new Float32Array(this.buffer.length + chunk.length);
+    merged.set(this.buffer);
+    merged.set(chunk, this.buffer.length);
+    this.buffer = merged;
+    this.received += chunk.length;
+    return this.drain(false);
+  }
+
+  /** Ends the input: returns the rest of the output (exactly round(n * toRate / fromRate) samples in all). */
+  end(): Float32Array {
+    return this.passThrough ? new Float32Array(0) : this.drain(true);
+  }
+
+  private drain(final: boolean): Float32Array {
+    const total = Math.round((this.received * this.toRate) / this.fromRate);
+    const out = new Float32Array(Math.max(0, total - this.produced));
+    let count = 0;
+    for (; this.produced < total; this.produced++) {
+      const { base, phase } = this.position(this.produced);
+      const first = base - this.half + 1;
+      if (!final && first + this.width > this.received) break; // needs input that has not arrived yet
+      let acc = 0;
+      const tapOffset = phase * this.width;
+      const lo = Math.max(0, -first);
+      const hi = Math.min(this.width, this.received - first);
+      for (let i = lo; i < hi; i++) acc += this.taps[tapOffset + i] * this.buffer[first + i - this.bufferStart];
+      out[count++] = acc;
+    }
+    // Keep only the input that later outputs can still reach.
+    const keepFrom = Math.max(this.bufferStart, Math.min(this.received, this.position(this.produced).base - this.half + 1));
+    if (keepFrom > this.bufferStart) {
+      this.buffer = this.buffer.slice(keepFrom - this.bufferStart);
+      this.bufferStart = keepFrom;
+    }
+    return out.subarray(0, count);
+  }
+
+  /** The input sample and filter phase of output sample `j` (as `resample` computes them). */
+  private position(j: number): { base: number; phase: number } {
+    const position = j * this.down;
+    let base = Math.floor(position / this.up);
+    let phase = position - base * this.up;
+    if (this.phases !== this.up) {
+      phase = Math.round((phase / this.up) * this.phases);
+      if (phase === this.phases) {
+        phase = 0;
+        base++;
+      }
+    }
+    return { base, phase };
+  }
+}
+
 /** Converts one channel to the engines' 16 kHz. */
 export function resampleTo16k(samples: Float32Array, rate: number): Float32Array {
   return resample(samples, rate, ENGINE_SAMPLE_RATE);

@@ -1,0 +1,146 @@
+/**
+ * Benchmark of the streaming, segmented pipeline of the local service (long calls and big batches). Every figure is a
+ * ratio or a peak measured side by side in this one run, on this machine:
+ *
+ *   memory      peak RSS of the service process (VmHWM) transcribing the same call repeated to 5, 20 and 60 minutes
+ *               (44.1 kHz stereo WAV): the slope must be ≈ 0                           target: 60 min < 300 MB
+ *   mono        audio seconds per wall second of the service on one long mono file / of one bare
+ *               `pocketsphinx_continuous` on the same 16 kHz audio (a mono file must use every core)   target ≥ 1.7 on 2 cores
+ *   stereo      the same for a stereo call against bare pocketsphinx on both channels at once          target ≥ 0.9
+ *   batch       wall time of one job of N short files / (sum of bare times / cores)                    target ≤ 1.15
+ *
+ *     npx tsx bench/pipeline.ts [--minutes 5,20,60] [--mono-minutes 10] [--files 200]     (npm run bench:pipeline)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SpeechClient } from '../src/core/client';
+import { waitForJob } from '../src/core/jobFlow';
+import { PocketsphinxEngine } from '../src/local/engine/pocketsphinx';
+import { longScript, makeCall } from '../test/support/audio';
+import { startService, type RunningService } from '../test/support/service';
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+/** Runs bare pocketsphinx on each raw 16 kHz file at once; resolves with the wall time in ms. */
+async function bare(files: string[], parallel = files.length): Promise<number> {
+  const engine = new PocketsphinxEngine();
+  const started = performance.now();
+  const queue = [...files];
+  const worker = async (): Promise<void> => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const { binary, args } = engine.commandLine(file);
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${binary} exited with ${code}`))));
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return performance.now() - started;
+}
+
+/** Transcribes the files in one job through the service; resolves with the wall time in ms. */
+async function throughService(service: RunningService, files: string[]): Promise<number> {
+  const client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
+  const started = performance.now();
+  const job = await client.submit({
+    displayName: 'bench',
+    locale: 'en-US',
+    contentUrls: files.map((f) => pathToFileURL(f).href),
+    properties: { timeToLiveHours: 6 },
+  });
+  const done = await waitForJob(client, job.self!, { minIntervalMs: 200, maxIntervalMs: 1000 });
+  const ms = performance.now() - started;
+  if (done.status !== 'Succeeded') throw new Error(`job failed: ${JSON.stringify(done.properties.error)}`);
+  await client.delete(job.self!);
+  return ms;
+}
+
+/** A raw 16 kHz mono 16-bit copy of one channel (what bare pocketsphinx reads). */
+function rawChannel(input: string, channel: number, out: string): string {
+  execFileSync('sox', [input, '-t', 'raw', '-r', '16000', '-b', '16', '-e', 'signed-integer', '-c', '1', out, 'remix', String(channel + 1)]);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const minutesList = option('minutes', '5,20,60').split(',').map(Number);
+  const monoMinutes = Number(option('mono-minutes', '10'));
+  const fileCount = Number(option('files', '200'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pipeline-'));
+  const cores = os.availableParallelism();
+  const lines: string[] = [];
+  const report = (line: string): void => {
+    console.log(line);
+    lines.push(line);
+  };
+  try {
+    const call = makeCall(undefined, longScript(2));
+    report(`machine: ${cores} cores; base call ${(call.durationMs / 1000).toFixed(1)} s (flite, two voices)`);
+
+    // Memory: the same call repeated to each length, 44.1 kHz stereo WAV, each in a fresh service.
+    for (const minutes of minutesList) {
+      const repeats = Math.ceil((minutes * 60_000) / call.durationMs);
+      const wav = path.join(work, `long-${minutes}.wav`);
+      execFileSync('sox', [call.wav, '-r', '44100', '-b', '16', wav, 'repeat', String(repeats - 1), 'trim', '0', String(minutes * 60)]);
+      const service = await startService({ args: ['--allow-path', work] });
+      try {
+        const ms = await throughService(service, [wav]);
+        report(`memory: ${minutes} min 44.1 kHz stereo WAV (${(fs.statSync(wav).size / 1024 ** 2).toFixed(0)} MB): service peak RSS ${peakRssMb(service.pid).toFixed(0)} MB, ${(ms / 1000).toFixed(1)} s (${((minutes * 60_000) / ms).toFixed(1)}× real time)`);
+      } finally {
+        await service.stop();
+        fs.rmSync(wav, { force: true });
+      }
+    }
+
+    // One long mono file: every core against one bare process.
+    const monoWav = path.join(work, 'mono.wav');
+    const monoRepeats = Math.ceil((monoMinutes * 60_000) / call.durationMs);
+    execFileSync('sox', [call.wav, '-r', '16000', '-b', '16', monoWav, 'remix', '1,2', 'repeat', String(monoRepeats - 1), 'trim', '0', String(monoMinutes * 60)]);
+    const monoRaw = rawChannel(monoWav, 0, path.join(work, 'mono.raw'));
+    const bareMono = await bare([monoRaw]);
+    let service = await startService({ args: ['--allow-path', work] });
+    const serviceMono = await throughService(service, [monoWav]).finally(() => service.stop());
+    report(`mono ${monoMinutes} min: bare pocketsphinx ${(bareMono / 1000).toFixed(1)} s, service ${(serviceMono / 1000).toFixed(1)} s → speed-up ${(bareMono / serviceMono).toFixed(2)}× (target ≥ 1.7 on 2 cores)`);
+
+    // A stereo call: both channels of the bare CLI at once against the service.
+    const stereoWav = path.join(work, 'stereo.wav');
+    execFileSync('sox', [call.wav, stereoWav, 'repeat', String(Math.ceil((monoMinutes * 60_000) / call.durationMs) - 1), 'trim', '0', String(monoMinutes * 60)]);
+    const bareStereo = await bare([0, 1].map((c) => rawChannel(stereoWav, c, path.join(work, `stereo-${c}.raw`))));
+    service = await startService({ args: ['--allow-path', work] });
+    const serviceStereo = await throughService(service, [stereoWav]).finally(() => service.stop());
+    report(`stereo ${monoMinutes} min: bare pocketsphinx (2 channels at once) ${(bareStereo / 1000).toFixed(1)} s, service ${(serviceStereo / 1000).toFixed(1)} s → ${(bareStereo / serviceStereo).toFixed(2)}× (target ≥ 0.9)`);
+
+    // A batch of short files in one job against the bare engine's total over the cores.
+    const short = makeCall(undefined, longScript(0.2));
+    const files = Array.from({ length: fileCount }, (_, i) => {
+      const file = path.join(work, `batch-${i}.wav`);
+      fs.copyFileSync(short.wav, file);
+      return file;
+    });
+    const raws = [0, 1].map((c) => rawChannel(short.wav, c, path.join(work, `batch-${c}.raw`)));
+    const bareOne = await bare(raws, 1);
+    service = await startService({ args: ['--allow-path', work] });
+    const serviceBatch = await throughService(service, files).finally(() => service.stop());
+    const ideal = (bareOne * fileCount) / cores;
+    report(`batch of ${fileCount} files (${(short.durationMs / 1000).toFixed(1)} s stereo each): service ${(serviceBatch / 1000).toFixed(1)} s, bare total / cores ${(ideal / 1000).toFixed(1)} s → ${(serviceBatch / ideal).toFixed(2)} (target ≤ 1.15)`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
