@@ -136,7 +136,7 @@ export class LocalService {
     if (this.stopping) throw new LocalServiceError('The local transcription service is shutting down.');
     // --exit-with-parent: the service watches its stdin (a pipe from this process) and ends, with its engines, when
     // this process goes away, however it ends (SIGKILL included).
-    const args = [scriptPath, '--port', '0', '--data', dataDir];
+    const args = [scriptPath, '--port', '0', '--data', dataDir, '--exit-with-parent', ...[...this.allowed].flatMap((p) => ['--allow-path', p])];
     log.info(`Starting the local transcription service: ${[scriptPath, '--port', '0', '--data', dataDir].join(' ')} (${this.allowed.size} allowed path(s))`);
     // The key travels in the environment, not on the command line, so it does not show in the process list.
     const child = spawn(this.options.nodePath ?? process.execPath, args, {

@@ -1,8 +1,10 @@
 /**
- * The extension's manager of the local service process (src/vscode/localService.ts) against the real built service:
- * start on first use, a real call transcribed through it, restart after a crash, stop.
+ * The launcher of the local service process (src/core/localService.ts, used by the extension and the CLI) against
+ * the real built service: start on first use, a real call transcribed through it, restart after a crash, stop, the
+ * paths the service may read, and no service left behind when its parent dies.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,8 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { SpeechClient } from '../../src/core/client';
 import { parseResult } from '../../src/core/result';
 import { LocalService, LocalServiceError, type ServiceLogger } from '../../src/core/localService';
-import { makeCall } from '../support/audio';
+import { readJobOutputs, waitForJob } from '../../src/core/jobFlow';
+import { AUDIO_CACHE_DIR, makeCall } from '../support/audio';
 import { SERVICE_SCRIPT } from '../support/service';
+import { eventually } from '../support/timeouts';
 
 const KEY = 'integration-test-key-0123456789';
 
@@ -20,14 +24,29 @@ function memoryLog(): ServiceLogger & { lines: string[] } {
   return { lines, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  return eventually<T>(async () => {
     const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
+    return value === undefined ? { last: undefined } : { value };
+  }, timeoutMs, () => `timed out waiting for ${what}`, 200);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
+}
+
+/** Transcribes one file through a running service; resolves with the finished job and its failures. */
+async function transcribeOne(endpoint: string, file: string): Promise<{ status: string; reasons: string[] }> {
+  const client = new SpeechClient({ endpoint, key: KEY });
+  const created = await client.submit({ displayName: 'one', locale: 'en-US', contentUrls: [pathToFileURL(file).href], properties: { timeToLiveHours: 6 } });
+  const done = await waitForJob(client, created.self!, { minIntervalMs: 200, timeoutMs: 150_000 });
+  const { failures } = await readJobOutputs(client, created.self!);
+  return { status: done.status ?? 'unknown', reasons: failures.map((f) => f.reason) };
 }
 
 describe('local service process (LocalService)', () => {
@@ -38,7 +57,7 @@ describe('local service process (LocalService)', () => {
   beforeEach(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'speech-batch-ext-service-'));
     log = memoryLog();
-    service = new LocalService({ scriptPath: SERVICE_SCRIPT, dataDir, key: async () => KEY, log, nodePath: process.execPath });
+    service = new LocalService({ scriptPath: SERVICE_SCRIPT, dataDir, key: async () => KEY, log, nodePath: process.execPath, allowPaths: [AUDIO_CACHE_DIR] });
   });
 
   afterEach(async () => {
@@ -61,10 +80,7 @@ describe('local service process (LocalService)', () => {
       properties: { timeToLiveHours: 6, wordLevelTimestampsEnabled: true, channels: [0, 1] },
     });
     const id = SpeechClient.idOf(created.self!);
-    const done = await waitFor('the job to finish', async () => {
-      const { transcription } = await client.get(id);
-      return transcription.status === 'Succeeded' || transcription.status === 'Failed' ? transcription : undefined;
-    }, 150_000);
+    const done = await waitForJob(client, id, { minIntervalMs: 200, timeoutMs: 150_000 });
     assert.equal(done.status, 'Succeeded', JSON.stringify(done.properties.error));
     const result = (await client.listFiles(id)).find((f) => f.kind === 'Transcription');
     const transcript = parseResult(await client.fetchContent(result!.links!.contentUrl!));
@@ -130,5 +146,47 @@ describe('local service process (LocalService)', () => {
     await assert.rejects(pending, /shutting down/);
     assert.equal(service.running, false);
     assert.ok(!log.lines.some((l) => l.startsWith('Starting')), log.lines.join('\n'));
+  });
+
+  it('lets the service read only the allowed paths, more of them when asked, and still after a restart', async () => {
+    const elsewhere = path.join(dataDir, '..', `speech-batch-elsewhere-${process.pid}`);
+    await fs.mkdir(elsewhere, { recursive: true });
+    try {
+      const file = path.join(elsewhere, 'call.wav');
+      await fs.copyFile(makeCall().wav, file);
+      const refused = await transcribeOne(await service.endpoint(), file);
+      assert.equal(refused.status, 'Failed');
+      assert.match(refused.reasons.join(' '), /outside the folders the local service may read/);
+
+      await service.allow([elsewhere]);
+      assert.equal((await transcribeOne(await service.endpoint(), file)).status, 'Succeeded', 'allowed while running');
+
+      const pid = Number(/pid (\d+)/.exec(log.lines.join('\n'))![1]);
+      process.kill(pid, 'SIGKILL');
+      await waitFor('the restart', async () => (log.lines.filter((l) => /listening on/.test(l)).length >= 2 ? true : undefined), 30_000);
+      assert.equal((await transcribeOne(await service.endpoint(), file)).status, 'Succeeded', 'still allowed after a restart');
+    } finally {
+      await fs.rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('ends with its parent, however the parent ends (SIGKILL included)', async function () {
+    // A parent process of its own (the extension host or the CLI in real life) that starts the service and dies.
+    const script = `
+      require(${JSON.stringify(require.resolve('tsx/cjs'))});
+      const { LocalService } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'core', 'localService.ts'))});
+      const quiet = () => {};
+      const service = new LocalService({ scriptPath: ${JSON.stringify(SERVICE_SCRIPT)}, dataDir: ${JSON.stringify(dataDir)},
+        key: async () => 'parent-test-key-0123456789', log: { info: (m) => { const p = /pid (\\d+)/.exec(m); if (p) console.log(p[1]); }, warn: quiet, error: quiet } });
+      service.endpoint();
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const servicePid = await new Promise<number>((resolve, reject) => {
+      parent.stdout!.setEncoding('utf8').on('data', (line: string) => resolve(Number(line.trim())));
+      parent.on('exit', () => reject(new Error('the parent exited before the service started')));
+    });
+    assert.ok(isAlive(servicePid), 'the service runs');
+    parent.kill('SIGKILL');
+    await waitFor('the service to end after its parent', async () => (isAlive(servicePid) ? undefined : true), 15_000);
   });
 });
