@@ -172,6 +172,22 @@ describe('speech-batch transcribe', function () {
     });
   }
 
+  it('on SIGKILL leaves no service or engine process behind (they watch their parent)', async function () {
+    const tmp = path.join(scratch, 'tmp');
+    fs.mkdirSync(tmp);
+    const run = startCli([makeCall(undefined, longScript(2)).wav], { TMPDIR: tmp });
+    await eventually(async () => (/Running \(/.test(run.stderr()) ? { value: true } : { last: run.stderr() }), 60_000, (last) => `the job did not start running: ${String(last)}`, 100);
+    const dataDir = path.join(tmp, fs.readdirSync(tmp).find((n) => n.startsWith('speech-batch-cli-'))!);
+    run.child.kill('SIGKILL');
+    await run.done;
+    await eventually(
+      async () => (processesMentioning(dataDir).length === 0 ? { value: true } : { last: processesMentioning(dataDir) }),
+      15_000,
+      (last) => `still running after the CLI was killed: ${JSON.stringify(last)}`,
+      200,
+    );
+  });
+
   it('after a SIGKILL, the next run removes the temp data the killed run left behind', async function () {
     const tmp = path.join(scratch, 'tmp');
     fs.mkdirSync(tmp);
