@@ -4,10 +4,14 @@ const esbuild = require('esbuild');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Entry points: the extension (loaded by VS Code), the local service (its own process) and the CLI. */
+/**
+ * Entry points: the extension (loaded by VS Code), the local service (its own process), its audio worker threads
+ * (loaded by the service from next to its own bundle) and the CLI.
+ */
 const builds = [
   { entryPoints: { extension: 'src/extension.ts' }, external: ['vscode'] },
   { entryPoints: { 'local-service': 'src/local/main.ts' } },
+  { entryPoints: { 'local-worker': 'src/local/audio/worker.ts' } },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
 ];
 

@@ -10,15 +10,50 @@ import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
+import { Agent, errors, request, type Dispatcher } from 'undici';
 import { redactUrl } from '../core/redact';
 import type { TranscriptionCreate } from '../core/wire';
 import type { AllowedPaths } from './allowedPaths';
 
-/** Time without progress after which a download or listing gives up. */
+/** Time without progress after which a container listing gives up. */
 const NETWORK_TIMEOUT_MS = 60_000;
 /** Redirects a download follows before it fails with "too many redirects". */
 const MAX_REDIRECTIONS = 5;
+
+/** Default time a download may take to connect (`--download-connect-timeout-seconds`). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+/** Default time a download may go without an answer or data (`--download-idle-timeout-seconds`). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/** How downloads behave; one instance serves every download of the service. */
+export class Downloader {
+  readonly connectTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly dispatcher: Dispatcher;
+
+  constructor(options: { connectTimeoutMs?: number; idleTimeoutMs?: number } = {}) {
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.dispatcher = new Agent({
+      connect: { timeout: this.connectTimeoutMs },
+      headersTimeout: this.idleTimeoutMs,
+      bodyTimeout: this.idleTimeoutMs,
+    });
+  }
+
+  /** Why a download failed, in words: the timeouts name the option that sets them. */
+  describe(err: Error): string {
+    const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+    if (err instanceof errors.ConnectTimeoutError) {
+      return `could not connect within ${seconds(this.connectTimeoutMs)} (--download-connect-timeout-seconds)`;
+    }
+    if (err instanceof errors.HeadersTimeoutError) return `no answer for ${seconds(this.idleTimeoutMs)} (--download-idle-timeout-seconds)`;
+    if (err instanceof errors.BodyTimeoutError) return `no data for ${seconds(this.idleTimeoutMs)} (--download-idle-timeout-seconds)`;
+    return err.message;
+  }
+}
+
+const defaultDownloader = new Downloader();
 
 /** Default cap for one downloaded audio file: 1 GiB (Azure accepts at most 1 GB per file). */
 export const DEFAULT_MAX_INPUT_BYTES = 1024 ** 3;
@@ -57,14 +92,14 @@ export async function resolveSources(request: TranscriptionCreate, signal?: Abor
 export async function fetchInput(
   source: InputSource,
   tempDir: string,
-  options: { maxBytes?: number; signal?: AbortSignal; allowedPaths?: AllowedPaths } = {},
+  options: { maxBytes?: number; signal?: AbortSignal; allowedPaths?: AllowedPaths; downloader?: Downloader } = {},
 ): Promise<LocalInput> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
   const url = new URL(source.url);
   if (url.protocol === 'file:') return openLocalFile(url, maxBytes, options.allowedPaths);
   const target = path.join(tempDir, `${randomUUID()}${path.extname(source.name)}`);
   try {
-    await download(source.url, target, maxBytes, options.signal);
+    await download(source.url, target, maxBytes, options.downloader ?? defaultDownloader, options.signal);
   } catch (err) {
     await fs.rm(target, { force: true });
     throw err;
@@ -95,19 +130,13 @@ async function openLocalFile(url: URL, maxBytes: number, allowedPaths: AllowedPa
   return { path: file, release: async () => {} };
 }
 
-async function download(url: string, target: string, maxBytes: number, signal?: AbortSignal): Promise<void> {
+async function download(url: string, target: string, maxBytes: number, downloader: Downloader, signal?: AbortSignal): Promise<void> {
   let response;
   try {
-    response = await request(url, {
-      method: 'GET',
-      signal,
-      maxRedirections: MAX_REDIRECTIONS,
-      headersTimeout: NETWORK_TIMEOUT_MS,
-      bodyTimeout: NETWORK_TIMEOUT_MS,
-    });
+    response = await request(url, { method: 'GET', signal, maxRedirections: MAX_REDIRECTIONS, dispatcher: downloader.dispatcher });
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw new InputError(`downloading ${redactUrl(url)} failed: ${(err as Error).message}`);
+    throw new InputError(`downloading ${redactUrl(url)} failed: ${downloader.describe(err as Error)}`);
   }
   if (response.statusCode >= 300 && response.statusCode < 400 && response.headers.location) {
     // undici hands back the last redirect once MAX_REDIRECTIONS are used up (a loop, or a chain too long).
@@ -135,7 +164,7 @@ async function download(url: string, target: string, maxBytes: number, signal?: 
     await pipeline(response.body, cap, createWriteStream(target), { signal });
   } catch (err) {
     if (err instanceof InputError || signal?.aborted) throw err;
-    throw new InputError(`downloading ${redactUrl(url)} failed: ${(err as Error).message}`);
+    throw new InputError(`downloading ${redactUrl(url)} failed: ${downloader.describe(err as Error)}`);
   }
 }
 

@@ -1,5 +1,7 @@
 /**
- * The job queue of the local service: runs one transcription at a time (NotStarted → Running → Succeeded/Failed),
+ * The job queue of the local service: runs up to {@link MAX_RUNNING_JOBS} transcriptions at once, in submission order
+ * (NotStarted → Running → Succeeded/Failed); their files share the engine slots fairly (a short job is not starved by
+ * a long one) and stalled downloads hold no slot,
  * writes one result file per input plus report.json, resumes queued and running jobs after a restart, and deletes
  * finished jobs once their time to live has passed.
  */
@@ -11,7 +13,7 @@ import type { EntityError, ReportDetail, TranscriptionReportFile, TranscriptionR
 import type { AllowedPaths } from './allowedPaths';
 import { AudioFormatError } from './audio/types';
 import { EngineNotInstalledError } from './engine/types';
-import { fetchInput, InputError, resolveSources, type InputSource } from './inputs';
+import { Downloader, fetchInput, InputError, resolveSources, type InputSource } from './inputs';
 import type { RecognizeFileOptions, Recognizer } from './recognizer';
 import { isoSeconds, type ServiceJob, type ServiceJobStore, type StoredFile } from './serviceJobStore';
 
@@ -26,8 +28,15 @@ export interface JobRunnerOptions {
   maxInputBytes?: number;
   /** Where `file://` inputs may come from. */
   allowedPaths?: AllowedPaths;
-  /** Inputs of one job fetched and handed to the recogniser at once. Default: the core count (at least 2). */
+  /**
+   * Inputs of one job in progress at once (being downloaded, waiting for an engine slot or being recognised). Default
+   * twice the core count, at least 4: downloads that stall do not keep the job's other files from the engines.
+   */
   fileConcurrency?: number;
+  /** Jobs running at once (default {@link MAX_RUNNING_JOBS}). */
+  maxRunningJobs?: number;
+  /** Downloads of http(s) inputs: timeouts (default: 30 s to connect, 60 s without data). */
+  downloader?: Downloader;
   /** The clock (tests of the time to live). */
   now?: () => Date;
 }
@@ -41,6 +50,12 @@ const FAILED_JOB_CODE = 'InvalidData';
 /** Code of `properties.error` when the job's record or results could not be written because the disk is full. */
 const DISK_FULL_CODE = 'InsufficientStorage';
 
+/**
+ * Jobs running at once by default. Their files share the engines fairly, so a job submitted behind a long one starts
+ * at once and gets the next free engine; the cap bounds the downloads and temp files in flight.
+ */
+export const MAX_RUNNING_JOBS = 8;
+
 /** Runs of one job the service may die during before the job is failed rather than resumed. */
 const MAX_ATTEMPTS = 2;
 const GAVE_UP_MESSAGE =
@@ -48,15 +63,18 @@ const GAVE_UP_MESSAGE =
 
 export class JobRunner {
   private readonly queue: string[] = [];
-  private current: { id: string; controller: AbortController; done: Promise<void> } | undefined;
-  private loop: Promise<void> | undefined;
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private closed = false;
+  private readonly downloader: Downloader;
+  /** Settles once the last started job is marked Running: jobs are marked (and logged) in submission order. */
+  private starting: Promise<void> = Promise.resolve();
   private readonly log: (message: string) => void;
   private readonly now: () => Date;
 
   constructor(private readonly options: JobRunnerOptions) {
     this.log = options.log ?? (() => {});
     this.now = options.now ?? (() => new Date());
+    this.downloader = options.downloader ?? new Downloader();
   }
 
   /**
@@ -87,29 +105,31 @@ export class JobRunner {
     }
   }
 
-  /** Queues a job; the runner picks it up when the jobs before it are done. */
+  /** Queues a job; it starts as soon as fewer than the maximum of jobs are running, in submission order. */
   enqueue(id: string): void {
-    if (this.closed || this.queue.includes(id) || this.current?.id === id) return;
+    if (this.closed || this.queue.includes(id) || this.running.has(id)) return;
     this.queue.push(id);
-    this.loop ??= this.drain();
+    this.startQueued();
   }
 
   /** Stops a job: dequeues it, or aborts it and resolves once its run has ended (before deleting it). */
   async cancel(id: string): Promise<void> {
     const queued = this.queue.indexOf(id);
     if (queued >= 0) this.queue.splice(queued, 1);
-    if (this.current?.id === id) {
-      this.current.controller.abort(new Error('the job was deleted'));
-      await this.current.done;
+    const run = this.running.get(id);
+    if (run) {
+      run.controller.abort(new Error('the job was deleted'));
+      await run.done;
     }
   }
 
-  /** Aborts the running job (it stays Running on disk and resumes at the next start) and stops the queue. */
+  /** Aborts the running jobs (they stay Running on disk and resume at the next start) and stops the queue. */
   async close(): Promise<void> {
     this.closed = true;
     this.queue.length = 0;
-    this.current?.controller.abort(new Error('the service is shutting down'));
-    await this.loop;
+    const runs = [...this.running.values()];
+    for (const run of runs) run.controller.abort(new Error('the service is shutting down'));
+    await Promise.all(runs.map((run) => run.done));
   }
 
   /** Deletes finished jobs whose time to live has passed since they finished; resolves with their ids. */
@@ -126,18 +146,19 @@ export class JobRunner {
     return expired.map((job) => job.id);
   }
 
-  /** Runs queued jobs one after the other; `loop` is cleared in the same step that finds the queue empty. */
-  private async drain(): Promise<void> {
-    try {
-      for (let id = this.queue.shift(); id !== undefined && !this.closed; id = this.queue.shift()) {
-        const controller = new AbortController();
-        const done = this.run(id, controller.signal).catch((err: Error) => this.log(`job ${id}: ${err.stack ?? err.message}`));
-        this.current = { id, controller, done };
-        await done;
-        this.current = undefined;
-      }
-    } finally {
-      this.loop = undefined;
+  /** Starts queued jobs, oldest first, while fewer than the maximum are running. */
+  private startQueued(): void {
+    const max = this.options.maxRunningJobs ?? MAX_RUNNING_JOBS;
+    while (!this.closed && this.running.size < max && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      const controller = new AbortController();
+      const done = this.run(id, controller.signal)
+        .catch((err: Error) => this.log(`job ${id}: ${err.stack ?? err.message}`))
+        .finally(() => {
+          this.running.delete(id);
+          this.startQueued();
+        });
+      this.running.set(id, { controller, done });
     }
   }
 
@@ -145,7 +166,11 @@ export class JobRunner {
     const { store } = this.options;
     const started = Date.now();
     let job: ServiceJob | undefined;
+    const previous = this.starting;
+    let marked!: () => void;
+    this.starting = new Promise<void>((resolve) => (marked = resolve));
     try {
+      await previous;
       await store.clearResults(id);
       job = await store.update(id, (r) => {
         r.status = 'Running';
@@ -155,11 +180,13 @@ export class JobRunner {
         delete r.error;
         delete r.durationMilliseconds;
       });
+      if (job) this.log(`job ${id}: running`);
     } catch (err) {
       return this.failUnsaved(id, err as Error, started);
+    } finally {
+      marked();
     }
     if (!job) return;
-    this.log(`job ${id}: running`);
     let finish: (r: ServiceJob) => void;
     try {
       finish = await this.transcribe(job, signal);
@@ -205,7 +232,7 @@ export class JobRunner {
   /** Transcribes every input; resolves with the change that records the outcome. */
   private async transcribe(job: ServiceJob, signal: AbortSignal): Promise<(r: ServiceJob) => void> {
     const sources = await resolveSources(job.request, signal);
-    const concurrency = this.options.fileConcurrency ?? Math.max(2, os.availableParallelism());
+    const concurrency = this.options.fileConcurrency ?? Math.max(4, 2 * os.availableParallelism());
     const outcomes = await mapLimit(sources, concurrency, (source) => this.transcribeOne(job, source, signal));
     signal.throwIfAborted();
 
@@ -245,11 +272,12 @@ export class JobRunner {
     const label = `contenturl_${source.index} (${source.name})`;
     try {
       const { maxInputBytes: maxBytes, allowedPaths } = this.options;
-      const input = await fetchInput(source, this.options.store.tempDir, { maxBytes, allowedPaths, signal });
+      const input = await fetchInput(source, this.options.store.tempDir, { maxBytes, allowedPaths, signal, downloader: this.downloader });
       let result: TranscriptionResultFile;
       try {
         // Results are readable through content URLs that need no key: their `source` carries no SAS signature.
-        result = await this.options.recognizer.recognizeFile(input.path, redactUrl(source.url), recognizeOptions(job, signal));
+        const options = { ...recognizeOptions(job, signal), group: job.id };
+        result = await this.options.recognizer.recognizeFile(input.path, redactUrl(source.url), options);
       } finally {
         await input.release();
       }

@@ -1,7 +1,8 @@
 /**
  * Entry point of the local batch transcription service (its own process):
  *   node dist/local-service.js --port <p> --data <dir> --key <key> [--max-input-mb <n>] [--ttl-check-seconds <n>]
- *                              [--allow-path <dir-or-file>]... [--exit-with-parent]
+ *                              [--allow-path <dir-or-file>]... [--exit-with-parent] [--max-audio-minutes <n>]
+ *                              [--download-connect-timeout-seconds <n>] [--download-idle-timeout-seconds <n>]
  * Port 0 picks a free port. Binds 127.0.0.1 only. Prints exactly one line, `listening on http://127.0.0.1:<port>`,
  * on stdout when ready; logs go to stderr. The key may come from SPEECH_BATCH_SERVICE_KEY instead of --key (so it
  * does not show in the process list). SIGTERM/SIGINT stop it cleanly; unfinished jobs resume at the next start.
@@ -10,9 +11,9 @@
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { AllowedPaths } from './allowedPaths';
-import { DEFAULT_MAX_INPUT_BYTES } from './inputs';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_INPUT_BYTES, Downloader } from './inputs';
 import { JobRunner } from './jobRunner';
-import { Recognizer } from './recognizer';
+import { DEFAULT_MAX_AUDIO_MINUTES, Recognizer } from './recognizer';
 import { createServer } from './server';
 import { ServiceJobStore } from './serviceJobStore';
 
@@ -21,6 +22,12 @@ const USAGE = `usage: local-service --port <port> --data <dir> --key <key> [opti
   --data <dir>               jobs and results (created 0700, files 0600)
   --key <key>                key every API request must carry (or SPEECH_BATCH_SERVICE_KEY)
   --max-input-mb <n>         largest input file, MiB (default ${DEFAULT_MAX_INPUT_BYTES / 1024 ** 2})
+  --max-audio-minutes <n>    longest audio per file, read from its header before decoding; longer files fail
+                             (default ${DEFAULT_MAX_AUDIO_MINUTES}, Azure's limit)
+  --download-connect-timeout-seconds <n>
+                             an http(s) input that cannot connect this long fails (default ${DEFAULT_CONNECT_TIMEOUT_MS / 1000})
+  --download-idle-timeout-seconds <n>
+                             an http(s) input with no answer, or no data mid-body, this long fails (default ${DEFAULT_IDLE_TIMEOUT_MS / 1000})
   --ttl-check-seconds <n>    how often finished jobs past their time to live are deleted (default 600)
   --allow-path <path>        a folder or file file:// inputs may come from (repeatable; absolute); more can be added
                              at runtime with POST /speechbatch/allowed-paths {"paths": [...]} (same key header)
@@ -54,6 +61,9 @@ async function main(): Promise<void> {
         'ttl-check-seconds': { type: 'string' },
         'allow-path': { type: 'string', multiple: true },
         'exit-with-parent': { type: 'boolean' },
+        'max-audio-minutes': { type: 'string' },
+        'download-connect-timeout-seconds': { type: 'string' },
+        'download-idle-timeout-seconds': { type: 'string' },
       },
       strict: true,
     }));
@@ -73,14 +83,19 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(`--allow-path: ${(err as Error).message}`);
   }
+  const maxAudioMinutes = wholeNumber(values['max-audio-minutes'], 'max-audio-minutes', DEFAULT_MAX_AUDIO_MINUTES, 1);
+  const downloader = new Downloader({
+    connectTimeoutMs: wholeNumber(values['download-connect-timeout-seconds'], 'download-connect-timeout-seconds', DEFAULT_CONNECT_TIMEOUT_MS / 1000, 1) * 1000,
+    idleTimeoutMs: wholeNumber(values['download-idle-timeout-seconds'], 'download-idle-timeout-seconds', DEFAULT_IDLE_TIMEOUT_MS / 1000, 1) * 1000,
+  });
 
   // Transcripts are personal data: nothing the service writes (records, results, scratch audio) is for other users.
   process.umask(0o077);
   const store = await ServiceJobStore.open(values.data, log);
   // Engine scratch files go to the store's tmp dir, which is emptied at every start (nothing left after a SIGKILL).
-  const recognizer = new Recognizer({ tempDir: store.tempDir });
+  const recognizer = new Recognizer({ tempDir: store.tempDir, maxAudioMinutes });
   recognizer.check().catch((err: Error) => log(`warning: jobs will fail until this is fixed: ${err.message}`));
-  const runner = new JobRunner({ store, recognizer, log, maxInputBytes, allowedPaths });
+  const runner = new JobRunner({ store, recognizer, log, maxInputBytes, allowedPaths, downloader });
   await runner.sweepExpired();
   await runner.resume();
   const sweep = setInterval(() => void runner.sweepExpired().catch((err: Error) => log(`TTL check failed: ${err.message}`)), ttlCheckMs);

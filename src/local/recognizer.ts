@@ -1,20 +1,26 @@
 /**
- * The local recogniser: decodes an audio file, runs the engine on each selected channel (16 kHz mono, long digital
- * silences shortened, a faint noise floor added) through a pool shared by every file and job, and assembles an
+ * The local recogniser: reads the header of an audio file (refusing what cannot be audio, absurd sample rates and
+ * audio longer than the cap before anything queues), then, per selected channel and through a pool shared fairly by
+ * every file and job, decodes it, resamples it to 16 kHz mono, shortens long digital silences and adds a faint noise
+ * floor — in worker threads, never on the thread that answers HTTP — runs the engine on it, and assembles an
  * Azure-shaped result file with times in the original audio.
  */
 import * as os from 'node:os';
 import type { ProfanityFilterMode, PunctuationMode, TranscriptionResultFile } from '../core/wire';
-import { decodeAudioFile } from './audio/decode';
-import { DEFAULT_NOISE_FLOOR_DBFS, toPcm16 } from './audio/pcm';
-import { ENGINE_SAMPLE_RATE, resampleAsync } from './audio/resample';
-import { shortenSilences } from './audio/silence';
+import { probeAudioFile } from './audio/decode';
+import { DEFAULT_NOISE_FLOOR_DBFS } from './audio/pcm';
+import type { PreparedChannel, PrepareRequest } from './audio/prepare';
+import { ENGINE_SAMPLE_RATE } from './audio/resample';
+import { TimeMap } from './audio/silence';
 import { AudioFormatError } from './audio/types';
+import { AudioWorkers } from './audio/workerPool';
 import { PocketsphinxEngine } from './engine/pocketsphinx';
 import { WorkPool } from './engine/pool';
 import type { Engine, Utterance } from './engine/types';
-import { diarize } from './recognition/diarize';
 import { buildResultFile, type ChannelUtterances } from './recognition/result-file';
+
+/** Default cap on the length of one file's audio: 240 minutes, the longest audio Azure's batch transcription takes. */
+export const DEFAULT_MAX_AUDIO_MINUTES = 240;
 
 export interface RecognizeFileOptions {
   locale: string;
@@ -26,6 +32,8 @@ export interface RecognizeFileOptions {
   profanityFilterMode?: ProfanityFilterMode;
   diarization?: { enabled: boolean; maxSpeakers?: number };
   signal?: AbortSignal;
+  /** Who the work is for (the service passes the job id): engine slots are shared fairly between these groups. */
+  group?: string;
 }
 
 export interface RecognizerOptions {
@@ -37,6 +45,8 @@ export interface RecognizerOptions {
   noiseFloorDbfs?: number | null;
   /** Scratch directory of the default engine (the service passes its store's tmp dir, wiped at start). */
   tempDir?: string;
+  /** Longest audio per file, in minutes; longer files fail from their header (default {@link DEFAULT_MAX_AUDIO_MINUTES}). */
+  maxAudioMinutes?: number;
 }
 
 /** Transcribes audio files on this machine. One instance serves every job of the local service. */
@@ -44,7 +54,9 @@ export class Recognizer {
   readonly locales: readonly string[];
   private readonly engine: Engine;
   private readonly pool: WorkPool;
+  private readonly workers: AudioWorkers;
   private readonly noiseFloorDbfs: number | null;
+  private readonly maxAudioMs: number;
   private readonly closing = new AbortController();
   private readonly active = new Set<Promise<unknown>>();
 
@@ -52,6 +64,8 @@ export class Recognizer {
     this.engine = options.engine ?? new PocketsphinxEngine({ tempDir: options.tempDir });
     this.locales = this.engine.locales;
     this.pool = new WorkPool(options.concurrency ?? Math.max(1, os.cpus().length));
+    this.workers = new AudioWorkers(this.pool.size);
+    this.maxAudioMs = (options.maxAudioMinutes ?? DEFAULT_MAX_AUDIO_MINUTES) * 60_000;
     this.noiseFloorDbfs = options.noiseFloorDbfs === undefined ? DEFAULT_NOISE_FLOOR_DBFS : options.noiseFloorDbfs;
   }
 
@@ -62,7 +76,8 @@ export class Recognizer {
 
   /**
    * Transcribes the file at `path`; `source` is what the result file names it by. Throws `AudioFormatError` for
-   * audio that cannot be decoded, and `signal.reason` once the signal aborts (running engine processes are killed).
+   * audio that cannot be decoded or is too long — files whose header says so fail at once, without waiting for an
+   * engine slot — and `signal.reason` once the signal aborts (running engine processes are killed).
    */
   async recognizeFile(path: string, source: string, options: RecognizeFileOptions): Promise<TranscriptionResultFile> {
     if (this.closing.signal.aborted) throw new Error('the recogniser is closed');
@@ -83,35 +98,41 @@ export class Recognizer {
   async close(): Promise<void> {
     this.closing.abort(new Error('the recogniser was closed'));
     await Promise.allSettled([...this.active]);
+    await this.workers.close();
   }
 
   private async transcribe(path: string, source: string, options: RecognizeFileOptions, signal: AbortSignal): Promise<TranscriptionResultFile> {
-    const { sampleRate, durationMs, channels: decoded } = await decodeAudioFile(path);
+    const info = await probeAudioFile(path);
+    if (info.durationMs > this.maxAudioMs) {
+      throw new AudioFormatError(
+        `declares ${formatDuration(info.durationMs)} of audio; this service takes at most ${formatDuration(this.maxAudioMs)} per file (--max-audio-minutes)`,
+        'AudioLengthLimitExceeded',
+      );
+    }
     signal.throwIfAborted();
-    const selected = [...new Set(options.channels ?? decoded.map((_, i) => i))].filter((c) => c < decoded.length);
+    const selected = [...new Set(options.channels ?? Array.from({ length: info.channels }, (_, i) => i))].filter((c) => c < info.channels);
     if (selected.length === 0) {
       throw new AudioFormatError(
-        `the audio has ${decoded.length} channel(s); requested channel(s) ${options.channels?.join(', ')} do not exist`,
+        `the audio has ${info.channels} channel(s); requested channel(s) ${options.channels?.join(', ')} do not exist`,
         'BadChannelConfiguration',
       );
     }
     // Diarization separates speakers of mono audio; stereo calls are separated by channel already.
-    const maxSpeakers = options.diarization?.enabled && decoded.length === 1 ? (options.diarization.maxSpeakers ?? 2) : undefined;
-    // Each channel's source samples are dropped (from this same array) as soon as the channel is resampled.
-    const pending: (Float32Array | undefined)[] = decoded;
-    const channels: ChannelUtterances[] = await Promise.all(
+    const maxSpeakers = options.diarization?.enabled && info.channels === 1 ? (options.diarization.maxSpeakers ?? 2) : undefined;
+    // Each channel is decoded on its own once it has a slot: memory holds only the channels being recognised.
+    const settled = await Promise.allSettled(
       selected.map((channel) =>
-        this.pool.run(() => {
-          const samples = pending[channel]!;
-          pending[channel] = undefined;
-          return this.recognizeChannel(samples, sampleRate, channel, options.locale, signal, maxSpeakers);
-        }, signal),
+        this.pool.run(() => this.recognizeChannel(path, channel, options.locale, signal, maxSpeakers), signal, options.group),
       ),
     );
+    // Every channel has ended (its engine process too) before the file fails.
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason;
+    const results = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<Recognizer['recognizeChannel']>>>).value);
     return buildResultFile({
       source,
-      durationMs,
-      channels,
+      durationMs: results[0]!.durationMs,
+      channels: results.map((r) => r.channel),
       wordLevelTimestamps: options.wordLevelTimestamps,
       displayFormWordLevelTimestamps: options.displayFormWordLevelTimestamps,
       punctuationMode: options.punctuationMode ?? 'DictatedAndAutomatic',
@@ -120,31 +141,46 @@ export class Recognizer {
   }
 
   private async recognizeChannel(
-    samples: Float32Array,
-    rate: number,
+    path: string,
     channel: number,
     locale: string,
     signal: AbortSignal,
     maxSpeakers?: number,
-  ): Promise<ChannelUtterances> {
-    const resampled = await resampleAsync(samples, rate, ENGINE_SAMPLE_RATE, signal);
-    const shortened = shortenSilences(resampled, ENGINE_SAMPLE_RATE);
-    const noise = this.noiseFloorDbfs === null
-      ? undefined
-      : { dbfs: this.noiseFloorDbfs, seed: channel + 1, silenceOnly: rate >= ENGINE_SAMPLE_RATE };
-    const pcm = toPcm16(shortened.samples, noise);
-    const utterances = await this.engine.recognize({ samples: pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal });
-    const original = (ms: number): number => Math.round(shortened.map.toOriginalMs(ms));
+  ): Promise<{ channel: ChannelUtterances; durationMs: number }> {
+    const request: PrepareRequest = { path, channel, noiseFloorDbfs: this.noiseFloorDbfs, keepResampled: maxSpeakers !== undefined };
+    const prepared = await this.workers.run<PreparedChannel>('prepare', request, [], signal);
+    const map = new TimeMap(prepared.segments, ENGINE_SAMPLE_RATE);
+    const utterances = await this.engine.recognize({ samples: prepared.pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal });
+    const original = (ms: number): number => Math.round(map.toOriginalMs(ms));
     const inOriginalTime: Utterance[] = utterances.map((u) => ({
       ...u,
       startMs: original(u.startMs),
       endMs: original(u.endMs),
       words: u.words.map((w) => ({ ...w, startMs: original(w.startMs), endMs: original(w.endMs) })),
     }));
+    const speakers =
+      maxSpeakers && prepared.resampled
+        ? await this.workers.run<number[]>(
+            'diarize',
+            { samples: prepared.resampled, utterances: inOriginalTime, maxSpeakers },
+            [prepared.resampled.buffer as ArrayBuffer],
+            signal,
+          )
+        : undefined;
     return {
-      channel,
-      utterances: inOriginalTime,
-      ...(maxSpeakers ? { speakers: diarize(resampled, inOriginalTime, maxSpeakers) } : {}),
+      channel: { channel, utterances: inOriginalTime, ...(speakers ? { speakers } : {}) },
+      durationMs: prepared.durationMs,
     };
   }
+}
+
+/** A length for messages: "5 h 36 min", "2 min 7 s", "45 s" (rounded down). */
+export function formatDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const h = Math.floor(seconds / 3600);
+  const min = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return min > 0 ? `${h} h ${min} min` : `${h} h`;
+  if (min > 0) return s > 0 ? `${min} min ${s} s` : `${min} min`;
+  return `${s} s`;
 }

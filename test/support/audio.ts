@@ -329,3 +329,22 @@ export function makeCodecVariant(input: string, variant: CodecVariant, dir?: str
   if (!fs.existsSync(file)) run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', input, ...args, file]);
   return file;
 }
+
+/**
+ * The default call (`makeCall()`) `times` times in a row, as a WAV at `sampleRate` (default 16000) and a constant
+ * bit rate MP3 at `mp3Kbps` (default 48; lame writes its Info header with the frame count) (cached).
+ */
+export function makeRepeatedCall(times: number, options: { sampleRate?: number; mp3Kbps?: number } = {}): { wav: string; mp3: string; durationMs: number } {
+  const sampleRate = options.sampleRate ?? 16000;
+  const mp3Kbps = options.mp3Kbps ?? 48;
+  const call = makeCall();
+  const out = cacheDir('repeated', { call: path.basename(path.dirname(call.wav)), times, sampleRate, mp3Kbps });
+  const wav = path.join(out, 'repeated.wav');
+  const mp3 = path.join(out, 'repeated.mp3');
+  if (!fs.existsSync(mp3)) {
+    sox([...Array.from({ length: times }, () => call.wav), '-r', String(sampleRate), wav]);
+    run('lame', ['--quiet', '--cbr', '-m', 's', '-b', String(mp3Kbps), wav, `${mp3}.tmp`]);
+    fs.renameSync(`${mp3}.tmp`, mp3);
+  }
+  return { wav, mp3, durationMs: durationMs(wav) };
+}

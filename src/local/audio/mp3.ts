@@ -6,7 +6,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { MPEGDecoder } from 'mpg123-decoder';
-import { AudioFormatError, type DecodedAudio } from './types';
+import { AudioFormatError, type AudioInfo, type DecodedAudio } from './types';
 
 const READ_BLOCK_BYTES = 1 << 20;
 /** Samples of delay mpg123's layer III synthesis adds (its GAPLESS_DELAY). */
@@ -34,6 +34,11 @@ interface FrameHeader {
   /** Bytes of the whole frame, header included. */
   length: number;
   channels: 1 | 2;
+  sampleRate: number;
+  /** bit/s */
+  bitrate: number;
+  /** Samples per channel in one frame. */
+  samples: number;
 }
 
 /** Parses the 4-byte MPEG audio frame header at `pos`, or returns undefined if there is none. */
@@ -52,7 +57,8 @@ function parseFrameHeader(buf: Buffer, pos: number): FrameHeader | undefined {
     layer === 1
       ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4
       : Math.floor(((layer === 3 && !mpeg1 ? 72 : 144) * bitrate) / sampleRate) + padding;
-  return { length, channels: buf[pos + 3] >> 6 === 3 ? 1 : 2 };
+  const samples = layer === 1 ? 384 : layer === 3 && !mpeg1 ? 576 : 1152;
+  return { length, channels: buf[pos + 3] >> 6 === 3 ? 1 : 2, sampleRate, bitrate, samples };
 }
 
 /** Length of the ID3v2 tag at the start of `head` (0 if there is none). */
@@ -68,6 +74,17 @@ interface Mp3Probe {
   channels: 1 | 2;
   /** The first frame carries a Xing/Info header: mpg123 then trims encoder delay and padding itself. */
   gapless: boolean;
+  first: FrameHeader;
+  /** Frames of the stream per its Xing/Info or VBRI header, if it has one that says. */
+  frames?: number;
+}
+
+/** The frame count of a Xing/Info (LAME) or VBRI (Fraunhofer) header in the first frame, if there is one. */
+function headerFrameCount(frame: Buffer): number | undefined {
+  const xing = Math.max(frame.indexOf('Xing', 4, 'latin1'), frame.indexOf('Info', 4, 'latin1'));
+  if (xing > 0 && xing + 12 <= frame.length && frame.readUInt32BE(xing + 4) & 1) return frame.readUInt32BE(xing + 8);
+  if (frame.length >= 50 && frame.toString('latin1', 36, 40) === 'VBRI') return frame.readUInt32BE(36 + 14);
+  return undefined;
 }
 
 /**
@@ -85,8 +102,23 @@ export async function probeMp3(file: FileHandle, fileSize: number, start: number
   const next = pos + first.length;
   const followed = start + next >= fileSize || next + 4 > buf.length || parseFrameHeader(buf, next) !== undefined;
   if (!followed) return undefined;
-  const frame = buf.toString('latin1', pos, Math.min(buf.length, next));
-  return { channels: first.channels, gapless: /Xing|Info/.test(frame) };
+  const frame = buf.subarray(pos, Math.min(buf.length, next));
+  const frames = headerFrameCount(frame);
+  return { channels: first.channels, gapless: /Xing|Info/.test(frame.toString('latin1')), first, ...(frames ? { frames } : {}) };
+}
+
+/**
+ * What the first frame of an MP3 file says, or undefined if it is not MPEG audio. The length comes from the frame
+ * count of a Xing/Info/VBRI header, else from the first frame's bit rate and the size of the file (exact for
+ * constant bit rate).
+ */
+export async function probeMp3Info(file: FileHandle, fileSize: number, head: Buffer): Promise<AudioInfo | undefined> {
+  const start = id3v2Length(head);
+  const probe = await probeMp3(file, fileSize, start);
+  if (!probe) return undefined;
+  const { first, frames } = probe;
+  const durationMs = frames !== undefined ? ((frames * first.samples) / first.sampleRate) * 1000 : ((fileSize - start) * 8 * 1000) / first.bitrate;
+  return { format: 'mp3', sampleRate: first.sampleRate, channels: first.channels, durationMs };
 }
 
 /** True when the file is MPEG audio (an ID3v2 tag is skipped). `head` is the start of the file. */
@@ -94,8 +126,11 @@ export async function isMp3(file: FileHandle, fileSize: number, head: Buffer): P
   return (await probeMp3(file, fileSize, id3v2Length(head))) !== undefined;
 }
 
-/** Decodes an open MP3 file of `fileSize` bytes whose first bytes are `head`. */
-export async function decodeMp3(file: FileHandle, fileSize: number, head: Buffer): Promise<DecodedAudio> {
+/**
+ * Decodes an open MP3 file of `fileSize` bytes whose first bytes are `head`: every channel, or with `only` just that
+ * one (then `channels` holds that channel alone).
+ */
+export async function decodeMp3(file: FileHandle, fileSize: number, head: Buffer, only?: number): Promise<DecodedAudio> {
   const tagLength = id3v2Length(head);
   const first = await probeMp3(file, fileSize, tagLength);
   if (!first) throw new AudioFormatError('not an MP3 file (no MPEG audio frame after the header)');
@@ -105,7 +140,8 @@ export async function decodeMp3(file: FileHandle, fileSize: number, head: Buffer
 
   const decoder = new MPEGDecoder();
   await decoder.ready;
-  const parts: Float32Array[][] = Array.from({ length: first.channels }, () => []);
+  const wanted = only === undefined ? Array.from({ length: first.channels }, (_, c) => c) : [only].filter((c) => c < first.channels);
+  const parts: Float32Array[][] = wanted.map(() => []);
   let total = 0;
   let sampleRate = 0;
   let errors = 0;
@@ -122,7 +158,7 @@ export async function decodeMp3(file: FileHandle, fileSize: number, head: Buffer
       if (decoded.samplesDecoded === dropped) continue;
       sampleRate = decoded.sampleRate;
       total += decoded.samplesDecoded - dropped;
-      for (let c = 0; c < first.channels; c++) parts[c].push(decoded.channelData[c].subarray(dropped));
+      wanted.forEach((c, k) => parts[k].push(decoded.channelData[c].subarray(dropped)));
     }
   } finally {
     decoder.free();

@@ -19,17 +19,17 @@ export interface SilenceOptions {
 }
 
 /** One kept stretch: `length` samples at `from` in the original are at `to` in the shortened audio. */
-interface Segment {
+export interface Segment {
   from: number;
   to: number;
   length: number;
 }
 
-/** Translates sample positions of the shortened audio back to the original. */
+/** Translates sample positions of the shortened audio back to the original (plain data: it crosses threads). */
 export class TimeMap {
   constructor(
-    private readonly segments: readonly Segment[],
-    private readonly sampleRate: number,
+    readonly segments: readonly Segment[],
+    readonly sampleRate: number,
   ) {}
 
   /** The original time (ms) of a time (ms) in the shortened audio. */

@@ -19,3 +19,29 @@ export class AudioFormatError extends Error {
     this.name = 'AudioFormatError';
   }
 }
+
+/** What the header of an audio file says, read without decoding it. */
+export interface AudioInfo {
+  /** e.g. "wav/pcm16", "mp3". */
+  format: string;
+  sampleRate: number;
+  channels: number;
+  /**
+   * Length of the audio in ms: exact for WAV (the frames present in the file); for MP3 from the frame count of a
+   * Xing/Info header, else estimated from the bit rate and the file size.
+   */
+  durationMs: number;
+}
+
+/** Sample rates recordings use: anything outside is a damaged or hostile header, refused before any decoding. */
+export const MIN_SAMPLE_RATE = 4000;
+export const MAX_SAMPLE_RATE = 384000;
+
+/** Throws an `AudioFormatError` for a sample rate outside {@link MIN_SAMPLE_RATE}..{@link MAX_SAMPLE_RATE}. */
+export function checkSampleRate(sampleRate: number): void {
+  if (!(sampleRate >= MIN_SAMPLE_RATE && sampleRate <= MAX_SAMPLE_RATE)) {
+    throw new AudioFormatError(
+      `the sample rate is ${sampleRate} Hz; recordings use ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE} Hz (damaged header?)`,
+    );
+  }
+}

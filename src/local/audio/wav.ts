@@ -4,7 +4,7 @@
  * peak memory is the decoded output (4 bytes per sample per channel) plus one 1 MiB read buffer.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { AudioFormatError, type DecodedAudio } from './types';
+import { AudioFormatError, checkSampleRate, type AudioInfo, type DecodedAudio } from './types';
 import * as samples from './samples';
 
 const READ_BLOCK_BYTES = 1 << 20;
@@ -151,7 +151,7 @@ export async function readWavLayout(file: FileHandle, fileSize: number): Promise
       'BadChannelConfiguration',
     );
   }
-  if (fmt.sampleRate === 0) throw new AudioFormatError('WAV header says the sample rate is 0 Hz (damaged header)');
+  checkSampleRate(fmt.sampleRate);
   const bytesPerSample = Math.ceil(fmt.bitsPerSample / 8);
   if (bytesPerSample === 0) throw new AudioFormatError('WAV header says 0 bits per sample (damaged header)');
   const { format, read } = sampleReader(fmt, bytesPerSample);
@@ -162,11 +162,21 @@ export async function readWavLayout(file: FileHandle, fileSize: number): Promise
   return { format, channels: fmt.channels, sampleRate: fmt.sampleRate, blockAlign, bytesPerSample, dataOffset: data.offset, frames, read };
 }
 
-/** Decodes an open WAV file of `fileSize` bytes. */
-export async function decodeWav(file: FileHandle, fileSize: number): Promise<DecodedAudio> {
+/** What the header of an open WAV file of `fileSize` bytes says (the length counts the frames present). */
+export async function probeWav(file: FileHandle, fileSize: number): Promise<AudioInfo> {
+  const { format, sampleRate, channels, frames } = await readWavLayout(file, fileSize);
+  return { format, sampleRate, channels, durationMs: (frames / sampleRate) * 1000 };
+}
+
+/**
+ * Decodes an open WAV file of `fileSize` bytes: every channel, or with `only` just that one (then `channels` holds
+ * that channel alone).
+ */
+export async function decodeWav(file: FileHandle, fileSize: number, only?: number): Promise<DecodedAudio> {
   const layout = await readWavLayout(file, fileSize);
   const { channels: channelCount, blockAlign, bytesPerSample, frames, read } = layout;
-  const channels = Array.from({ length: channelCount }, () => new Float32Array(frames));
+  const wanted = only === undefined ? Array.from({ length: channelCount }, (_, c) => c) : [only].filter((c) => c < channelCount);
+  const channels = wanted.map(() => new Float32Array(frames));
   const framesPerBlock = Math.max(1, Math.floor(READ_BLOCK_BYTES / blockAlign));
   const buffer = Buffer.alloc(framesPerBlock * blockAlign);
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -176,10 +186,10 @@ export async function decodeWav(file: FileHandle, fileSize: number): Promise<Dec
     const { bytesRead } = await file.read(buffer, 0, want, layout.dataOffset + frame * blockAlign);
     const got = Math.floor(bytesRead / blockAlign);
     if (got === 0) break; // the file shrank while being read: keep what was decoded
-    for (let c = 0; c < channelCount; c++) {
-      const out = channels[c];
+    wanted.forEach((c, k) => {
+      const out = channels[k];
       for (let i = 0, pos = c * bytesPerSample; i < got; i++, pos += blockAlign) out[frame + i] = read(view, pos);
-    }
+    });
     frame += got;
   }
   return { sampleRate: layout.sampleRate, channels, durationMs: (frames / layout.sampleRate) * 1000, format: layout.format };
