@@ -13,7 +13,13 @@ export interface MonoPcm16k {
 }
 
 export interface RecognizedWord {
+  /** Lexical form: lower case, no punctuation. */
   word: string;
+  /**
+   * The word as the engine wrote it, cased and with its punctuation (engines that punctuate, e.g. whisper): the
+   * display form is built from these instead of from the lexical words.
+   */
+  display?: string;
   startMs: number;
   endMs: number;
   /** 0..1 */
@@ -31,6 +37,7 @@ export interface Utterance {
   /** Word timings (filled always; the service only returns them when the job asked for word timestamps). */
   words: RecognizedWord[];
 }
+
 
 /** The engine or its model is not installed: the job fails with the code {@link ENGINE_NOT_INSTALLED}. */
 export class EngineNotInstalledError extends Error {
@@ -51,4 +58,6 @@ export interface Engine {
   /** Throws an Error with a readable, actionable message (e.g. the apt install command) if the engine cannot run. */
   check(): Promise<void>;
   recognize(audio: MonoPcm16k, options: RecognizeOptions): Promise<Utterance[]>;
+  /** Frees what the engine holds (a loaded model); optional. */
+  close?(): Promise<void>;
 }

@@ -69,8 +69,28 @@ function dictatedAt(words: readonly RecognizedWord[], i: number): { length: numb
   return undefined;
 }
 
+/**
+ * The display words of an engine that writes its own display form (whisper: cased and punctuated): kept as written,
+ * profane words filtered by their lexical form, punctuation removed in the mode `None`.
+ */
+function writtenDisplayWords(words: readonly RecognizedWord[], options: DisplayOptions): DisplayWord[] {
+  const out: DisplayWord[] = [];
+  for (const w of words) {
+    let text = w.display!;
+    if (isProfane(w.word)) {
+      const filtered = filterWord(w.word, options.profanityFilterMode);
+      if (filtered === undefined) continue;
+      text = text.replace(new RegExp(w.word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'), filtered);
+    }
+    if (options.punctuationMode === 'None') text = text.replace(/[^\p{L}\p{N}'\s-]+/gu, '');
+    if (text) out.push({ text, startMs: w.startMs, endMs: w.endMs, confidence: w.confidence });
+  }
+  return out;
+}
+
 /** The display words of one phrase. Join their `text` with spaces to get the phrase's display string. */
 export function displayWords(words: readonly RecognizedWord[], options: DisplayOptions): DisplayWord[] {
+  if (words.length > 0 && words.every((w) => w.display !== undefined)) return writtenDisplayWords(words, options);
   const dictated = options.punctuationMode === 'Dictated' || options.punctuationMode === 'DictatedAndAutomatic';
   const automatic = options.punctuationMode === 'Automatic' || options.punctuationMode === 'DictatedAndAutomatic';
   const out: DisplayWord[] = [];
