@@ -4,8 +4,10 @@
  * header; downloads that stall time out without holding up other jobs; a short job is not starved by a long one.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +22,16 @@ function body(urls: string[], displayName = 'scheduling test') {
 }
 
 const fileUrl = (file: string): string => pathToFileURL(file).href;
+
+/** Python that listens on 127.0.0.1 with a backlog of 0 and never accepts; prints its port. */
+const NEVER_ACCEPTS = [
+  'import socket, time',
+  's = socket.socket()',
+  "s.bind(('127.0.0.1', 0))",
+  's.listen(0)',
+  'print(s.getsockname()[1], flush=True)',
+  'time.sleep(600)',
+].join('\n');
 
 /** A copy of the WAV `source` cut to `bytes` whose header declares `sampleRate` (byte rate and data size to match). */
 function withSampleRate(source: string, sampleRate: number, bytes: number, out: string): string {
@@ -207,6 +219,32 @@ describe('local service (scheduling and limits)', function () {
       assert.ok(ms < 20_000, `done in ${ms} ms`);
       assert.ok(!service.stderr().includes('SECRET'));
       assert.deepEqual(fs.readdirSync(path.join(service.dataDir, 'tmp')), [], 'partial downloads are removed');
+    });
+
+    it('gives up a download that cannot connect after the connect timeout, with the reason', async function () {
+      // A listener that never accepts (python: Node always accepts), its one-place queue taken: a SYN gets no answer.
+      const listener = spawn('python3', ['-c', NEVER_ACCEPTS], { stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        const port = await new Promise<number>((resolve, reject) => {
+          listener.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+          listener.once('error', reject);
+        });
+        const fillers = Array.from({ length: 3 }, () => net.connect(port, '127.0.0.1').on('error', () => {}));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const { client } = await start(['--download-connect-timeout-seconds', '2']);
+        const started = Date.now();
+        const created = await client.submit(body([`http://127.0.0.1:${port}/call.wav`, fileUrl(makeMono('Still here.'))]));
+        const { job, ms } = await finished(client, created.self!, started);
+        for (const filler of fillers) filler.destroy();
+        assert.equal(job.status, 'Succeeded');
+        const report = await reportOf(client, created.self!);
+        assert.deepEqual(report.details.filter((d) => d.status === 'Failed').map((d) => d.errorMessage), [
+          `contenturl_0 (call.wav): downloading http://127.0.0.1:${port}/call.wav failed: could not connect within 2 s (--download-connect-timeout-seconds)`,
+        ]);
+        assert.ok(ms < 15_000, `done in ${ms} ms`);
+      } finally {
+        listener.kill();
+      }
     });
 
     it('fails empty and non-audio files at once, while a long call occupies the engines', async function () {

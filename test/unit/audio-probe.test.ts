@@ -75,6 +75,15 @@ describe('probeAudioFile (the header only)', function () {
     assert.match((await probeError(makeCorruptWav(dir, 'headerOnly'))).message, /no audio samples/);
   });
 
+  it('gives up on a WAV with thousands of chunks before its audio instead of walking them all', async () => {
+    const wav = fs.readFileSync(makeMono('Hello.'));
+    const junk = Buffer.alloc(8 * 5000);
+    for (let i = 0; i < 5000; i++) junk.write('junk', i * 8, 'latin1'); // empty chunks
+    const file = path.join(dir, 'many-chunks.wav');
+    fs.writeFileSync(file, Buffer.concat([wav.subarray(0, 12), junk, wav.subarray(12)]));
+    assert.match((await probeError(file)).message, /more than 1000 chunks before its audio/);
+  });
+
   it('decodes a single channel on request', async () => {
     const both = await decodeAudioFile(makeCall().wav);
     const right = await decodeAudioFile(makeCall().wav, { channel: 1 });

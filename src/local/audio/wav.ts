@@ -9,6 +9,8 @@ import * as samples from './samples';
 
 const READ_BLOCK_BYTES = 1 << 20;
 const MAX_CHANNELS = 2;
+/** Chunks read before both `fmt ` and `data` must have been found. */
+const MAX_CHUNKS = 1000;
 
 const WAVE_FORMAT_PCM = 0x0001;
 const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
@@ -124,7 +126,10 @@ export async function readWavLayout(file: FileHandle, fileSize: number): Promise
   let ds64DataSize: number | undefined;
   let data: { offset: number; size: number } | undefined;
 
-  for (let pos = 12; pos + 8 <= fileSize && !(fmt && data); ) {
+  for (let pos = 12, chunks = 0; pos + 8 <= fileSize && !(fmt && data); chunks++) {
+    // Recorders write a handful of chunks before the audio; thousands are a damaged or hostile file, not worth
+    // walking with one read each.
+    if (chunks >= MAX_CHUNKS) throw new AudioFormatError(`WAV file has more than ${MAX_CHUNKS} chunks before its audio (damaged header)`);
     const header = await readAt(file, pos, 8);
     const id = header.toString('latin1', 0, 4);
     let size = header.readUInt32LE(4);
