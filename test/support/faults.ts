@@ -17,18 +17,23 @@ import { delay } from './timeouts';
 /** The API must keep answering within this, at the 99th percentile, while jobs run and the service is killed. */
 export const P99_MS = 50;
 
-/** The mocha suite of `rounds` SIGKILL rounds, printing what it measured. */
-export function describeSigkillRounds(title: string, rounds: number): void {
+/**
+ * The mocha suite of `rounds` SIGKILL rounds, printing what it measured. `p99BoundMs` is the latency it asserts:
+ * the target ({@link P99_MS}) for `npm run test:faults` on an otherwise idle machine; the short run inside the
+ * integration suite shares 2 cores with other test processes, so it asserts only that the API never stalls
+ * (a freeze is seconds) and prints the p99 it saw.
+ */
+export function describeSigkillRounds(title: string, rounds: number, p99BoundMs = P99_MS): void {
   describe(title, function () {
     this.timeout(120_000 + rounds * 60_000);
 
-    it(`loses, duplicates, corrupts or strands no job over ${rounds} kills, and keeps answering within ${P99_MS} ms (p99)`, async function () {
+    it(`loses, duplicates, corrupts or strands no job over ${rounds} kills, and keeps answering within ${p99BoundMs} ms (p99)`, async function () {
       const report = await sigkillRounds(rounds, (line) => console.log(`      ${line}`));
       console.log(
         `      ${report.jobs} jobs, ${report.requests} timed requests: p50 ${report.p50Ms.toFixed(1)} ms, p99 ${report.p99Ms.toFixed(1)} ms, max ${report.maxMs.toFixed(1)} ms`,
       );
       assert.ok(report.requests >= 20, `enough requests to measure (${report.requests})`);
-      assert.ok(report.p99Ms < P99_MS, `p99 ${report.p99Ms.toFixed(1)} ms`);
+      assert.ok(report.p99Ms < p99BoundMs, `p99 ${report.p99Ms.toFixed(1)} ms`);
     });
   });
 }
