@@ -48,10 +48,17 @@ interface Reply {
 
 type Handler = (req: http.IncomingMessage, url: URL, base: LinkBase, params: string[]) => Reply | Promise<Reply>;
 
+/**
+ * How long an idle keep-alive connection stays open. Longer than clients keep theirs (undici: 4 s), so the client
+ * always closes first: a server closing a connection just as a client reuses it fails that request ("other side
+ * closed"), which a client whose event loop was busy for a few seconds runs into with Node's default of 5 s.
+ */
+const KEEP_ALIVE_MS = 65_000;
+
 /** Creates the HTTP server (not yet listening). */
 export function createServer(context: ServerContext): http.Server {
   const api = new Api(context);
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     api.handle(req).then(
       (reply) => send(res, reply),
       (err: Error) => {
@@ -60,6 +67,9 @@ export function createServer(context: ServerContext): http.Server {
       },
     );
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
+  return server;
 }
 
 class Api {
