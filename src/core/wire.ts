@@ -190,6 +190,36 @@ export interface PaginatedFiles {
   '@nextLink'?: string;
 }
 
+/** `BaseModel` in the spec (the local service lists its engines' models as base models). */
+export interface BaseModel {
+  self: string;
+  displayName: string;
+  description?: string;
+  locale: string;
+  createdDateTime?: string;
+  lastActionDateTime?: string;
+  status?: Status;
+  links?: { manifest?: string };
+  properties?: {
+    deprecationDates?: { adaptationDateTime?: string; transcriptionDateTime?: string };
+    features?: {
+      supportsTranscriptionsSubmit?: boolean;
+      supportsTranscriptionsTranscribe?: boolean;
+      supportsEndpoints?: boolean;
+      supportsTranscriptionsOnSpeechContainers?: boolean;
+      supportedOutputFormats?: ('Lexical' | 'Display')[];
+      supportsAdaptationsWith?: string[];
+    };
+    chargeForAdaptation?: boolean;
+  };
+}
+
+/** `PaginatedBaseModels` in the spec. */
+export interface PaginatedBaseModels {
+  values: BaseModel[];
+  '@nextLink'?: string;
+}
+
 /** `TranscriptionLocales` in the spec. */
 export interface TranscriptionLocales {
   Transcribe?: string[];

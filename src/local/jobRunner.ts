@@ -331,6 +331,7 @@ function recognizeOptions(job: ServiceJob, signal: AbortSignal): RecognizeFileOp
     punctuationMode: p.punctuationMode,
     profanityFilterMode: p.profanityFilterMode,
     diarization: p.diarization?.enabled ? { enabled: true, maxSpeakers: p.diarization.maxSpeakers } : undefined,
+    model: job.request.model?.self,
     signal,
   };
 }

@@ -3,6 +3,7 @@
  *   node dist/local-service.js --port <p> --data <dir> --key <key> [--max-input-mb <n>] [--ttl-check-seconds <n>]
  *                              [--allow-path <dir-or-file>]... [--exit-with-parent] [--max-audio-minutes <n>]
  *                              [--download-connect-timeout-seconds <n>] [--download-idle-timeout-seconds <n>]
+ *                              [--models-dir <dir>] [--default-model <name>]
  * Port 0 picks a free port. Binds 127.0.0.1 only. Prints exactly one line, `listening on http://127.0.0.1:<port>`,
  * on stdout when ready; logs go to stderr. The key may come from SPEECH_BATCH_SERVICE_KEY instead of --key (so it
  * does not show in the process list). SIGTERM/SIGINT stop it cleanly; unfinished jobs resume at the next start.
@@ -12,7 +13,10 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { AllowedPaths } from './allowedPaths';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_INPUT_BYTES, Downloader } from './inputs';
+import * as path from 'node:path';
+import { PocketsphinxEngine } from './engine/pocketsphinx';
 import { JobRunner } from './jobRunner';
+import { ModelRegistry } from './modelRegistry';
 import { DEFAULT_MAX_AUDIO_MINUTES, Recognizer } from './recognizer';
 import { createServer } from './server';
 import { ServiceJobStore } from './serviceJobStore';
@@ -31,7 +35,10 @@ const USAGE = `usage: local-service --port <port> --data <dir> --key <key> [opti
   --ttl-check-seconds <n>    how often finished jobs past their time to live are deleted (default 600)
   --allow-path <path>        a folder or file file:// inputs may come from (repeatable; absolute); more can be added
                              at runtime with POST /speechbatch/allowed-paths {"paths": [...]} (same key header)
-  --exit-with-parent         shut down (as on SIGTERM) when stdin ends: the parent keeps a pipe open to it`;
+  --exit-with-parent         shut down (as on SIGTERM) when stdin ends: the parent keeps a pipe open to it
+  --models-dir <dir>         whisper.cpp / Parakeet model files, and files registered by path (default <data>/models);
+                             listed as base models (GET /speechtotext/models/base), picked by a job's "model"
+  --default-model <name>     the model of jobs without "model" (default: the best installed for the job's locale)`;
 
 function log(message: string): void {
   process.stderr.write(`[${new Date().toISOString()}] ${message}\n`);
@@ -64,6 +71,8 @@ async function main(): Promise<void> {
         'max-audio-minutes': { type: 'string' },
         'download-connect-timeout-seconds': { type: 'string' },
         'download-idle-timeout-seconds': { type: 'string' },
+        'models-dir': { type: 'string' },
+        'default-model': { type: 'string' },
       },
       strict: true,
     }));
@@ -93,18 +102,30 @@ async function main(): Promise<void> {
   process.umask(0o077);
   const store = await ServiceJobStore.open(values.data, log);
   // Engine scratch files go to the store's tmp dir, which is emptied at every start (nothing left after a SIGKILL).
-  const recognizer = new Recognizer({ tempDir: store.tempDir, maxAudioMinutes });
+  const pocketsphinx = new PocketsphinxEngine({ tempDir: store.tempDir });
+  const models = new ModelRegistry({
+    modelsDir: path.resolve(values['models-dir'] ?? path.join(store.dataDir, 'models')),
+    defaultModel: values['default-model'],
+    pocketsphinx,
+    log,
+  });
+  await models.refresh();
+  const recognizer = new Recognizer({
+    engine: pocketsphinx,
+    engineFor: (model, locale) => models.engineFor(models.choose(model, locale)),
+    maxAudioMinutes,
+  });
   recognizer.check().catch((err: Error) => log(`warning: jobs will fail until this is fixed: ${err.message}`));
   const runner = new JobRunner({ store, recognizer, log, maxInputBytes, allowedPaths, downloader });
   await runner.sweepExpired();
   await runner.resume();
   const sweep = setInterval(() => void runner.sweepExpired().catch((err: Error) => log(`TTL check failed: ${err.message}`)), ttlCheckMs);
 
-  const server = createServer({ store, runner, key, locales: recognizer.locales, allowedPaths, log });
+  const server = createServer({ store, runner, key, locales: recognizer.locales, models, allowedPaths, log });
   server.listen(port, '127.0.0.1', () => {
     const { port: actual } = server.address() as AddressInfo;
     process.stdout.write(`listening on http://127.0.0.1:${actual}\n`);
-    log(`data in ${store.dataDir}; ${recognizer.locales.join(', ')}`);
+    log(`data in ${store.dataDir}; models in ${models.modelsDir}: ${models.list().map((m) => m.name).join(', ')}`);
   });
   server.on('error', (err) => {
     log(`cannot listen on port ${port}: ${err.message}`);
@@ -121,6 +142,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await runner.close();
     await recognizer.close();
+    await models.close();
     await store.flush();
     process.exit(0);
   };

@@ -34,11 +34,15 @@ export interface RecognizeFileOptions {
   signal?: AbortSignal;
   /** Who the work is for (the service passes the job id): engine slots are shared fairly between these groups. */
   group?: string;
+  /** The job's model (`model.self`); the recogniser's `engineFor` picks the engine. */
+  model?: string;
 }
 
 export interface RecognizerOptions {
   /** Default: pocketsphinx. */
   engine?: Engine;
+  /** Picks the engine for a file from its job's model and locale (the service's models); default always `engine`. */
+  engineFor?: (model: string | undefined, locale: string) => Engine;
   /** Engine runs (channels) at once across all files; default the number of CPU cores. */
   concurrency?: number;
   /** RMS level of the deterministic noise added before recognition (default -70 dBFS); `null` adds none. */
@@ -53,6 +57,7 @@ export interface RecognizerOptions {
 export class Recognizer {
   readonly locales: readonly string[];
   private readonly engine: Engine;
+  private readonly engineFor: (model: string | undefined, locale: string) => Engine;
   private readonly pool: WorkPool;
   private readonly workers: AudioWorkers;
   private readonly noiseFloorDbfs: number | null;
@@ -63,6 +68,7 @@ export class Recognizer {
   constructor(options: RecognizerOptions = {}) {
     this.engine = options.engine ?? new PocketsphinxEngine({ tempDir: options.tempDir });
     this.locales = this.engine.locales;
+    this.engineFor = options.engineFor ?? (() => this.engine);
     this.pool = new WorkPool(options.concurrency ?? Math.max(1, os.cpus().length));
     this.workers = new AudioWorkers(this.pool.size);
     this.maxAudioMs = (options.maxAudioMinutes ?? DEFAULT_MAX_AUDIO_MINUTES) * 60_000;
@@ -81,11 +87,12 @@ export class Recognizer {
    */
   async recognizeFile(path: string, source: string, options: RecognizeFileOptions): Promise<TranscriptionResultFile> {
     if (this.closing.signal.aborted) throw new Error('the recogniser is closed');
-    if (!this.locales.includes(options.locale)) {
-      throw new Error(`locale ${options.locale} is not supported by the local recogniser (supported: ${this.locales.join(', ')})`);
+    const engine = this.engineFor(options.model, options.locale);
+    if (!engine.locales.includes(options.locale)) {
+      throw new Error(`locale ${options.locale} is not supported by the local recogniser ${engine.name} (supported: ${engine.locales.join(', ')})`);
     }
     const signal = options.signal ? AbortSignal.any([options.signal, this.closing.signal]) : this.closing.signal;
-    const work = this.transcribe(path, source, options, signal);
+    const work = this.transcribe(path, source, options, signal, engine);
     this.active.add(work);
     try {
       return await work;
@@ -101,7 +108,7 @@ export class Recognizer {
     await this.workers.close();
   }
 
-  private async transcribe(path: string, source: string, options: RecognizeFileOptions, signal: AbortSignal): Promise<TranscriptionResultFile> {
+  private async transcribe(path: string, source: string, options: RecognizeFileOptions, signal: AbortSignal, engine: Engine): Promise<TranscriptionResultFile> {
     const info = await probeAudioFile(path);
     if (info.durationMs > this.maxAudioMs) {
       throw new AudioFormatError(
@@ -122,7 +129,7 @@ export class Recognizer {
     // Each channel is decoded on its own once it has a slot: memory holds only the channels being recognised.
     const settled = await Promise.allSettled(
       selected.map((channel) =>
-        this.pool.run(() => this.recognizeChannel(path, channel, options.locale, signal, maxSpeakers), signal, options.group),
+        this.pool.run(() => this.recognizeChannel(engine, path, channel, options.locale, signal, maxSpeakers), signal, options.group),
       ),
     );
     // Every channel has ended (its engine process too) before the file fails.
@@ -141,6 +148,7 @@ export class Recognizer {
   }
 
   private async recognizeChannel(
+    engine: Engine,
     path: string,
     channel: number,
     locale: string,
@@ -150,7 +158,7 @@ export class Recognizer {
     const request: PrepareRequest = { path, channel, noiseFloorDbfs: this.noiseFloorDbfs, keepResampled: maxSpeakers !== undefined };
     const prepared = await this.workers.run<PreparedChannel>('prepare', request, [], signal);
     const map = new TimeMap(prepared.segments, ENGINE_SAMPLE_RATE);
-    const utterances = await this.engine.recognize({ samples: prepared.pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal });
+    const utterances = await engine.recognize({ samples: prepared.pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal });
     const original = (ms: number): number => Math.round(map.toOriginalMs(ms));
     const inOriginalTime: Utterance[] = utterances.map((u) => ({
       ...u,

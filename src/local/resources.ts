@@ -28,6 +28,7 @@ export function toTranscription(job: ServiceJob, base: LinkBase): Transcription 
     ...(request.description !== undefined && { description: request.description }),
     ...(request.customProperties !== undefined && { customProperties: request.customProperties }),
     locale: request.locale,
+    ...(request.model !== undefined && { model: request.model }),
     createdDateTime: job.createdDateTime,
     lastActionDateTime: job.lastActionDateTime,
     links: { files: apiUrl(base, `/transcriptions/${job.id}/files`) },

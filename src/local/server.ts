@@ -8,10 +8,11 @@
  */
 import * as http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { GUID, type PaginatedFiles, type PaginatedTranscriptions, type TranscriptionLocales } from '../core/wire';
+import { GUID, type PaginatedBaseModels, type PaginatedFiles, type PaginatedTranscriptions, type TranscriptionLocales } from '../core/wire';
 import { GATEWAY_401_BODY, invalidArgument, invalidRequest, notFound, ServiceError } from './errors';
 import type { AllowedPaths } from './allowedPaths';
 import type { JobRunner } from './jobRunner';
+import type { ModelRegistry } from './modelRegistry';
 import { apiUrl, toFile, toTranscription, transcriptionSelf, type LinkBase } from './resources';
 import { ContentSigner, DEFAULT_SAS_LIFETIME_MINUTES, MAX_SAS_LIFETIME_MINUTES } from './signing';
 import type { ServiceJobStore } from './serviceJobStore';
@@ -28,8 +29,10 @@ export interface ServerContext {
   runner: JobRunner;
   /** The subscription key every API request must carry. */
   key: string;
-  /** Locales the recogniser transcribes. */
+  /** Locales the recogniser transcribes (without `models`). */
   locales: readonly string[];
+  /** The installed models (base models of the API); their locales replace `locales`. */
+  models?: ModelRegistry;
   /** Where `file://` inputs may come from; `POST /speechbatch/allowed-paths` adds to it. */
   allowedPaths: AllowedPaths;
   log?: (message: string) => void;
@@ -84,6 +87,8 @@ class Api {
       { method: 'POST', pattern: /^\/transcriptions:submit$/, handler: (req, _url, base) => this.submit(req, base) },
       { method: 'GET', pattern: /^\/transcriptions$/, handler: (_req, url, base) => this.list(url, base) },
       { method: 'GET', pattern: /^\/transcriptions\/locales$/, handler: () => this.localesReply() },
+      { method: 'GET', pattern: /^\/models\/base$/, handler: (_req, url, base) => this.listModels(url, base) },
+      { method: 'GET', pattern: /^\/models\/base\/([^/]+)$/, handler: (_req, _url, base, [id]) => this.getModel(id!, base) },
       { method: 'GET', pattern: /^\/transcriptions\/([^/]+)$/, handler: (_req, _url, base, [id]) => this.get(id!, base) },
       { method: 'PATCH', pattern: /^\/transcriptions\/([^/]+)$/, handler: (req, _url, base, [id]) => this.update(req, id!, base) },
       { method: 'DELETE', pattern: /^\/transcriptions\/([^/]+)$/, handler: (_req, _url, _base, [id]) => this.remove(id!) },
@@ -151,7 +156,8 @@ class Api {
   }
 
   private async submit(req: http.IncomingMessage, base: LinkBase): Promise<Reply> {
-    const request = validateCreate(parseJsonBody(await readBody(req)), this.context.locales);
+    const body = parseJsonBody(await readBody(req));
+    const request = validateCreate(body, await this.locales(), this.context.models);
     const job = await this.context.store.create(request);
     this.context.runner.enqueue(job.id);
     this.context.log?.(`job ${job.id}: submitted (${request.contentUrls?.length ?? 'container'} inputs)`);
@@ -166,9 +172,32 @@ class Api {
     return { status: 200, body: page };
   }
 
-  private localesReply(): Reply {
-    const locales: TranscriptionLocales = { Submit: [...this.context.locales] };
+  /** What the installed models transcribe (re-read: a model may have been downloaded since). */
+  private async locales(): Promise<readonly string[]> {
+    const { models } = this.context;
+    if (!models) return this.context.locales;
+    await models.refresh();
+    return models.locales();
+  }
+
+  private async localesReply(): Promise<Reply> {
+    const locales: TranscriptionLocales = { Submit: [...(await this.locales())] };
     return { status: 200, body: locales };
+  }
+
+  private async listModels(url: URL, base: LinkBase): Promise<Reply> {
+    const { skip, top } = paging(url);
+    const models = this.context.models ? await this.context.models.refresh() : [];
+    const page: PaginatedBaseModels = { values: models.slice(skip, skip + top).map((m) => this.context.models!.toBaseModel(m, base)) };
+    if (skip + top < models.length) page['@nextLink'] = apiUrl(base, '/models/base', { skip: skip + top, top });
+    return { status: 200, body: page };
+  }
+
+  private async getModel(id: string, base: LinkBase): Promise<Reply> {
+    await this.context.models?.refresh();
+    const model = GUID.test(id) ? this.context.models?.byId(id) : undefined;
+    if (!model) throw notFound(`There is no base model with id '${id}'.`);
+    return { status: 200, body: this.context.models!.toBaseModel(model, base) };
   }
 
   private get(id: string, base: LinkBase): Reply {

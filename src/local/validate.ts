@@ -4,6 +4,7 @@
  */
 import type {
   DiarizationProperties,
+  EntityReference,
   LanguageIdentificationProperties,
   ProfanityFilterMode,
   PunctuationMode,
@@ -34,12 +35,24 @@ export function parseJsonBody(text: string): Json {
   return value;
 }
 
-/** Validates the body of `POST /transcriptions:submit` against the locales the service can transcribe. */
-export function validateCreate(body: Json, supportedLocales: readonly string[]): TranscriptionCreate {
+/** The service's models, for a job's `model` (see ModelRegistry.resolveReference): throws the API's error. */
+export interface ModelLookup {
+  resolveReference(self: unknown, locale: string): unknown;
+}
+
+/**
+ * Validates the body of `POST /transcriptions:submit` against the locales the service can transcribe and, where
+ * given, its models (without them, any `model` is refused).
+ */
+export function validateCreate(body: Json, supportedLocales: readonly string[], models?: ModelLookup): TranscriptionCreate {
   const displayName = requiredString(body, 'displayName');
   const locale = supportedLocale(requiredString(body, 'locale'), supportedLocales, 'locale');
+  let model: EntityReference | undefined;
   if (body.model !== undefined) {
-    throw invalidArgument('InvalidModel', 'The local service has no custom models; omit "model" to use its base model.');
+    if (!models) throw invalidArgument('InvalidModel', 'The local service has no custom models; omit "model" to use its base model.');
+    if (!isObject(body.model)) throw invalidArgument('InvalidModelUri', '"model" must be an object with the "self" URL of a base model.');
+    models.resolveReference(body.model.self, locale);
+    model = { self: body.model.self as string };
   }
   const sources = [body.contentUrls, body.contentContainerUrl, body.dataset].filter((v) => v !== undefined).length;
   if (sources !== 1) {
@@ -52,6 +65,7 @@ export function validateCreate(body: Json, supportedLocales: readonly string[]):
     throw invalidArgument('InvalidDataset', 'The local service has no datasets; use "contentUrls" or "contentContainerUrl".');
   }
   const result: TranscriptionCreate = { displayName, locale, properties: validateProperties(body.properties, supportedLocales) };
+  if (model) result.model = model;
   if (body.contentUrls !== undefined) result.contentUrls = contentUrls(body.contentUrls);
   if (body.contentContainerUrl !== undefined) result.contentContainerUrl = url(body.contentContainerUrl, 'contentContainerUrl', ['http:', 'https:']);
   Object.assign(result, validateUpdate(pick(body, ['description', 'customProperties'])));

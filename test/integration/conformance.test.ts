@@ -124,11 +124,19 @@ describe('conformance with spec/speechtotext.json', function () {
 
     assert.equal((await call('PUT', `/transcriptions/${id}`, { body: {} })).status, 405);
     assert.equal((await call('GET', '/models')).status, 404);
+    const baseModels = await call('GET', '/models/base');
+    assert.equal(baseModels.status, 200);
+    assert.equal((await call('GET', baseModels.body.values[0].self)).status, 200);
+    assert.equal((await call('GET', '/models/base/00000000-0000-0000-0000-000000000000')).status, 404);
+    assert.equal((await call('GET', '/models/base?top=0')).status, 400);
+    const unknownModel = { self: `${ctx.service.endpoint}/speechtotext/models/base/00000000-0000-0000-0000-000000000000` };
+    assert.equal((await call('POST', '/transcriptions:submit', { body: { ...create, model: unknownModel } })).status, 400);
     assert.equal((await call('DELETE', `/transcriptions/${id}`)).status, 204);
     assert.equal((await call('DELETE', `/transcriptions/${id}`)).status, 404);
 
     const covered = ['Transcriptions_Submit', 'Transcriptions_List', 'Transcriptions_ListSupportedLocales', 'Transcriptions_Get',
-      'Transcriptions_Update', 'Transcriptions_Delete', 'Transcriptions_ListFiles', 'Transcriptions_GetFile'];
+      'Transcriptions_Update', 'Transcriptions_Delete', 'Transcriptions_ListFiles', 'Transcriptions_GetFile', 'Models_ListBaseModels',
+      'Models_GetBaseModel'];
     for (const operation of covered) {
       const statuses = [...(checked.get(operation) ?? [])];
       assert.ok(statuses.some((s) => s < 300), `${operation}: a success was validated (${statuses})`);
