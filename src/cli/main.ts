@@ -6,6 +6,7 @@
 import { version } from '../../package.json';
 import { UsageError } from './args';
 import { ANALYTICS_USAGE, MERGE_USAGE, runAnalytics, runMerge } from './merge';
+import { MODELS_USAGE, runModels } from './models';
 import { runTranscribe, TRANSCRIBE_USAGE } from './transcribe';
 
 const USAGE = `speech-batch ${version}: batch transcription of recorded calls
@@ -16,6 +17,7 @@ Commands:
   transcribe ...                 transcribe audio files (speech-batch transcribe --help)
   merge <result.json>...         print the merged conversation as txt, srt, vtt, md or json
   analytics <result.json>...     print call analytics (talk time, silence, overlap, interruptions) as JSON
+  models list|download|add|remove   the local service's models (speech-batch models --help)
 
 Options:
   -h, --help                     show this help (or a command's: speech-batch merge --help)
@@ -24,12 +26,15 @@ Options:
 ${MERGE_USAGE}
 
 ${ANALYTICS_USAGE}
+
+${MODELS_USAGE}
 `;
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; usage: string }> = {
   transcribe: { run: runTranscribe, usage: TRANSCRIBE_USAGE },
   merge: { run: runMerge, usage: MERGE_USAGE },
   analytics: { run: runAnalytics, usage: ANALYTICS_USAGE },
+  models: { run: runModels, usage: MODELS_USAGE },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -47,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) throw new UsageError(`unknown command "${name}" (use transcribe, merge or analytics; --help for more)`);
+  if (!command) throw new UsageError(`unknown command "${name}" (use transcribe, merge, analytics or models; --help for more)`);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return 0;

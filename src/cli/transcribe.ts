@@ -14,6 +14,7 @@ import { formatConversation } from '../core/formats';
 import { isSameSource, readJobOutputs, resultIndex, waitForJob, type JobOutputs } from '../core/jobFlow';
 import { LocalService } from '../core/localService';
 import { mergeFile } from '../core/merge';
+import { baseModelSelf, defaultModelsDir } from '../core/models';
 import type { TranscriptFormat } from '../core/model';
 import { redactUrl } from '../core/redact';
 import { parseResult } from '../core/result';
@@ -27,6 +28,8 @@ export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL
   --out       write one <name>.<format> per input into DIR instead of printing
   --names     party names by channel, comma-separated
   --locale    locale of the recordings (default en-US)
+  --model     the model: a name from "speech-batch models list" (e.g. base.en, pocketsphinx), a base model id or
+              URL; default the local service's best installed model for the locale
   --endpoint  a Speech endpoint (Azure or a running local service) instead of a local service of its own; it must
               be able to read the inputs (local files only work with a local service; for Azure give SAS URLs).
               The key comes from --key or the SPEECH_BATCH_KEY environment variable. The job is deleted afterwards.
@@ -48,6 +51,7 @@ interface Options {
   out?: string;
   names?: string[];
   locale: string;
+  model?: string;
   endpoint?: string;
   key?: string;
   verbose: boolean;
@@ -91,6 +95,7 @@ async function transcribe(client: SpeechClient, options: Options, started: numbe
   const job = await client.submit({
     displayName: `speech-batch transcribe (${options.inputs.length} file${options.inputs.length === 1 ? '' : 's'})`,
     locale: options.locale,
+    ...(options.model && { model: { self: baseModelSelf(client.baseUrl, options.model) } }),
     contentUrls: options.inputs.map((input) => input.url),
     properties: { timeToLiveHours: 24, wordLevelTimestampsEnabled: true, displayFormWordLevelTimestampsEnabled: true },
   });
@@ -159,6 +164,7 @@ async function parseCommandLine(args: string[]): Promise<Options> {
     out: { type: 'string', short: 'o' },
     names: { type: 'string' },
     locale: { type: 'string' },
+    model: { type: 'string' },
     endpoint: { type: 'string' },
     key: { type: 'string' },
     verbose: { type: 'boolean' },
@@ -180,6 +186,7 @@ async function parseCommandLine(args: string[]): Promise<Options> {
     out,
     names: parseNames(values.names),
     locale: values.locale ?? 'en-US',
+    model: values.model,
     endpoint: values.endpoint,
     key,
     verbose: values.verbose ?? false,
@@ -265,6 +272,7 @@ async function startLocalService(options: Options): Promise<{ local: LocalServic
     dataDir,
     key: async () => key,
     allowPaths: options.localPaths,
+    modelsDir: defaultModelsDir(),
     log: { info: options.verbose ? progress : quiet, warn: options.verbose ? progress : quiet, error: progress },
   });
   return { local, key, dataDir };

@@ -30,6 +30,8 @@ export interface LocalServiceOptions {
    * runs with {@link LocalService.allow}. The extension passes the workspace folders, the CLI its command line's paths.
    */
   allowPaths?: readonly string[];
+  /** The folder of whisper.cpp / Parakeet models the service offers (its `--models-dir`); default `<dataDir>/models`. */
+  modelsDir?: string;
   /** Node binary; defaults to the current one (run as plain Node inside Electron). */
   nodePath?: string;
   /** How long to wait for the "listening on" line. */
@@ -137,6 +139,7 @@ export class LocalService {
     // --exit-with-parent: the service watches its stdin (a pipe from this process) and ends, with its engines, when
     // this process goes away, however it ends (SIGKILL included).
     const args = [scriptPath, '--port', '0', '--data', dataDir, '--exit-with-parent', ...[...this.allowed].flatMap((p) => ['--allow-path', p])];
+    if (this.options.modelsDir) args.push('--models-dir', this.options.modelsDir);
     log.info(`Starting the local transcription service: ${[scriptPath, '--port', '0', '--data', dataDir].join(' ')} (${this.allowed.size} allowed path(s))`);
     // The key travels in the environment, not on the command line, so it does not show in the process list.
     const child = spawn(this.options.nodePath ?? process.execPath, args, {

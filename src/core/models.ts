@@ -176,6 +176,18 @@ export function modelId(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+const GUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The `model.self` of a job for `--model`: a full base model URL as is, a GUID or a model name (e.g. `base.en`,
+ * `pocketsphinx`) as the base model of that id on `endpoint`.
+ */
+export function baseModelSelf(endpoint: string, model: string): string {
+  if (/^https?:\/\//i.test(model)) return model;
+  const id = GUID_TEXT.test(model) ? model.toLowerCase() : modelId(catalogModel(model)?.name ?? model);
+  return `${endpoint.replace(/\/+$/, '').replace(/\/speechtotext$/, '')}/speechtotext/models/base/${id}`;
+}
+
 /** The models folder used when none is given: `$SPEECH_BATCH_MODELS_DIR`, else the user's data folder. */
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SPEECH_BATCH_MODELS_DIR) return path.resolve(env.SPEECH_BATCH_MODELS_DIR);
