@@ -115,8 +115,7 @@ async function openLocalFile(url: URL, maxBytes: number, allowedPaths: AllowedPa
   } catch (err) {
     throw new InputError(`${url.href} is not a local file path: ${(err as Error).message}`);
   }
-  // Until every launcher passes --allow-path, a service given no allowed path at all reads any path.
-  if (allowedPaths && allowedPaths.size > 0 && !(await allowedPaths.allows(file))) {
+  if (!(await allowedPaths?.allows(file))) {
     throw new InputError(`${file} is outside the folders the local service may read`);
   }
   let stat;

@@ -152,6 +152,18 @@ describe('local service (security)', function () {
     });
   });
 
+  describe('file:// inputs, with no allowed path', function () {
+    const ctx = useService({ allowPaths: [] });
+
+    it('reads no file at all', async function () {
+      const speech = makeMono('Good afternoon.');
+      const created = await ctx.client.submit(createBody([pathToFileURL(speech).href]));
+      const done = await waitForStatus(ctx.client, created.self!);
+      assert.equal(done.status, 'Failed');
+      assert.equal(done.properties.error?.message, `contenturl_0 (${path.basename(speech)}): ${speech} is outside the folders the local service may read`);
+    });
+  });
+
   describe('data folder', function () {
     let dataDir: string;
     let service: RunningService | undefined;
