@@ -13,6 +13,7 @@ import type { EntityError, ReportDetail, TranscriptionReportFile, TranscriptionR
 import type { AllowedPaths } from './allowedPaths';
 import { AudioFormatError } from './audio/types';
 import { EngineNotInstalledError } from './engine/types';
+import { isDiskFull } from './errors';
 import { Downloader, fetchInput, InputError, resolveSources, type InputSource } from './inputs';
 import type { RecognizeFileOptions, Recognizer } from './recognizer';
 import { isoSeconds, type ServiceJob, type ServiceJobStore, type StoredFile } from './serviceJobStore';
@@ -302,11 +303,6 @@ export class JobRunner {
     const size = await this.options.store.writeResult(jobId, name, JSON.stringify(content, null, 2));
     return { id: randomUUID(), name, kind, size, createdDateTime: isoSeconds(this.now()) };
   }
-}
-
-function isDiskFull(err: Error): boolean {
-  const { code } = err as NodeJS.ErrnoException;
-  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 /** An error's message, saying plainly when it is a full disk (ENOSPC's own text names a temp file). */

@@ -9,7 +9,7 @@
 import * as http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { GUID, type PaginatedBaseModels, type PaginatedFiles, type PaginatedTranscriptions, type TranscriptionLocales } from '../core/wire';
-import { GATEWAY_401_BODY, invalidArgument, invalidRequest, notFound, ServiceError } from './errors';
+import { GATEWAY_401_BODY, invalidArgument, invalidRequest, isDiskFull, notFound, ServiceError } from './errors';
 import type { AllowedPaths } from './allowedPaths';
 import type { JobRunner } from './jobRunner';
 import type { ModelRegistry } from './modelRegistry';
@@ -128,7 +128,7 @@ class Api {
       return await route.handler(req, url, base, params);
     } catch (err) {
       if (err instanceof ServiceError) return errorReply(err);
-      if (isDiskFull(err as NodeJS.ErrnoException)) return errorReply(diskFull(this.context.store.dataDir));
+      if (isDiskFull(err)) return errorReply(diskFull(this.context.store.dataDir));
       throw err;
     }
   }
@@ -278,10 +278,6 @@ function checkHost(req: http.IncomingMessage): string {
     );
   }
   return `http://127.0.0.1:${port}`;
-}
-
-function isDiskFull(err: NodeJS.ErrnoException): boolean {
-  return err.code === 'ENOSPC' || err.code === 'EDQUOT';
 }
 
 /** 507 Insufficient Storage: a change (a submit, an update) could not be stored because the disk is full. */
