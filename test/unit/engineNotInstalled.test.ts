@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENGINE_NOT_INSTALLED } from '../../src/core/localService';
 import type { TranscriptionReportFile } from '../../src/core/wire';
+import { AllowedPaths } from '../../src/local/allowedPaths';
 import { PocketsphinxEngine } from '../../src/local/engine/pocketsphinx';
 import { JobRunner } from '../../src/local/jobRunner';
 import { Recognizer } from '../../src/local/recognizer';
@@ -32,7 +33,7 @@ describe('a missing recogniser is reported by its code, not by its wording', fun
     const store = await ServiceJobStore.open(path.join(dir, 'data'));
     const job = await store.create({ displayName: 'job', locale: 'en-US', contentUrls: [pathToFileURL(audio).href], properties: { timeToLiveHours: 6 } });
     const recognizer = new Recognizer({ engine: new PocketsphinxEngine({ binary: '/nonexistent/pocketsphinx_continuous' }) });
-    const runner = new JobRunner({ store, recognizer });
+    const runner = new JobRunner({ store, recognizer, allowedPaths: new AllowedPaths([dir]) });
     await runner.resume();
     for (let i = 0; i < 500 && !['Succeeded', 'Failed'].includes(store.get(job.id)!.status); i++) await new Promise((r) => setTimeout(r, 20));
     const done = store.get(job.id)!;

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { AllowedPaths } from '../../src/local/allowedPaths';
 import { JobRunner } from '../../src/local/jobRunner';
 import { Recognizer } from '../../src/local/recognizer';
 import { ServiceJobStore } from '../../src/local/serviceJobStore';
@@ -152,7 +153,7 @@ describe('local job store', function () {
           options.signal!.addEventListener('abort', () => reject(options.signal!.reason));
         }),
     };
-    const runner = new JobRunner({ store, recognizer });
+    const runner = new JobRunner({ store, recognizer, allowedPaths: new AllowedPaths([dir]) });
     await runner.resume();
     await recognizing;
     assert.equal(store.get(job.id)!.attempts, 1);
