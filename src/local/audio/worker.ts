@@ -3,6 +3,8 @@
  * steps of recognition — decoding, resampling, silence shortening, PCM conversion, diarization — so that the
  * service's main thread only answers HTTP and moves data. One task at a time; see ./workerPool.ts for the protocol.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { Utterance } from '../engine/types';
 import { diarize } from '../recognition/diarize';
@@ -25,6 +27,21 @@ async function perform(task: WorkerTask): Promise<{ result: unknown; transfer: A
 
 const port = parentPort;
 if (!port) throw new Error('the audio worker runs in a worker thread only');
+
+/**
+ * This thread yields the CPU to the thread that answers HTTP: on Linux a thread has its own nice value, set through
+ * its thread id (/proc/thread-self -> "<pid>/task/<tid>"). Elsewhere the worker keeps the process's priority.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, WORKER_NICE);
+  } catch {
+    // not Linux, or not permitted: the same priority as the service
+  }
+}
+const WORKER_NICE = 10;
+lowerPriority();
 port.on('message', (task: WorkerTask) => {
   perform(task).then(
     ({ result, transfer }) => port.postMessage({ id: task.id, ok: true, result } satisfies WorkerReply, transfer),
