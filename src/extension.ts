@@ -57,14 +57,36 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const updateViewState = () => {
     const running = jobs.pending().length;
-    treeView.badge = running > 0 ? { value: running, tooltip: vscode.l10n.t('{0} job(s) running', running) } : undefined;
+    const attention = jobs.needingAttention().length;
+    const parts = [
+      running > 0 ? vscode.l10n.t('{0} running', running) : undefined,
+      attention > 0 ? vscode.l10n.t('{0} with failures', attention) : undefined,
+    ].filter((p): p is string => p !== undefined);
+    // The badge counts running jobs; once none runs, the jobs whose failures the user has not looked at yet.
+    // The view's description names both counts separately.
+    treeView.badge =
+      running > 0 || attention > 0
+        ? { value: running > 0 ? running : attention, tooltip: parts.join(' · ') }
+        : undefined;
+    treeView.description = parts.length > 0 ? parts.join(' · ') : undefined;
     void vscode.commands.executeCommand('setContext', 'speechBatch.hasJobs', jobs.all().length > 0);
+    // Audio files that have a transcript: the Explorer offers Open Transcript on them.
+    const transcribed: Record<string, true> = {};
+    for (const job of jobs.all()) {
+      for (const file of job.files) if (file.state === 'transcription' && file.audioPath) transcribed[vscode.Uri.file(file.audioPath).fsPath] = true;
+    }
+    void vscode.commands.executeCommand('setContext', 'speechBatch.transcribedAudio', transcribed);
   };
   subscriptions.push(
     jobs.onDidChange(updateViewState),
     treeView.onDidChangeVisibility((e) => e.visible && tree.refresh()),
+    treeView.onDidExpandElement((e) => void jobs.acknowledge(e.element.job)),
     jobs.onDidFinish((job) => {
-      const saved = job.status === 'Succeeded' ? transcripts.prefetch(job) : Promise.resolve();
+      // Results are saved first (they outlive the service), then each file's row gets its audio duration from them.
+      const saved =
+        job.status === 'Succeeded'
+          ? transcripts.prefetch(job).then(async () => jobs.setDurations(job, await transcripts.durations(job)))
+          : Promise.resolve();
       void saved
         .catch((err: Error) => log.warn(`Saving the results of job ${job.id} failed: ${err.message}`))
         .then(() => notifyFinished(job, log))
@@ -86,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     log,
     locales: (kind) => backends.locales(kind),
     reveal: (job) => void treeView.reveal({ kind: 'job', job }, { select: true, focus: false }).then(undefined, () => undefined),
+    revealNode: (node, options) => Promise.resolve(treeView.reveal(node, options)).then(undefined, (err: Error) => log.warn(`Revealing a job failed: ${err.message}`)),
     showPanel: (key) => panels.show(key),
     refreshView: () => tree.refresh(),
   };
@@ -95,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   void vscode.commands.executeCommand('setContext', 'speechBatch.ready', true);
   if (jobs.pending().length > 0) poller.kick();
   log.info(`Activated with ${jobs.all().length} stored job(s), ${jobs.pending().length} pending.`);
-  return { jobs, store, transcripts, poller, tree, localService, secrets };
+  return { jobs, store, transcripts, poller, tree, treeView, localService, secrets };
 }
 
 function workspaceFolderPaths(folders: readonly vscode.WorkspaceFolder[]): string[] {

@@ -234,21 +234,21 @@ export class JobRunner {
   private async transcribe(job: ServiceJob, signal: AbortSignal): Promise<(r: ServiceJob) => void> {
     const sources = await resolveSources(job.request, signal);
     const concurrency = this.options.fileConcurrency ?? Math.max(4, 2 * os.availableParallelism());
-    const outcomes = await mapLimit(sources, concurrency, (source) => this.transcribeOne(job, source, signal));
+    // Each file's result (and its line in report.json) is listed as soon as the file is done, in order of finishing.
+    const finished: FileOutcome[] = [];
+    let published = Promise.resolve();
+    const outcomes = await mapLimit(sources, concurrency, async (source) => {
+      const outcome = await this.transcribeOne(job, source, signal);
+      finished.push(outcome);
+      const snapshot = [...finished];
+      published = published.then(() => this.publishProgress(job.id, snapshot, signal));
+      await published;
+      return outcome;
+    });
     signal.throwIfAborted();
 
-    const details: ReportDetail[] = outcomes.map((o) =>
-      o.ok
-        ? { source: redactUrl(o.source.url), status: 'Succeeded' }
-        : { source: redactUrl(o.source.url), status: 'Failed', errorKind: o.kind, errorMessage: o.message },
-    );
     const succeeded = outcomes.filter((o) => o.ok);
-    const report: TranscriptionReportFile = {
-      successfulTranscriptionsCount: succeeded.length,
-      failedTranscriptionsCount: outcomes.length - succeeded.length,
-      details,
-    };
-    const reportFile = await this.writeFile(job.id, 'report.json', 'TranscriptionReport', report);
+    const reportFile = await this.writeFile(job.id, 'report.json', 'TranscriptionReport', reportOf(outcomes));
     const files = [...succeeded.map((o) => o.file), reportFile];
     const durationMilliseconds = succeeded.reduce((sum, o) => sum + o.durationMs, 0);
     if (succeeded.length > 0) {
@@ -299,10 +299,35 @@ export class JobRunner {
     }
   }
 
+  /** Lists the files done so far (results and a partial report.json) while the job runs; a failure only delays that. */
+  private async publishProgress(jobId: string, done: readonly FileOutcome[], signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    try {
+      const reportFile = await this.writeFile(jobId, 'report.json', 'TranscriptionReport', reportOf(done));
+      const files = [...done.flatMap((o) => (o.ok ? [o.file] : [])), reportFile];
+      await this.options.store.update(jobId, (r) => {
+        if (r.status === 'Running') r.files = files;
+      });
+    } catch (err) {
+      this.log(`job ${jobId}: cannot list the files done so far (${describeError(err as Error)})`);
+    }
+  }
+
   private async writeFile(jobId: string, name: string, kind: string, content: unknown): Promise<StoredFile> {
     const size = await this.options.store.writeResult(jobId, name, JSON.stringify(content, null, 2));
     return { id: randomUUID(), name, kind, size, createdDateTime: isoSeconds(this.now()) };
   }
+}
+
+/** report.json of these outcomes. */
+function reportOf(outcomes: readonly FileOutcome[]): TranscriptionReportFile {
+  const details: ReportDetail[] = outcomes.map((o) =>
+    o.ok
+      ? { source: redactUrl(o.source.url), status: 'Succeeded' }
+      : { source: redactUrl(o.source.url), status: 'Failed', errorKind: o.kind, errorMessage: o.message },
+  );
+  const succeeded = outcomes.filter((o) => o.ok).length;
+  return { successfulTranscriptionsCount: succeeded, failedTranscriptionsCount: outcomes.length - succeeded, details };
 }
 
 /** An error's message, saying plainly when it is a full disk (ENOSPC's own text names a temp file). */

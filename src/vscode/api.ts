@@ -2,9 +2,10 @@
  * What `activate` returns. TEST-ONLY: the extension-host tests reach the extension's parts through it; it is not a
  * supported API for other extensions and may change at any time.
  */
+import type * as vscode from 'vscode';
 import type { JobManager } from './jobManager';
 import type { JobStore } from './jobStore';
-import type { JobsTreeProvider } from './jobsTree';
+import type { JobsTreeNode, JobsTreeProvider } from './jobsTree';
 import type { LocalService } from '../core/localService';
 import type { JobPoller } from './poller';
 import type { Secrets } from './secrets';
@@ -17,6 +18,8 @@ export interface ExtensionApi {
   readonly transcripts: TranscriptService;
   readonly poller: JobPoller;
   readonly tree: JobsTreeProvider;
+  /** The jobs view (its badge and description). */
+  readonly treeView: vscode.TreeView<JobsTreeNode>;
   readonly localService: LocalService;
   readonly secrets: Secrets;
 }

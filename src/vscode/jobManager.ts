@@ -2,6 +2,8 @@
  * The jobs use cases: submit audio, refresh a job's status and result files, delete a job, and find the jobs of the
  * Speech resource created elsewhere. The store persists the outcome; the tree and the poller react to its events.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SpeechApiError, SpeechClient, type GetTranscriptionResult } from '../core/client';
 import { redactUrl } from '../core/redact';
@@ -10,7 +12,8 @@ import { isTerminal, type Transcription } from '../core/wire';
 import type { Backends } from './backends';
 import { jobKey, type BackendKind, type JobFileRecord, type JobRecord } from './jobRecord';
 import { buildTranscriptionCreate, jobDisplayName, type JobOptions } from './jobRequest';
-import { applyTranscription, failedFile, resultFile } from './jobResults';
+import { jobOutcome } from './jobProgress';
+import { applyTranscription, audioLabel, failedFile, resultFile } from './jobResults';
 import type { JobStore } from './jobStore';
 import { Disposable } from './lifecycle';
 
@@ -25,6 +28,8 @@ export interface RefreshResult {
 export interface SubmitOptions {
   backend: BackendKind;
   options: JobOptions;
+  /** The job's name (default: after its files, {@link jobName}). */
+  displayName?: string;
   /** Upload progress (azure): bytes sent of all files. */
   onProgress?(sentBytes: number, totalBytes: number, fileName: string): void;
   signal?: AbortSignal;
@@ -86,7 +91,8 @@ export class JobManager extends Disposable {
       onProgress: submit.onProgress,
       signal: submit.signal,
     });
-    const body = buildTranscriptionCreate(jobName(audioPaths), prepared.contentUrls, submit.options);
+    const body = buildTranscriptionCreate(submit.displayName ?? jobName(audioPaths), prepared.contentUrls, submit.options);
+    const audioBytes = await Promise.all(audioPaths.map((p) => fs.promises.stat(p).then((s) => s.size, () => 0)));
     let created: Transcription;
     try {
       // Cancelled while the audio was prepared: do not create the job (the catch deletes the uploads).
@@ -108,6 +114,7 @@ export class JobManager extends Disposable {
         audioPaths: [...audioPaths],
         uploads: prepared.uploads,
         files: [],
+        audioBytes,
       },
       created,
     );
@@ -151,9 +158,17 @@ export class JobManager extends Disposable {
         ? current
         : { ...current, status: 'Failed', error: { code: 'NotFound', message: vscode.l10n.t('The job no longer exists on the service.') } };
     const finishedNow = isTerminal(updated.status) && !isTerminal(current.status);
-    if (finishedNow && answer) updated = { ...updated, files: await this.resultFiles(client, updated) };
+    if (updated.status === 'Running' && !updated.runningSince) updated = { ...updated, runningSince: new Date().toISOString() };
+    if (finishedNow && answer) {
+      updated = { ...updated, files: await this.resultFiles(client, updated) };
+      if (jobOutcome(updated) !== 'succeeded') updated.attention = true;
+    } else if (answer && updated.status === 'Running' && updated.backend === 'local') {
+      // The local service lists each file's result as soon as it exists (Azure only at the end): show them as they come.
+      updated = { ...updated, files: await this.resultFiles(client, updated).catch(() => updated.files) };
+    }
     const latest = this.store.get(key);
-    if (!latest) return { job, changed: false, retryAfterMs };
+    // Deleted, or cancelled by the user, while this check ran: that stays.
+    if (!latest || latest.cancelled) return { job: latest ?? job, changed: false, retryAfterMs };
     const changed = JSON.stringify(updated) !== JSON.stringify(latest);
     if (changed) await this.store.put(updated);
     if (finishedNow) {
@@ -169,6 +184,79 @@ export class JobManager extends Disposable {
     const updated = { ...job, files: await this.resultFiles(await this.backends.clientFor(job), job) };
     if (updated.files.length > 0 && this.store.get(jobKey(job))) await this.store.put(updated);
     return updated;
+  }
+
+  /** Records the audio duration of result files (by name) that the service's file list did not give. */
+  async setDurations(job: JobRecord, durations: ReadonlyMap<string, number>): Promise<void> {
+    const current = this.store.get(jobKey(job));
+    if (!current || durations.size === 0) return;
+    const files = current.files.map((f) => (f.durationMs === undefined && durations.has(f.name) ? { ...f, durationMs: durations.get(f.name)! } : f));
+    await this.store.put({ ...current, files });
+  }
+
+  /** The user has seen a job that needed attention (expanded it, showed its failures, retried them). */
+  async acknowledge(job: JobRecord): Promise<void> {
+    const current = this.store.get(jobKey(job));
+    if (!current?.attention) return;
+    const { attention: _, ...seen } = current;
+    await this.store.put(seen);
+  }
+
+  /** Jobs that finished with failed files the user has not looked at yet. */
+  needingAttention(): JobRecord[] {
+    return this.store.all().filter((j) => j.attention);
+  }
+
+  /**
+   * Stops a running job and keeps what it finished: the finished files' results are saved by `keep` (called with the
+   * job as last listed) before the job is deleted on the service; the job stays in the list as cancelled, its
+   * unfinished files as failed ("cancelled"), so Retry Failed runs the rest. Local jobs only: Azure cannot cancel.
+   */
+  async cancel(job: JobRecord, keep: (job: JobRecord) => Promise<void>): Promise<JobRecord> {
+    if (job.backend !== 'local') throw new Error('Only local jobs can be cancelled.');
+    const key = jobKey(job);
+    await this.refreshing.get(key)?.catch(() => undefined);
+    const client = await this.backends.clientFor(job);
+    const current = this.store.get(key) ?? job;
+    let files = current.files;
+    try {
+      files = await this.resultFiles(client, current);
+    } catch (err) {
+      this.log.warn(`Listing the finished files of job ${job.id} before cancelling failed: ${(err as Error).message}`);
+    }
+    const listed: JobRecord = { ...current, files };
+    await keep(listed);
+    try {
+      await client.delete(job.id);
+    } catch (err) {
+      if (!(err instanceof SpeechApiError && err.status === 404)) throw err;
+    }
+    const reason = vscode.l10n.t('Cancelled before it was transcribed');
+    const doneIndexes = new Set(files.map((f) => f.audioPath));
+    const unfinished = current.audioPaths
+      .map((audioPath, index) => ({ audioPath, index }))
+      .filter(({ audioPath }) => !doneIndexes.has(audioPath))
+      .map(({ audioPath, index }): JobFileRecord => ({
+        name: path.basename(audioPath),
+        state: 'failed',
+        audioPath,
+        audioName: audioLabel(current.audioPaths, audioPath),
+        index,
+        error: reason,
+      }));
+    const transcribed = files.filter((f) => f.state === 'transcription').length;
+    const cancelled: JobRecord = {
+      ...listed,
+      status: transcribed > 0 ? 'Succeeded' : 'Failed',
+      cancelled: true,
+      files: [...files, ...unfinished],
+      lastActionDateTime: new Date().toISOString(),
+      error: { code: 'Cancelled', message: vscode.l10n.t('Cancelled: {0} of {1} files were done.', files.length, current.audioPaths.length) },
+    };
+    delete cancelled.attention;
+    await this.store.put(cancelled);
+    this.log.info(`Cancelled job ${job.id} with ${files.length} of ${current.audioPaths.length} file(s) done.`);
+    return cancelled;
   }
 
   /** Deletes the job on its service (already gone is fine), its uploads (azure), and forgets it. */
@@ -226,7 +314,7 @@ export class JobManager extends Disposable {
   private async resultFiles(client: SpeechClient, job: JobRecord): Promise<JobFileRecord[]> {
     const { results, failures, reportError } = await readJobOutputs(client, job.id);
     if (reportError) this.log.warn(`Could not read the report of job ${job.id}: ${reportError}`);
-    return [...results.map((f) => resultFile(job, f)), ...failures.map((f) => failedFile(job, f.source, f.message))];
+    return [...results.map((f) => resultFile(job, f)), ...failures.map((f) => failedFile(job, f.source, f.reason))];
   }
 }
 

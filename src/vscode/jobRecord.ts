@@ -47,6 +47,14 @@ export interface JobRecord {
   files: JobFileRecord[];
   /** True for jobs found on the Speech resource rather than started from this VS Code. */
   imported?: boolean;
+  /** Sizes in bytes of `audioPaths` at submission (the estimate of the time left weighs files by them). */
+  audioBytes?: number[];
+  /** When this VS Code first saw the job Running (the estimate of the time left measures speed from it). */
+  runningSince?: string;
+  /** The job finished with failed files and the user has not looked at it yet (the view's badge counts these). */
+  attention?: boolean;
+  /** The user cancelled the job: the service stopped it; the files finished before are kept. */
+  cancelled?: boolean;
 }
 
 /** A key that identifies a job across backends and endpoints. */
@@ -119,6 +127,10 @@ function toJobRecord(entry: unknown): JobRecord | undefined {
     };
   }
   if (entry.imported === true) job.imported = true;
+  if (Array.isArray(entry.audioBytes) && entry.audioBytes.every((n) => typeof n === 'number' && n >= 0)) job.audioBytes = entry.audioBytes as number[];
+  if (isString(entry.runningSince)) job.runningSince = entry.runningSince;
+  if (entry.attention === true) job.attention = true;
+  if (entry.cancelled === true) job.cancelled = true;
   return job;
 }
 

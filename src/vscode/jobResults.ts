@@ -5,9 +5,10 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resultIndex } from '../core/jobFlow';
-import { redactUrl, redactUrlsIn } from '../core/redact';
+import { redactUrl } from '../core/redact';
 import type { Transcription, TranscriptionFile } from '../core/wire';
 import type { JobFileRecord, JobRecord } from './jobRecord';
+import { readableReason } from './jobProgress';
 
 /** The job with the service's view of it applied (status, times, error, duration). */
 export function applyTranscription(job: JobRecord, t: Transcription): JobRecord {
@@ -17,7 +18,7 @@ export function applyTranscription(job: JobRecord, t: Transcription): JobRecord 
   if (t.properties?.durationMilliseconds !== undefined) updated.durationMs = t.properties.durationMilliseconds;
   if (t.properties?.error) {
     const { code, message } = t.properties.error;
-    updated.error = { code, message: message === undefined ? undefined : redactUrlsIn(message) };
+    updated.error = { code, message: message === undefined ? undefined : readableReason(message) };
   }
   return updated;
 }
@@ -54,13 +55,14 @@ export function failedFile(job: JobRecord, source: string, reason: string | unde
   const name = sourceFileName(source);
   const index = sourceIndex(job, source);
   const audioPath = index === undefined ? undefined : job.audioPaths[index];
+  // The row names the file: its reason need not (nor the service's id of it, `contenturl_3 (name): …`).
   return {
     name,
     state: 'failed',
     audioName: audioPath ? audioLabel(job.audioPaths, audioPath) : name,
     ...(index !== undefined ? { index } : {}),
     ...(audioPath ? { audioPath } : {}),
-    ...(reason ? { error: redactUrlsIn(reason) } : {}),
+    ...(reason ? { error: readableReason(reason, name) } : {}),
   };
 }
 

@@ -6,11 +6,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Status } from '../core/wire';
-import { redactUrlsIn } from '../core/redact';
 import { Commands } from './commandIds';
 import { clockDuration, relativeTime } from './humanize';
 import { jobKey, type JobFileRecord, type JobRecord } from './jobRecord';
 import { describeEndpoint, type JobManager } from './jobManager';
+import { estimateRemainingMs, fileCounts, jobOutcome, readableReason, roughDuration } from './jobProgress';
 import { Disposable } from './lifecycle';
 
 /** The id of the view (package.json `contributes.views`). */
@@ -69,31 +69,76 @@ export class JobsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
 /** The tree item of a job. */
 export function jobItem(job: JobRecord, now = new Date()): vscode.TreeItem {
-  const finished = job.status === 'Succeeded' || job.status === 'Failed';
+  const outcome = jobOutcome(job);
   const item = new vscode.TreeItem(
     job.displayName,
-    finished && (job.files.length > 0 || job.status === 'Succeeded')
-      ? vscode.TreeItemCollapsibleState.Collapsed
-      : vscode.TreeItemCollapsibleState.None,
+    job.files.length > 0 || job.status === 'Succeeded' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
   );
   item.id = jobKey(job);
-  item.iconPath = STATUS_ICONS[job.status];
-  item.contextValue = `job.${job.status.toLowerCase()}`;
-  const count = fileCount(job);
+  item.iconPath = job.cancelled ? new vscode.ThemeIcon('circle-slash') : outcome === 'partial' ? PARTIAL_ICON : STATUS_ICONS[job.status];
+  // `job.succeeded.partial` still matches the menus of succeeded jobs (`^job\.succeeded`), and adds Retry Failed.
+  item.contextValue = `job.${job.status.toLowerCase()}${outcome === 'partial' ? '.partial' : ''}${job.cancelled ? '.cancelled' : ''}`;
   item.description = [
-    // The icon alone says "succeeded"; any other state is spelled out as well.
-    job.status === 'Succeeded' ? undefined : statusLabel(job.status),
-    count === undefined ? undefined : count === 1 ? vscode.l10n.t('{0} file', count) : vscode.l10n.t('{0} files', count),
+    // The icon alone says "succeeded"; "partly failed" is the icon and the count of failed files (short enough for
+    // the default sidebar width); any other state is spelled out as well.
+    outcome === 'succeeded' || (outcome === 'partial' && !job.cancelled) ? undefined : outcomeLabel(job),
+    countsText(job),
+    remainingText(job, now),
     relativeTime(new Date(job.createdDateTime), now, vscode.env.language),
   ]
     .filter(Boolean)
     .join(' · ');
-  item.tooltip = jobTooltip(job);
-  item.accessibilityInformation = { label: `${job.displayName}, ${statusLabel(job.status)}, ${item.description}` };
+  item.tooltip = jobTooltip(job, now);
+  item.accessibilityInformation = { label: `${job.displayName}, ${outcomeLabel(job)}, ${item.description}` };
   if (job.status === 'Succeeded') {
     item.command = { title: vscode.l10n.t('Open Transcript'), command: Commands.openTranscript, arguments: [{ kind: 'job', job }] };
   }
   return item;
+}
+
+const PARTIAL_ICON = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+
+/** The job's state in words: Waiting, Running, Succeeded, Partly failed, Failed, Cancelled. */
+export function outcomeLabel(job: JobRecord): string {
+  if (job.cancelled) return vscode.l10n.t('Cancelled');
+  return jobOutcome(job) === 'partial' ? vscode.l10n.t('Partly failed') : statusLabel(job.status);
+}
+
+/** "25 files", "7 of 25" (running), "23 of 25 · 2 failed" (partly failed). */
+function countsText(job: JobRecord): string | undefined {
+  const { total, done, transcribed, failed } = fileCounts(job);
+  if (total === undefined) return undefined;
+  const files = total === 1 ? vscode.l10n.t('{0} file', total) : vscode.l10n.t('{0} files', total);
+  switch (jobOutcome(job)) {
+    case 'pending':
+      return job.status === 'Running' && (done > 0 || job.backend === 'local') ? vscode.l10n.t('{0} of {1}', done, total) : files;
+    case 'partial':
+      return job.cancelled
+        ? vscode.l10n.t('{0} of {1}', transcribed, total)
+        : vscode.l10n.t('{0} of {1} · {2} failed', transcribed, total, failed);
+    default:
+      return files;
+  }
+}
+
+/** "about 3 min left" for a running local job that has finished some files. */
+function remainingText(job: JobRecord, now: Date): string | undefined {
+  const left = remainingMs(job, now);
+  if (left === undefined) return undefined;
+  const rough = roughDuration(left);
+  if (rough.unit === 'lessThanMinute') return vscode.l10n.t('less than a minute left');
+  if (rough.unit === 'minutes') return vscode.l10n.t('about {0} min left', rough.minutes);
+  return vscode.l10n.t('about {0} h {1} min left', rough.hours, rough.minutes);
+}
+
+/** The estimated time left of a running local job: its files weighed by size, the speed measured since it started. */
+export function remainingMs(job: JobRecord, now = new Date()): number | undefined {
+  if (job.status !== 'Running' || job.backend !== 'local' || !job.runningSince) return undefined;
+  const weights = job.audioPaths.map((_, i) => job.audioBytes?.[i] || 1);
+  const done = new Set(job.files.map((f) => f.audioPath));
+  const doneWeight = job.audioPaths.reduce((sum, p, i) => sum + (done.has(p) ? weights[i]! : 0), 0);
+  const total = weights.reduce((a, b) => a + b, 0);
+  return estimateRemainingMs(doneWeight, total, now.getTime() - Date.parse(job.runningSince));
 }
 
 /** The tree item of a result file (or of an input that failed). */
@@ -101,48 +146,62 @@ export function fileItem(job: JobRecord, file: JobFileRecord): vscode.TreeItem {
   const label = file.audioName ?? file.name;
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `${jobKey(job)}|${file.state}|${file.index ?? ''}|${file.name}`;
-  item.contextValue = `file.${file.state}`;
+  item.contextValue = `file.${file.state}${file.audioPath ? '.audio' : ''}`;
+  item.resourceUri = file.audioPath ? vscode.Uri.file(file.audioPath) : undefined;
   if (file.state === 'failed') {
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-    const reason = file.error ? redactUrlsIn(file.error) : vscode.l10n.t('Failed');
+    const reason = file.error ? readableReason(file.error, file.name) : vscode.l10n.t('Failed');
     item.description = reason;
-    item.tooltip = new vscode.MarkdownString().appendText(`${label}\n\n${reason}`);
-  } else {
-    item.iconPath = new vscode.ThemeIcon('comment-discussion');
-    item.description = file.durationMs !== undefined ? clockDuration(file.durationMs) : undefined;
-    item.resourceUri = file.audioPath ? vscode.Uri.file(file.audioPath) : undefined;
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${escape(label)}**`);
+    tooltip.appendMarkdown(`**${escape(label)}**\n\n`).appendText(vscode.l10n.t('Failed: {0}', reason));
     if (file.audioPath) tooltip.appendMarkdown(`\n\n`).appendText(file.audioPath);
-    if (file.durationMs !== undefined) tooltip.appendMarkdown(`\n\n`).appendText(vscode.l10n.t('Duration: {0}', clockDuration(file.durationMs)));
     item.tooltip = tooltip;
+    item.accessibilityInformation = { label: `${label}, ${vscode.l10n.t('Failed: {0}', reason)}` };
+  } else {
+    item.iconPath = new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    const duration = file.durationMs !== undefined ? clockDuration(file.durationMs) : undefined;
+    item.description = duration;
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown(`**${escape(label)}**\n\n`).appendText(vscode.l10n.t('Transcribed'));
+    if (duration) tooltip.appendText(' · ').appendText(vscode.l10n.t('Duration: {0}', duration));
+    if (file.audioPath) tooltip.appendMarkdown(`\n\n`).appendText(file.audioPath);
+    item.tooltip = tooltip;
+    item.accessibilityInformation = { label: `${label}, ${vscode.l10n.t('Transcribed')}${duration ? `, ${duration}` : ''}` };
     item.command = { title: vscode.l10n.t('Open Transcript'), command: Commands.openTranscript, arguments: [{ kind: 'file', job, file }] };
   }
   return item;
 }
 
-function jobTooltip(job: JobRecord): vscode.MarkdownString {
+function jobTooltip(job: JobRecord, now: Date): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${escape(job.displayName)}**\n\n`);
   const line = (text: string) => md.appendText(text).appendMarkdown('  \n');
-  line(vscode.l10n.t('Status: {0}', statusLabel(job.status)));
+  line(vscode.l10n.t('Status: {0}', outcomeLabel(job)));
+  const { total, done, transcribed, failed } = fileCounts(job);
+  if (total !== undefined) {
+    if (jobOutcome(job) === 'pending') line(vscode.l10n.t('Files done: {0} of {1}', done, total));
+    else line(vscode.l10n.t('Files transcribed: {0} of {1}', transcribed, total));
+  }
+  if (failed > 0) line(vscode.l10n.t('Files failed: {0}', failed));
+  const left = remainingText(job, now);
+  if (left) line(vscode.l10n.t('Estimated: {0}', left));
   line(vscode.l10n.t('Runs on: {0}', describeEndpoint(job)));
   line(vscode.l10n.t('Locale: {0}', job.locale || '—'));
   line(vscode.l10n.t('Created: {0}', new Date(job.createdDateTime).toLocaleString(vscode.env.language)));
   if (job.durationMs !== undefined) line(vscode.l10n.t('Audio duration: {0}', clockDuration(job.durationMs)));
-  if (job.error?.message) line(vscode.l10n.t('Reason: {0}', redactUrlsIn(job.error.message)));
-  const failed = job.files.filter((f) => f.state === 'failed');
-  if (failed.length > 0) line(vscode.l10n.t('{0} of the files failed.', failed.length));
-  if (job.audioPaths.length > 0) {
+  if (job.error?.message) line(vscode.l10n.t('Reason: {0}', readableReason(job.error.message)));
+  const failedFiles = job.files.filter((f) => f.state === 'failed');
+  if (failedFiles.length > 0 && !job.error?.message) {
+    md.appendMarkdown('\n');
+    for (const f of failedFiles.slice(0, 10)) {
+      md.appendMarkdown('- ').appendText(`${f.audioName ?? f.name}: ${f.error ? readableReason(f.error, f.name) : vscode.l10n.t('Failed')}`).appendMarkdown('\n');
+    }
+    if (failedFiles.length > 10) md.appendMarkdown('- ').appendText(vscode.l10n.t('… and {0} more', failedFiles.length - 10)).appendMarkdown('\n');
+  } else if (job.audioPaths.length > 0 && job.audioPaths.length <= 10) {
     md.appendMarkdown('\n');
     for (const file of job.audioPaths) md.appendMarkdown('- ').appendText(path.basename(file)).appendMarkdown('\n');
   }
   return md;
-}
-
-function fileCount(job: JobRecord): number | undefined {
-  if (job.audioPaths.length > 0) return job.audioPaths.length;
-  return job.files.length > 0 ? job.files.length : undefined;
 }
 
 /** The localised name of a status. */

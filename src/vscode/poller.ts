@@ -1,15 +1,45 @@
 /**
- * Polls the jobs that are not finished: one chained setTimeout (never an interval), backing off while nothing
- * changes, slower while the window is unfocused, honouring Retry-After; idle while nothing is pending.
+ * Polls the jobs that are not finished: one chained setTimeout (never an interval) per backend, idle while nothing is
+ * pending. Azure jobs back off while nothing changes, slower while the window is unfocused, honouring Retry-After.
+ * Local jobs run on this machine: their service is asked every {@link LOCAL_POLL_MS}, so a finished file or job shows
+ * within a second.
  */
 import * as vscode from 'vscode';
 import { SpeechApiError } from '../core/client';
 import { UserFacingError, userMessage } from './errors';
 import type { JobManager } from './jobManager';
+import type { BackendKind, JobRecord } from './jobRecord';
 import { Disposable, toDisposable } from './lifecycle';
 import { nextDelay, type PollTiming } from './pollSchedule';
 
+/** How often the local service is asked about its pending jobs. */
+export const LOCAL_POLL_MS = 500;
+
+/** Follows the pending jobs of both backends (two loops: the local one fast, the Azure one with backoff). */
 export class JobPoller extends Disposable {
+  private readonly loops: PollLoop[];
+
+  constructor(jobs: JobManager, timing: () => PollTiming, log: vscode.LogOutputChannel) {
+    super();
+    this.loops = [
+      this._register(new PollLoop(jobs, () => ({ minMs: LOCAL_POLL_MS, maxMs: LOCAL_POLL_MS }), log, 'local')),
+      this._register(new PollLoop(jobs, timing, log, 'azure')),
+    ];
+  }
+
+  /** Whether a round is scheduled or running. */
+  get active(): boolean {
+    return this.loops.some((l) => l.active);
+  }
+
+  /** Polls soon, starting from the shortest interval (new job, manual refresh, settings changed). */
+  kick(): void {
+    for (const loop of this.loops) loop.kick();
+  }
+}
+
+/** The polling loop of one backend's jobs. */
+class PollLoop extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private idleRounds = 0;
@@ -23,6 +53,7 @@ export class JobPoller extends Disposable {
     private readonly jobs: JobManager,
     private readonly timing: () => PollTiming,
     private readonly log: vscode.LogOutputChannel,
+    private readonly backend: BackendKind,
   ) {
     super();
     this._register(jobs.onDidSubmit(() => this.kick()));
@@ -51,7 +82,7 @@ export class JobPoller extends Disposable {
   /** Schedules the next round (replacing a scheduled one); stops when nothing is pending. */
   private schedule(): void {
     this.cancelTimer();
-    if (this.isDisposed || this.polling || this.jobs.pending().length === 0) return;
+    if (this.isDisposed || this.polling || this.pending().length === 0) return;
     const delay = this.delay();
     this.dueAt = Date.now() + delay;
     this.timer = setTimeout(() => void this.round(), delay);
@@ -69,7 +100,7 @@ export class JobPoller extends Disposable {
     this.polling = true;
     let changed = false;
     let retryAfterMs: number | undefined;
-    const pending = this.jobs.pending();
+    const pending = this.pending();
     /** Jobs whose service could not be reached at all (no key, local service won't start). */
     let unreachable = 0;
     try {
@@ -97,6 +128,10 @@ export class JobPoller extends Disposable {
       return;
     }
     this.schedule();
+  }
+
+  private pending(): JobRecord[] {
+    return this.jobs.pending().filter((j) => j.backend === this.backend);
   }
 
   private cancelTimer(): void {

@@ -114,6 +114,17 @@ export class TranscriptService {
     for (const ref of this.refs(job)) await this.resultText(ref);
   }
 
+  /** The audio duration of each transcript of a job whose file record lacks it (read from the saved results). */
+  async durations(job: JobRecord): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const ref of this.refs(job)) {
+      if (ref.file.durationMs !== undefined) continue;
+      const ms = (await this.transcript(ref).catch(() => undefined))?.durationMs;
+      if (ms !== undefined) found.set(ref.file.name, ms);
+    }
+    return found;
+  }
+
   /** Forgets the cached results and the party renames of a job (after it was deleted). */
   async forget(job: JobRecord): Promise<void> {
     for (const file of job.files) {

@@ -23,7 +23,7 @@ process.once('SIGTERM', () => process.exit(143));
 
 /** Options of {@link Session.open}. */
 export interface SessionOptions {
-  /** Files copied into the workspace: workspace-relative name → source path. */
+  /** Files copied into the workspace: workspace-relative name (`folder/name` makes the folder) → source path. */
   files: Record<string, string>;
   /** User settings added to the flow defaults. */
   settings?: Record<string, unknown>;
@@ -49,12 +49,15 @@ export class Session {
     let workbench: Workbench | undefined;
     try {
       for (const [name, source] of Object.entries(options.files)) {
+        fs.mkdirSync(path.dirname(path.join(server.workspace, name)), { recursive: true });
         fs.copyFileSync(source, path.join(server.workspace, name));
       }
       workbench = await openWorkbench(server, { extensionDevelopmentPath: REPO_ROOT, onLog: (line) => log.push(line) });
       const session = new Session(server, workbench, log);
       session.page.setDefaultTimeout(30_000);
-      for (const name of Object.keys(options.files)) await session.explorerRow(name).waitFor({ timeout: 60_000 });
+      // Files in folders show once their folder is expanded: wait for the top-level names.
+      const topLevel = new Set(Object.keys(options.files).map((name) => name.split('/')[0]!));
+      for (const name of topLevel) await session.explorerRow(name).waitFor({ timeout: 60_000 });
       // The extension's contributions (menus, view container) arrive once the extension host has scanned it.
       await session.activityBarItem().waitFor({ timeout: 60_000 });
       return session;
@@ -129,7 +132,7 @@ export class Session {
 
   /** Opens the Speech Batch container from the activity bar (if not showing) and returns its jobs view. */
   async jobsView(): Promise<Locator> {
-    const view = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: /Transcription Jobs/i }) });
+    const view = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: /Jobs/ }) });
     if (!(await view.isVisible())) await this.activityBarItem().click();
     await view.waitFor();
     return view;

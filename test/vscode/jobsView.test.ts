@@ -71,11 +71,73 @@ describe('jobs view', () => {
       'speechBatch.openAsText',
       'speechBatch.openTranscript',
     ];
+    const retry = ['speechBatch.retryFailed', 'speechBatch.showFailed'];
     assert.deepEqual(menuCommandsFor('job.succeeded'), transcriptCommands);
-    assert.deepEqual(menuCommandsFor('job.running'), ['speechBatch.deleteJob']);
-    assert.deepEqual(menuCommandsFor('job.failed'), ['speechBatch.deleteJob']);
-    assert.deepEqual(menuCommandsFor('file.transcription'), [...transcriptCommands.filter((c) => c !== 'speechBatch.deleteJob'), 'speechBatch.openResultJson'].sort());
+    assert.deepEqual(menuCommandsFor('job.succeeded.partial'), [...transcriptCommands, ...retry].sort());
+    assert.deepEqual(menuCommandsFor('job.running'), ['speechBatch.cancelJob', 'speechBatch.deleteJob']);
+    assert.deepEqual(menuCommandsFor('job.notstarted'), ['speechBatch.cancelJob', 'speechBatch.deleteJob']);
+    assert.deepEqual(menuCommandsFor('job.failed'), ['speechBatch.deleteJob', ...retry]);
+    const fileCommands = [...transcriptCommands.filter((c) => c !== 'speechBatch.deleteJob'), 'speechBatch.openResultJson'];
+    assert.deepEqual(menuCommandsFor('file.transcription'), fileCommands.sort());
+    assert.deepEqual(menuCommandsFor('file.transcription.audio'), [...fileCommands, 'speechBatch.revealAudio'].sort());
     assert.deepEqual(menuCommandsFor('file.failed'), []);
+    assert.deepEqual(menuCommandsFor('file.failed.audio'), ['speechBatch.retryFailed', 'speechBatch.revealAudio']);
+  });
+
+  it('shows a partly failed job as such: warning icon, "2 of 3 · 1 failed", the reasons in the tooltip, no internal ids', async () => {
+    const job = await add(
+      fakeJob({
+        id: '00000000-0000-4000-8000-0000000000cc',
+        status: 'Succeeded',
+        displayName: 'monday',
+        audioPaths: ['/calls/monday/a.wav', '/calls/monday/b.wav', '/calls/monday/empty.wav'],
+        files: [
+          { name: 'contenturl_0.json', state: 'transcription', audioPath: '/calls/monday/a.wav', audioName: 'a.wav', durationMs: 65_000 },
+          { name: 'contenturl_1.json', state: 'transcription', audioPath: '/calls/monday/b.wav', audioName: 'b.wav', durationMs: 5_000 },
+          { name: 'empty.wav', state: 'failed', audioPath: '/calls/monday/empty.wav', audioName: 'empty.wav', index: 2, error: 'contenturl_2 (empty.wav): the file holds no audio' },
+        ],
+      }),
+    );
+    const item = api.tree.getTreeItem({ kind: 'job', job });
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.equal(item.contextValue, 'job.succeeded.partial');
+    assert.equal(item.description, '2 of 3 · 1 failed · 5 minutes ago');
+    const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+    assert.match(tooltip, /Status: Partly failed/);
+    assert.match(tooltip, /Files transcribed: 2 of 3/);
+    assert.match(tooltip, /Files failed: 1/);
+    assert.match(tooltip, /empty\.wav: the file holds no audio/);
+    const children = (await api.tree.getChildren({ kind: 'job', job }))!;
+    const rows = children.map((n) => api.tree.getTreeItem(n) as vscode.TreeItem);
+    assert.deepEqual(rows.map((r) => [r.label, r.description]), [['a.wav', '1:05'], ['b.wav', '0:05'], ['empty.wav', 'the file holds no audio']]);
+    for (const text of [item.description, tooltip, ...rows.map((r) => `${r.description} ${(r.tooltip as vscode.MarkdownString).value}`)]) {
+      assert.ok(!String(text).includes('contenturl_'), `no internal ids: ${text}`);
+    }
+  });
+
+  it('shows a running local job\'s files done, the finished files as rows, and the time left', async () => {
+    const audioPaths = Array.from({ length: 25 }, (_, i) => `/calls/day/call-${String(i + 1).padStart(2, '0')}.wav`);
+    const job = await add(
+      fakeJob({
+        id: '00000000-0000-4000-8000-0000000000dd',
+        backend: 'local',
+        endpoint: 'local',
+        status: 'Running',
+        displayName: 'day',
+        audioPaths,
+        audioBytes: audioPaths.map(() => 1000),
+        runningSince: new Date(Date.now() - 60_000).toISOString(),
+        files: audioPaths.slice(0, 5).map((p, i) => ({ name: `contenturl_${i}.json`, state: 'transcription', audioPath: p, audioName: p.slice(-11), durationMs: 30_000 })),
+      }),
+    );
+    const item = api.tree.getTreeItem({ kind: 'job', job });
+    // 5 of 25 in a minute: 20 more take about 4 minutes.
+    assert.equal(item.description, 'Running · 5 of 25 · about 4 min left · 5 minutes ago');
+    assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'finished files can be seen while it runs');
+    const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ');
+    assert.match(tooltip, /Files done: 5 of 25/);
+    assert.match(tooltip, /about 4 min left/);
+    assert.equal((await api.tree.getChildren({ kind: 'job', job }))!.length, 5);
   });
 
   it('lists result files and failed inputs (with the reason, SAS redacted) under a finished job', async () => {
@@ -92,7 +154,7 @@ describe('jobs view', () => {
     );
     const children = (await api.tree.getChildren({ kind: 'job', job } as JobsTreeNode))!;
     const items = children.map((n) => api.tree.getTreeItem(n) as vscode.TreeItem);
-    assert.deepEqual(items.map((i) => [i.label, i.contextValue]), [['a.wav', 'file.transcription'], ['b.wav', 'file.failed']]);
+    assert.deepEqual(items.map((i) => [i.label, i.contextValue]), [['a.wav', 'file.transcription.audio'], ['b.wav', 'file.failed']]);
     assert.equal(items[0].description, '1:05');
     assert.equal(items[0].command?.command, 'speechBatch.openTranscript');
     const failure = `${items[1].description} ${(items[1].tooltip as vscode.MarkdownString).value}`;

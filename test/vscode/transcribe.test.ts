@@ -147,7 +147,7 @@ describe('transcribing with the local service', () => {
       await vscode.commands.executeCommand('speechBatch.transcribe', vscode.Uri.file(folder), [vscode.Uri.file(folder)]);
       let folderJob = await waitFor('the new job', () => api.jobs.all().find((j) => !before.has(j.id)));
       assert.deepEqual(folderJob.audioPaths, [path.join(folder, 'first.wav'), path.join(folder, 'second.wav')]);
-      assert.equal(folderJob.displayName, 'first.wav + 1 more');
+      assert.equal(folderJob.displayName, path.basename(folder), 'a job over a clicked folder is named after it');
       folderJob = await waitFor('the job to finish', () => {
         const current = api.jobs.byId(folderJob.id);
         return current?.status === 'Succeeded' || current?.status === 'Failed' ? current : undefined;

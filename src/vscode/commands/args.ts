@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { AUDIO_EXTENSIONS, expandAudioPaths } from '../../core/audioFiles';
 import { UserFacingError } from '../errors';
 import type { JobRecord } from '../jobRecord';
-import { statusLabel, type JobsTreeNode } from '../jobsTree';
+import { outcomeLabel, type JobsTreeNode } from '../jobsTree';
 import { transcriptTitle, type TranscriptRef } from '../transcriptService';
 import type { CommandContext } from './context';
 
@@ -44,9 +44,9 @@ function isTreeNode(value: unknown): value is JobsTreeNode {
 }
 
 /** The job a command is about: the node's (as stored now), or one the user picks. Undefined when cancelled. */
-export async function jobOf(ctx: CommandContext, target: CommandTarget): Promise<JobRecord | undefined> {
+export async function jobOf(ctx: CommandContext, target: CommandTarget, offered: (job: JobRecord) => boolean = () => true): Promise<JobRecord | undefined> {
   if (target.node) return ctx.jobs.latest(target.node.job);
-  const jobs = ctx.jobs.all();
+  const jobs = ctx.jobs.all().filter(offered);
   if (jobs.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('There are no transcription jobs.'));
     return undefined;
@@ -54,7 +54,7 @@ export async function jobOf(ctx: CommandContext, target: CommandTarget): Promise
   const picked = await vscode.window.showQuickPick(
     jobs.map((job) => ({
       label: job.displayName,
-      description: statusLabel(job.status),
+      description: outcomeLabel(job),
       detail: new Date(job.createdDateTime).toLocaleString(vscode.env.language),
       job,
     })),
@@ -75,6 +75,15 @@ export async function transcriptOf(ctx: CommandContext, target: CommandTarget): 
   if (node?.kind === 'job') {
     const job = await ctx.jobs.ensureFiles(ctx.jobs.latest(node.job));
     return pickTranscript(ctx.transcripts.refs(job), vscode.l10n.t('"{0}" has no transcripts.', job.displayName));
+  }
+  const audio = target.files.length === 1 ? target.files[0]!.fsPath : undefined;
+  if (audio !== undefined) {
+    // An audio file in the Explorer: its newest transcript.
+    const ref = ctx.jobs
+      .all()
+      .flatMap((job) => ctx.transcripts.refs(job))
+      .find((r) => r.file.audioPath === audio);
+    if (ref) return ref;
   }
   const all = ctx.jobs
     .all()

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { BackendKind, JobRecord } from '../jobRecord';
 import type { JobManager } from '../jobManager';
+import type { JobsTreeNode } from '../jobsTree';
 import type { JobPoller } from '../poller';
 import type { Secrets } from '../secrets';
 import type { TranscriptService } from '../transcriptService';
@@ -17,6 +18,8 @@ export interface CommandContext {
   locales(backend: BackendKind): Promise<string[]>;
   /** Shows a new job in the jobs view. */
   reveal(job: JobRecord): void;
+  /** Shows a node of the jobs view (expanded, selected, focused as asked). */
+  revealNode(node: JobsTreeNode, options: { expand?: boolean; select?: boolean; focus?: boolean }): Promise<void>;
   /** Opens or reveals the transcript view of a key. */
   showPanel(key: string): Promise<void>;
   /** Re-renders the jobs view. */

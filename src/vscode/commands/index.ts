@@ -9,6 +9,7 @@ import { parseCommandArgs } from './args';
 import { clearSecrets } from './clearSecrets';
 import type { CommandContext, CommandHandler } from './context';
 import { copyTranscript } from './copyTranscript';
+import { cancelJob } from './cancelJob';
 import { deleteJob } from './deleteJob';
 import { exportTranscript } from './export';
 import { listRemoteJobs } from './listRemoteJobs';
@@ -16,8 +17,11 @@ import { openAsText } from './openAsText';
 import { openResultJson } from './openResultJson';
 import { openTranscript } from './openTranscript';
 import { refresh } from './refresh';
+import { retryFailed } from './retryFailed';
+import { revealAudio } from './revealAudio';
 import { setSpeechKey } from './setSpeechKey';
 import { setStorageConnection } from './setStorageConnection';
+import { showFailed } from './showFailed';
 import { showLog } from './showLog';
 import { transcribe } from './transcribe';
 import { transcribeWithOptions } from './transcribeWithOptions';
@@ -31,6 +35,10 @@ const HANDLERS: Record<CommandName, CommandHandler> = {
   export: exportTranscript,
   copyTranscript,
   deleteJob,
+  cancelJob,
+  retryFailed,
+  showFailed,
+  revealAudio,
   refresh,
   listRemoteJobs,
   setSpeechKey,

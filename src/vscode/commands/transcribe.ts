@@ -12,13 +12,24 @@ import type { CommandContext } from './context';
 
 export async function transcribe(ctx: CommandContext, target: CommandTarget): Promise<void> {
   const files = await audioOf(target);
-  if (files) await startTranscription(ctx, files, jobDefaults());
+  if (files) await startTranscription(ctx, files, jobDefaults(), await folderName(target));
+}
+
+/** The name of the folder the user clicked, when the selection is one folder (the job is named after it). */
+export async function folderName(target: CommandTarget): Promise<string | undefined> {
+  if (target.files.length !== 1) return undefined;
+  const uri = target.files[0]!;
+  try {
+    return (await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory ? path.basename(uri.fsPath) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs one job over `files` with the given options, with cancellable progress, and reveals it. Also used by transcribeWithOptions. */
-export async function startTranscription(ctx: CommandContext, files: string[], options: JobOptions): Promise<JobRecord | undefined> {
+export async function startTranscription(ctx: CommandContext, files: string[], options: JobOptions, displayName?: string): Promise<JobRecord | undefined> {
   const backend = backendSetting();
-  const name = jobName(files);
+  const name = displayName ?? jobName(files);
   const job = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Transcribing {0}', name), cancellable: true },
     async (progress, token) => {
@@ -30,6 +41,7 @@ export async function startTranscription(ctx: CommandContext, files: string[], o
         created = await ctx.jobs.submit(files, {
           backend,
           options,
+          displayName: name,
           signal: abort.signal,
           onProgress: throttledByteProgress(
             (step) => progress.report(step),

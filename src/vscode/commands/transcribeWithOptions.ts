@@ -5,12 +5,12 @@ import { pickJobOptions } from '../jobOptionsPicker';
 import { backendSetting, jobDefaults } from '../settings';
 import { audioOf, type CommandTarget } from './args';
 import type { CommandContext } from './context';
-import { startTranscription } from './transcribe';
+import { folderName, startTranscription } from './transcribe';
 
 export async function transcribeWithOptions(ctx: CommandContext, target: CommandTarget): Promise<void> {
   const files = await audioOf(target);
   if (!files) return;
   const summary = files.length === 1 ? path.basename(files[0]) : vscode.l10n.t('{0} files', files.length);
   const options = await pickJobOptions(jobDefaults(), summary, () => ctx.locales(backendSetting()));
-  if (options) await startTranscription(ctx, files, options);
+  if (options) await startTranscription(ctx, files, options, await folderName(target));
 }

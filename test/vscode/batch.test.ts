@@ -1,0 +1,159 @@
+/**
+ * A batch as a user runs it against the real local service: a folder mixing good and damaged recordings (a partly
+ * failed job, told as such; Show Failed; Retry Failed once the file is fixed), and a larger folder (files done rise
+ * while it runs; Cancel keeps what finished).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/vscode/api';
+import type { JobRecord } from '../../src/vscode/jobRecord';
+import { makeCorruptWav, makeMono } from '../support/audio';
+import { activateExtension, recordMessages, waitFor } from './extensionHelpers';
+
+const AUDIO_DIR = path.join(os.tmpdir(), 'speech-batch-vscode-audio');
+const PHRASES = ['good morning', 'thank you goodbye', 'my order has not arrived', 'can you check my account', 'the invoice is wrong'];
+
+/** A folder of `count` short recordings (and the damaged ones named), in a fresh temp folder. */
+function callFolder(name: string, count: number, damaged: string[] = []): string {
+  const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-batch-')), name);
+  fs.mkdirSync(folder);
+  for (let i = 0; i < count; i++) {
+    fs.copyFileSync(makeMono(PHRASES[i % PHRASES.length]!, { dir: AUDIO_DIR }), path.join(folder, `call-${String(i + 1).padStart(2, '0')}.wav`));
+  }
+  for (const file of damaged) fs.copyFileSync(makeCorruptWav(path.join(AUDIO_DIR, 'corrupt'), 'random'), path.join(folder, file));
+  return folder;
+}
+
+function finished(api: ExtensionApi, id: string): JobRecord | undefined {
+  const job = api.jobs.byId(id);
+  return job && (job.status === 'Succeeded' || job.status === 'Failed') ? job : undefined;
+}
+
+describe('batches in the jobs view (local service)', () => {
+  let api: ExtensionApi;
+  const folders: string[] = [];
+  const jobs: JobRecord[] = [];
+
+  before(async () => {
+    api = await activateExtension();
+  });
+
+  after(async () => {
+    for (const job of jobs) await api.jobs.delete(api.jobs.latest(job)).catch(() => undefined);
+    for (const folder of folders) fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+  });
+
+  async function transcribeFolder(folder: string): Promise<JobRecord> {
+    const before = new Set(api.jobs.all().map((j) => j.id));
+    await vscode.commands.executeCommand('speechBatch.transcribe', vscode.Uri.file(folder), [vscode.Uri.file(folder)]);
+    const job = await waitFor('the new job', () => api.jobs.all().find((j) => !before.has(j.id)));
+    jobs.push(job);
+    return job;
+  }
+
+  it('shows a folder with a damaged file as partly failed: the row, the tooltip, the badge and the toast with Show Failed', async () => {
+    const folder = callFolder('monday', 2, ['damaged.wav']);
+    folders.push(folder);
+    const messages = recordMessages();
+    let job: JobRecord;
+    try {
+      job = await transcribeFolder(folder);
+      assert.equal(job.displayName, 'monday', 'the job is named after the folder');
+      job = await waitFor('the job to finish', () => finished(api, job.id), 150_000);
+      await waitFor('the finished notification', () => messages.messages.find((m) => m.includes('"monday" finished')));
+    } finally {
+      messages.restore();
+    }
+    assert.equal(job.status, 'Succeeded', JSON.stringify(job.error));
+    const toast = messages.messages.find((m) => m.includes('"monday" finished'))!;
+    assert.match(toast, /2 of 3 files transcribed, 1 failed \(damaged\.wav: .+\)/);
+    assert.ok(!toast.includes('contenturl_'), toast);
+
+    const item = api.tree.getTreeItem({ kind: 'job', job });
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.match(String(item.description), /^2 of 3 · 1 failed · /);
+    assert.match((item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, ''), /damaged.wav: /);
+    assert.equal(api.treeView.badge?.value, 1, 'one job needs attention');
+    assert.match(api.treeView.badge?.tooltip ?? '', /1 with failures/);
+    assert.equal(api.treeView.description, '1 with failures');
+
+    job = api.jobs.latest(job);
+    const rows = (await api.tree.getChildren({ kind: 'job', job }))!.map((n) => api.tree.getTreeItem(n) as vscode.TreeItem);
+    for (const row of rows.filter((r) => r.contextValue?.startsWith('file.transcription'))) {
+      assert.match(String(row.description), /^\d+:\d\d$/, `${row.label} shows its duration`);
+    }
+    const failedRow = rows.find((i) => i.label === 'damaged.wav')!;
+    assert.equal(failedRow.contextValue, 'file.failed.audio');
+    assert.ok(String(failedRow.description).length > 3 && !String(failedRow.description).includes('damaged.wav'), `the reason alone: ${failedRow.description}`);
+
+    await vscode.commands.executeCommand('speechBatch.showFailed', { kind: 'job', job });
+    await waitFor('the failed file to be selected', () => (api.treeView.selection[0]?.kind === 'file' ? true : undefined));
+    const selected = api.treeView.selection[0]!;
+    assert.equal(selected.kind === 'file' && selected.file.audioName, 'damaged.wav');
+    assert.equal(api.jobs.byId(job.id)!.attention, undefined, 'seen: no longer counted');
+    assert.equal(api.treeView.badge, undefined);
+  });
+
+  it('retries just the failed file as a new job, which succeeds once the file is fixed', async () => {
+    const job = api.jobs.latest(jobs[0]!);
+    const damaged = job.files.find((f) => f.state === 'failed')!.audioPath!;
+    fs.copyFileSync(makeMono('the file is fixed now', { dir: AUDIO_DIR }), damaged);
+    const before = new Set(api.jobs.all().map((j) => j.id));
+    const messages = recordMessages();
+    let retry: JobRecord;
+    try {
+      await vscode.commands.executeCommand('speechBatch.retryFailed', { kind: 'job', job });
+      retry = await waitFor('the retry job', () => api.jobs.all().find((j) => !before.has(j.id)));
+      jobs.push(retry);
+      assert.deepEqual(retry.audioPaths, [damaged]);
+      assert.equal(retry.displayName, 'monday (retry of 1 failed)');
+      retry = await waitFor('the retry to finish', () => finished(api, retry.id), 150_000);
+    } finally {
+      messages.restore();
+    }
+    assert.equal(retry.status, 'Succeeded', JSON.stringify(retry.error));
+    assert.deepEqual(retry.files.map((f) => f.state), ['transcription']);
+  });
+
+  it('shows files done rising while a larger folder runs, the finished files as rows, and Cancel keeps them', async () => {
+    const folder = callFolder('tuesday', 25);
+    folders.push(folder);
+    const messages = recordMessages();
+    try {
+      let job = await transcribeFolder(folder);
+      const seen = new Set<number>();
+      job = await waitFor(
+        'two files done while the job runs',
+        () => {
+          const current = api.jobs.byId(job.id)!;
+          if (current.status === 'Running') seen.add(current.files.length);
+          return current.status === 'Running' && current.files.length >= 2 ? current : undefined;
+        },
+        150_000,
+      );
+      const item = api.tree.getTreeItem({ kind: 'job', job });
+      assert.match(String(item.description), new RegExp(`^Running · ${job.files.length} of 25`));
+      assert.equal((await api.tree.getChildren({ kind: 'job', job }))!.length, job.files.length, 'finished files are rows already');
+      assert.ok([...seen].some((n) => n > 0 && n < 25), `counts seen while running: ${[...seen].join(', ')}`);
+
+      await vscode.commands.executeCommand('speechBatch.cancelJob', { kind: 'job', job });
+      const cancelled = api.jobs.byId(job.id)!;
+      assert.equal(cancelled.cancelled, true);
+      const kept = cancelled.files.filter((f) => f.state === 'transcription');
+      assert.ok(kept.length >= 2 && kept.length < 25, `kept ${kept.length}`);
+      assert.equal(cancelled.files.length, 25, 'the unfinished files are listed as cancelled');
+      assert.match(cancelled.files.find((f) => f.state === 'failed')!.error ?? '', /Cancelled/);
+      assert.match(String(api.tree.getTreeItem({ kind: 'job', job: cancelled }).description), new RegExp(`^Cancelled · ${kept.length} of 25 · `));
+      // The service has deleted the job: the kept transcripts come from the saved results.
+      assert.ok(!api.jobs.pending().some((j) => j.id === job.id), 'no longer followed');
+      const text = await api.transcripts.format({ job: cancelled, file: kept[0]! }, 'txt');
+      assert.ok(text.trim().length > 0);
+      assert.ok(messages.messages.some((m) => m.startsWith('Cancelled "tuesday"')), messages.messages.join('\n'));
+    } finally {
+      messages.restore();
+    }
+  });
+});
