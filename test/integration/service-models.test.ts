@@ -134,4 +134,22 @@ describe('models through the API (real service, real whisper.cpp binding)', func
       await other.stop();
     }
   });
+
+  it('starts with pocketsphinx only, saying why, where the whisper.cpp module cannot load', async function () {
+    const bogus = path.join(modelsDir, 'not-a-native-module.node');
+    fs.writeFileSync(bogus, 'not an ELF file');
+    const other = await startService({ args: ['--models-dir', modelsDir], env: { SPEECH_BATCH_WHISPER_BINDING: bogus } });
+    try {
+      const list = await callService(other, 'GET', '/models/base');
+      assert.equal(list.status, 200);
+      assert.deepEqual(list.body.values.map((m: { description: string }) => m.description.split(':')[0]), ['pocketsphinx']);
+      assert.deepEqual((await callService(other, 'GET', '/transcriptions/locales')).body.Submit, ['en-US']);
+      assert.match(other.stderr(), /warning: 3 model file\(s\) .* are not offered: the whisper\.cpp native module cannot be loaded .*not-a-native-module\.node.*; pocketsphinx still works/);
+      const { job: done, result } = await runJob(other, job({}));
+      assert.equal(done.status, 'Succeeded');
+      assert.ok(result.recognizedPhrases.length > 0);
+    } finally {
+      await other.stop();
+    }
+  });
 });

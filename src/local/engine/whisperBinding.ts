@@ -4,7 +4,9 @@
  * inference as N-API async work (libuv's thread pool): the HTTP API stays responsive while a model decodes.
  *
  * Looked for, in order: `native/whisper-<platform>-<arch>.node` next to the bundle (esbuild.js copies it there, so
- * the .vsix carries it without node_modules), then the package `@fugood/node-whisper-<platform>-<arch>`.
+ * the .vsix carries it without node_modules), then the package `@fugood/node-whisper-<platform>-<arch>`. The
+ * environment variable SPEECH_BATCH_WHISPER_BINDING names another build instead (e.g. a CUDA or Vulkan variant's
+ * index.node from @fugood/node-whisper-<platform>-<arch>-cuda).
  */
 import * as path from 'node:path';
 
@@ -51,7 +53,8 @@ let loaded: { binding?: NativeBinding; error?: string } | undefined;
 export function loadWhisperBinding(): { binding?: NativeBinding; error?: string } {
   if (loaded) return loaded;
   const failures: string[] = [];
-  for (const candidate of [bundledBindingPath(), bindingPackage()]) {
+  const chosen = process.env.SPEECH_BATCH_WHISPER_BINDING;
+  for (const candidate of chosen ? [path.resolve(chosen)] : [bundledBindingPath(), bindingPackage()]) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a native module, found at run time
       const binding = require(candidate) as NativeBinding;
@@ -60,7 +63,7 @@ export function loadWhisperBinding(): { binding?: NativeBinding; error?: string 
       return loaded;
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.code !== 'MODULE_NOT_FOUND') failures.push(`${candidate}: ${e.message.split('\n')[0]}`);
+      if (e.code !== 'MODULE_NOT_FOUND' || chosen) failures.push(`${candidate}: ${e.message.split('\n')[0]}`);
     }
   }
   loaded = {
