@@ -110,12 +110,7 @@ export class Recognizer {
 
   private async transcribe(path: string, source: string, options: RecognizeFileOptions, signal: AbortSignal, engine: Engine): Promise<TranscriptionResultFile> {
     const info = await probeAudioFile(path);
-    if (info.durationMs > this.maxAudioMs) {
-      throw new AudioFormatError(
-        `declares ${formatDuration(info.durationMs)} of audio; this service takes at most ${formatDuration(this.maxAudioMs)} per file (--max-audio-minutes)`,
-        'AudioLengthLimitExceeded',
-      );
-    }
+    if (info.minDurationMs > this.maxAudioMs) throw this.tooLong(`declares ${formatDuration(info.durationMs)}`);
     signal.throwIfAborted();
     const selected = [...new Set(options.channels ?? Array.from({ length: info.channels }, (_, i) => i))].filter((c) => c < info.channels);
     if (selected.length === 0) {
@@ -157,6 +152,8 @@ export class Recognizer {
   ): Promise<{ channel: ChannelUtterances; durationMs: number }> {
     const request: PrepareRequest = { path, channel, noiseFloorDbfs: this.noiseFloorDbfs, keepResampled: maxSpeakers !== undefined };
     const prepared = await this.workers.run<PreparedChannel>('prepare', request, [], signal);
+    // The header's length was a lower bound (an MP3 without a frame count): the decoded length decides.
+    if (prepared.durationMs > this.maxAudioMs) throw this.tooLong(`holds ${formatDuration(prepared.durationMs)}`);
     const map = new TimeMap(prepared.segments, ENGINE_SAMPLE_RATE);
     const utterances = await engine.recognize({ samples: prepared.pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal });
     const original = (ms: number): number => Math.round(map.toOriginalMs(ms));
@@ -179,6 +176,14 @@ export class Recognizer {
       channel: { channel, utterances: inOriginalTime, ...(speakers ? { speakers } : {}) },
       durationMs: prepared.durationMs,
     };
+  }
+
+  /** The error of a file longer than the cap; `what` is e.g. "declares 5 h 36 min". */
+  private tooLong(what: string): AudioFormatError {
+    return new AudioFormatError(
+      `${what} of audio; this service takes at most ${formatDuration(this.maxAudioMs)} per file (--max-audio-minutes)`,
+      'AudioLengthLimitExceeded',
+    );
   }
 }
 

@@ -142,16 +142,22 @@ describe('local service (scheduling and limits)', function () {
     it('fails WAV and MP3 files whose header declares more audio than the cap, before decoding them', async function () {
       const long = makeRepeatedCall(3); // ≈ 2 min 6.9 s
       const short = makeMono('Short and fine.');
+      // The MP3 without lame's Info header (no frame count): its header only bounds the length, decoding tells.
+      const mp3 = fs.readFileSync(long.mp3);
+      mp3.write('XXXX', mp3.indexOf('Info', 0, 'latin1'), 'latin1');
+      const noInfo = path.join(scratch, 'no-info.mp3');
+      fs.writeFileSync(noInfo, mp3);
       const started = Date.now();
-      const created = await client.submit(body([fileUrl(long.wav), fileUrl(long.mp3), fileUrl(short)]));
+      const created = await client.submit(body([fileUrl(long.wav), fileUrl(long.mp3), fileUrl(short), fileUrl(noInfo)]));
       const { job, ms } = await finished(client, created.self!, started);
       assert.equal(job.status, 'Succeeded');
       const report = await reportOf(client, created.self!);
       const failures = report.details.filter((d) => d.status === 'Failed');
-      assert.deepEqual(failures.map((d) => d.errorKind), ['AudioLengthLimitExceeded', 'AudioLengthLimitExceeded']);
+      assert.deepEqual(failures.map((d) => d.errorKind), ['AudioLengthLimitExceeded', 'AudioLengthLimitExceeded', 'AudioLengthLimitExceeded']);
       assert.match(failures[0]!.errorMessage!, /^contenturl_0 \(repeated\.wav\): declares 2 min 6 s of audio; this service takes at most 1 min per file \(--max-audio-minutes\)$/);
       assert.match(failures[1]!.errorMessage!, /^contenturl_1 \(repeated\.mp3\): declares 2 min [67] s of audio; this service takes at most 1 min per file/);
-      console.log(`      job with two over-long files and one short file done in ${ms} ms`);
+      assert.match(failures[2]!.errorMessage!, /^contenturl_3 \(no-info\.mp3\): holds 2 min [67] s of audio; this service takes at most 1 min per file/);
+      console.log(`      job with three over-long files and one short file done in ${ms} ms`);
     });
 
     it('refuses a cap of 0 at start', async function () {

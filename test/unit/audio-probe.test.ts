@@ -31,7 +31,7 @@ describe('probeAudioFile (the header only)', function () {
 
   it('gives format, rate, channels and the exact length of a WAV', async () => {
     const info = await probeAudioFile(makeFormatVariant('rate44k'));
-    assert.deepEqual(info, { format: 'wav/pcm16', sampleRate: 44100, channels: 2, durationMs: 500 });
+    assert.deepEqual(info, { format: 'wav/pcm16', sampleRate: 44100, channels: 2, durationMs: 500, minDurationMs: 500 });
   });
 
   it('gives the length of an MP3 within 150 ms of its decoded length (the frames hold encoder delay and padding), from a Xing/Info header or the bit rate', async () => {
@@ -53,6 +53,9 @@ describe('probeAudioFile (the header only)', function () {
     fs.writeFileSync(path.join(dir, 'no-info.mp3'), plain);
     const estimated = await probeAudioFile(path.join(dir, 'no-info.mp3'));
     assert.ok(Math.abs(estimated.durationMs - call.durationMs) < 200, `${estimated.durationMs} vs ${call.durationMs} ms`);
+    // Only a guess without a frame count: the bound limits are checked against is what the highest bit rate
+    // (160 kbit/s for MPEG-2 layer III) would fit in the file.
+    assert.ok(Math.abs(estimated.minDurationMs - (estimated.durationMs * 48) / 160) < 1, `${estimated.minDurationMs} ms`);
   });
 
   it('refuses sample rates recordings do not use (below 4 kHz, above 384 kHz), and decoding does too', async () => {

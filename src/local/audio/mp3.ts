@@ -39,6 +39,8 @@ interface FrameHeader {
   bitrate: number;
   /** Samples per channel in one frame. */
   samples: number;
+  /** The highest bit rate a stream of this MPEG version and layer can have (bit/s). */
+  maxBitrate: number;
 }
 
 /** Parses the 4-byte MPEG audio frame header at `pos`, or returns undefined if there is none. */
@@ -58,7 +60,8 @@ function parseFrameHeader(buf: Buffer, pos: number): FrameHeader | undefined {
       ? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4
       : Math.floor(((layer === 3 && !mpeg1 ? 72 : 144) * bitrate) / sampleRate) + padding;
   const samples = layer === 1 ? 384 : layer === 3 && !mpeg1 ? 576 : 1152;
-  return { length, channels: buf[pos + 3] >> 6 === 3 ? 1 : 2, sampleRate, bitrate, samples };
+  const maxBitrate = BITRATES[mpeg1 ? 0 : 1][layer - 1][14] * 1000;
+  return { length, channels: buf[pos + 3] >> 6 === 3 ? 1 : 2, sampleRate, bitrate, samples, maxBitrate };
 }
 
 /** Length of the ID3v2 tag at the start of `head` (0 if there is none). */
@@ -117,8 +120,20 @@ export async function probeMp3Info(file: FileHandle, fileSize: number, head: Buf
   const probe = await probeMp3(file, fileSize, start);
   if (!probe) return undefined;
   const { first, frames } = probe;
-  const durationMs = frames !== undefined ? ((frames * first.samples) / first.sampleRate) * 1000 : ((fileSize - start) * 8 * 1000) / first.bitrate;
-  return { format: 'mp3', sampleRate: first.sampleRate, channels: first.channels, durationMs };
+  if (frames !== undefined) {
+    const durationMs = ((frames * first.samples) / first.sampleRate) * 1000;
+    return { format: 'mp3', sampleRate: first.sampleRate, channels: first.channels, durationMs, minDurationMs: durationMs };
+  }
+  // Without a frame count the first frame's bit rate is only a guess (a variable bit rate stream often starts with
+  // cheap silence): the length is at least what the highest bit rate would fit in the file.
+  const bits = (fileSize - start) * 8 * 1000;
+  return {
+    format: 'mp3',
+    sampleRate: first.sampleRate,
+    channels: first.channels,
+    durationMs: bits / first.bitrate,
+    minDurationMs: bits / first.maxBitrate,
+  };
 }
 
 /** True when the file is MPEG audio (an ID3v2 tag is skipped). `head` is the start of the file. */

@@ -31,6 +31,12 @@ export interface AudioInfo {
    * Xing/Info header, else estimated from the bit rate and the file size.
    */
   durationMs: number;
+  /**
+   * What the length is at least: `durationMs` where that is exact or counted; for an MP3 without a frame count, the
+   * length at the highest bit rate its MPEG version allows. Limits are checked against this, so no file is refused
+   * for a guess.
+   */
+  minDurationMs: number;
 }
 
 /** Sample rates recordings use: anything outside is a damaged or hostile header, refused before any decoding. */

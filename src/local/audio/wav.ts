@@ -170,7 +170,8 @@ export async function readWavLayout(file: FileHandle, fileSize: number): Promise
 /** What the header of an open WAV file of `fileSize` bytes says (the length counts the frames present). */
 export async function probeWav(file: FileHandle, fileSize: number): Promise<AudioInfo> {
   const { format, sampleRate, channels, frames } = await readWavLayout(file, fileSize);
-  return { format, sampleRate, channels, durationMs: (frames / sampleRate) * 1000 };
+  const durationMs = (frames / sampleRate) * 1000;
+  return { format, sampleRate, channels, durationMs, minDurationMs: durationMs };
 }
 
 /**
