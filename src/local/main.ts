@@ -33,8 +33,9 @@ const USAGE = `usage: local-service --port <port> --data <dir> --key <key> [opti
   --download-idle-timeout-seconds <n>
                              an http(s) input with no answer, or no data mid-body, this long fails (default ${DEFAULT_IDLE_TIMEOUT_MS / 1000})
   --ttl-check-seconds <n>    how often finished jobs past their time to live are deleted (default 600)
-  --allow-path <path>        a folder or file file:// inputs may come from (repeatable; absolute); more can be added
-                             at runtime with POST /speechbatch/allowed-paths {"paths": [...]} (same key header)
+  --allow-path <path>        a folder or file file:// inputs may come from (repeatable; absolute; none: no file://
+                             input is read); more at runtime with POST /speechbatch/allowed-paths {"paths": [...]}
+                             (same key header; 204, 400 for a relative path)
   --exit-with-parent         shut down (as on SIGTERM) when stdin ends: the parent keeps a pipe open to it
   --models-dir <dir>         whisper.cpp / Parakeet model files, and files registered by path (default <data>/models);
                              listed as base models (GET /speechtotext/models/base), picked by a job's "model"
