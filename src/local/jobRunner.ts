@@ -9,17 +9,20 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { redactUrl } from '../core/redact';
 import { ENGINE_NOT_INSTALLED } from '../core/localService';
-import type { EntityError, ReportDetail, TranscriptionReportFile, TranscriptionResultFile } from '../core/wire';
+import type { EntityError, ReportDetail, TranscriptionReportFile } from '../core/wire';
 import type { AllowedPaths } from './allowedPaths';
 import { AudioFormatError } from './audio/types';
 import { EngineNotInstalledError } from './engine/types';
 import { isDiskFull } from './errors';
 import { Downloader, fetchInput, InputError, resolveSources, type InputSource } from './inputs';
-import type { RecognizeFileOptions, Recognizer } from './recognizer';
+import type { RecognizeFileOptions, Recognizer, ResultJson } from './recognizer';
 import { isoSeconds, type ServiceJob, type ServiceJobStore, type StoredFile } from './serviceJobStore';
 
-/** What the runner needs of the recogniser. */
-export type FileRecognizer = Pick<Recognizer, 'recognizeFile'>;
+/**
+ * What the runner needs of the recogniser: `recognizeFileJson` where it has one (the result file is then built and
+ * serialised off the thread that answers HTTP), else `recognizeFile`.
+ */
+export type FileRecognizer = Pick<Recognizer, 'recognizeFile'> & Partial<Pick<Recognizer, 'recognizeFileJson'>>;
 
 export interface JobRunnerOptions {
   store: ServiceJobStore;
@@ -274,16 +277,16 @@ export class JobRunner {
     try {
       const { maxInputBytes: maxBytes, allowedPaths } = this.options;
       const input = await fetchInput(source, this.options.store.tempDir, { maxBytes, allowedPaths, signal, downloader: this.downloader });
-      let result: TranscriptionResultFile;
+      let result: ResultJson;
       try {
         // Results are readable through content URLs that need no key: their `source` carries no SAS signature.
         const options = { ...recognizeOptions(job, signal), group: job.id };
-        result = await this.options.recognizer.recognizeFile(input.path, redactUrl(source.url), options);
+        result = await this.recognize(input.path, redactUrl(source.url), options);
       } finally {
         await input.release();
       }
-      const file = await this.writeFile(job.id, `contenturl_${source.index}.json`, 'Transcription', result);
-      return { source, ok: true, file, durationMs: result.durationMilliseconds ?? 0 };
+      const file = await this.writeJson(job.id, `contenturl_${source.index}.json`, 'Transcription', result.json);
+      return { source, ok: true, file, durationMs: result.durationMilliseconds };
     } catch (err) {
       if (signal.aborted) throw err;
       const kind =
@@ -313,8 +316,20 @@ export class JobRunner {
     }
   }
 
-  private async writeFile(jobId: string, name: string, kind: string, content: unknown): Promise<StoredFile> {
-    const size = await this.options.store.writeResult(jobId, name, JSON.stringify(content, null, 2));
+  /** The result file of one input, as indented JSON. */
+  private async recognize(path: string, source: string, options: RecognizeFileOptions): Promise<ResultJson> {
+    const { recognizer } = this.options;
+    if (recognizer.recognizeFileJson) return recognizer.recognizeFileJson(path, source, options);
+    const result = await recognizer.recognizeFile(path, source, options);
+    return { json: JSON.stringify(result, null, 2), durationMilliseconds: result.durationMilliseconds ?? 0 };
+  }
+
+  private writeFile(jobId: string, name: string, kind: string, content: unknown): Promise<StoredFile> {
+    return this.writeJson(jobId, name, kind, JSON.stringify(content, null, 2));
+  }
+
+  private async writeJson(jobId: string, name: string, kind: string, json: string): Promise<StoredFile> {
+    const size = await this.options.store.writeResult(jobId, name, json);
     return { id: randomUUID(), name, kind, size, createdDateTime: isoSeconds(this.now()) };
   }
 }

@@ -17,7 +17,13 @@ import { AudioWorkers } from './audio/workerPool';
 import { PocketsphinxEngine } from './engine/pocketsphinx';
 import { WorkPool } from './engine/pool';
 import type { Engine, Utterance } from './engine/types';
-import { buildResultFile, type ChannelUtterances } from './recognition/result-file';
+import { buildResultFile, type ChannelUtterances, type ResultFileInput } from './recognition/result-file';
+
+/** A result file as the service writes it (indented JSON), and the length of the audio it transcribes. */
+export interface ResultJson {
+  json: string;
+  durationMilliseconds: number;
+}
 
 /** Default cap on the length of one file's audio: 240 minutes, the longest audio Azure's batch transcription takes. */
 export const DEFAULT_MAX_AUDIO_MINUTES = 240;
@@ -86,13 +92,31 @@ export class Recognizer {
    * engine slot — and `signal.reason` once the signal aborts (running engine processes are killed).
    */
   async recognizeFile(path: string, source: string, options: RecognizeFileOptions): Promise<TranscriptionResultFile> {
+    return buildResultFile(await this.track(path, source, options, async (input) => input));
+  }
+
+  /**
+   * Like {@link recognizeFile}, but resolves with the result file as indented JSON, built and serialised in a worker
+   * thread: what the service writes. (A 4-hour call with word timings is ~30 MB of JSON, ~0.6 s of CPU.)
+   */
+  async recognizeFileJson(path: string, source: string, options: RecognizeFileOptions): Promise<ResultJson> {
+    return this.track(path, source, options, (input, signal) => this.workers.run<ResultJson>('result', input, [], signal));
+  }
+
+  /** Runs `finish` on the recognised file, counted among the active recognitions that close() ends. */
+  private async track<T>(
+    path: string,
+    source: string,
+    options: RecognizeFileOptions,
+    finish: (input: ResultFileInput, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     if (this.closing.signal.aborted) throw new Error('the recogniser is closed');
     const engine = this.engineFor(options.model, options.locale);
     if (!engine.locales.includes(options.locale)) {
       throw new Error(`locale ${options.locale} is not supported by the local recogniser ${engine.name} (supported: ${engine.locales.join(', ')})`);
     }
     const signal = options.signal ? AbortSignal.any([options.signal, this.closing.signal]) : this.closing.signal;
-    const work = this.transcribe(path, source, options, signal, engine);
+    const work = this.transcribe(path, source, options, signal, engine).then((input) => finish(input, signal));
     this.active.add(work);
     try {
       return await work;
@@ -108,7 +132,7 @@ export class Recognizer {
     await this.workers.close();
   }
 
-  private async transcribe(path: string, source: string, options: RecognizeFileOptions, signal: AbortSignal, engine: Engine): Promise<TranscriptionResultFile> {
+  private async transcribe(path: string, source: string, options: RecognizeFileOptions, signal: AbortSignal, engine: Engine): Promise<ResultFileInput> {
     const info = await probeAudioFile(path);
     if (info.minDurationMs > this.maxAudioMs) throw this.tooLong(`declares ${formatDuration(info.durationMs)}`);
     signal.throwIfAborted();
@@ -131,7 +155,7 @@ export class Recognizer {
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) throw failure.reason;
     const results = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<Recognizer['recognizeChannel']>>>).value);
-    return buildResultFile({
+    return {
       source,
       durationMs: results[0]!.durationMs,
       channels: results.map((r) => r.channel),
@@ -139,7 +163,7 @@ export class Recognizer {
       displayFormWordLevelTimestamps: options.displayFormWordLevelTimestamps,
       punctuationMode: options.punctuationMode ?? 'DictatedAndAutomatic',
       profanityFilterMode: options.profanityFilterMode ?? 'Masked',
-    });
+    };
   }
 
   private async recognizeChannel(

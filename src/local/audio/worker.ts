@@ -1,13 +1,15 @@
 /**
  * Entry point of the local service's audio worker threads (bundled as dist/local-worker.js): runs the CPU-heavy
- * steps of recognition — decoding, resampling, silence shortening, PCM conversion, diarization — so that the
- * service's main thread only answers HTTP and moves data. One task at a time; see ./workerPool.ts for the protocol.
+ * steps of recognition — decoding, resampling, silence shortening, PCM conversion, diarization, building and
+ * serialising the result file — so that the service's main thread only answers HTTP and moves data. One task at a
+ * time; see ./workerPool.ts for the protocol.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { Utterance } from '../engine/types';
 import { diarize } from '../recognition/diarize';
+import { buildResultFile, type ResultFileInput } from '../recognition/result-file';
 import { prepareChannel, type PrepareRequest } from './prepare';
 import type { WorkerReply, WorkerTask } from './workerPool';
 
@@ -17,6 +19,10 @@ async function perform(task: WorkerTask): Promise<{ result: unknown; transfer: A
       const prepared = await prepareChannel(task.request as PrepareRequest);
       const transfer = [prepared.pcm.buffer, ...(prepared.resampled ? [prepared.resampled.buffer] : [])] as ArrayBuffer[];
       return { result: prepared, transfer };
+    }
+    case 'result': {
+      const file = buildResultFile(task.request as ResultFileInput);
+      return { result: { json: JSON.stringify(file, null, 2), durationMilliseconds: file.durationMilliseconds ?? 0 }, transfer: [] };
     }
     case 'diarize': {
       const { samples, utterances, maxSpeakers } = task.request as { samples: Float32Array; utterances: Utterance[]; maxSpeakers: number };

@@ -12,7 +12,7 @@ import { AudioFormatError } from './types';
 
 export interface WorkerTask {
   id: number;
-  kind: 'prepare' | 'diarize';
+  kind: 'prepare' | 'diarize' | 'result';
   request: unknown;
 }
 
