@@ -16,7 +16,9 @@ import { notifyFinished } from './vscode/notifications';
 import { migratePartyNames } from './vscode/partyNames';
 import { JobPoller } from './vscode/poller';
 import { Secrets } from './vscode/secrets';
-import { onDidChangeSettings, pollingSettings } from './vscode/settings';
+import type { JobRecord } from './vscode/jobRecord';
+import { onDidChangeSettings, pollingSettings, transcriptFilesNextToAudio } from './vscode/settings';
+import { saveNextToAudio } from './vscode/transcriptFiles';
 import { TRANSCRIPT_SCHEME, TranscriptDocumentProvider } from './vscode/transcriptDocuments';
 import { TranscriptPanels } from './vscode/transcriptPanel';
 import { TranscriptService } from './vscode/transcriptService';
@@ -85,7 +87,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       // Results are saved first (they outlive the service), then each file's row gets its audio duration from them.
       const saved =
         job.status === 'Succeeded'
-          ? transcripts.prefetch(job).then(async () => jobs.setDurations(job, await transcripts.durations(job)))
+          ? transcripts.prefetch(job).then(async () => {
+              await jobs.setDurations(job, await transcripts.durations(job));
+              await writeNextToAudio(job);
+            })
           : Promise.resolve();
       void saved
         .catch((err: Error) => log.warn(`Saving the results of job ${job.id} failed: ${err.message}`))
@@ -99,6 +104,19 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       localService.allow(workspaceFolderPaths(e.added)).catch((err: Error) => log.warn(`Allowing the new workspace folders failed: ${err.message}`));
     }),
   );
+
+  /** With `speechBatch.transcriptFilesNextToAudio` set, `call.wav` of a finished job gets `call.transcript.<format>`. */
+  async function writeNextToAudio(job: JobRecord): Promise<void> {
+    const format = transcriptFilesNextToAudio();
+    if (!format) return;
+    try {
+      const written = await saveNextToAudio(transcripts, jobs.latest(job), format);
+      if (written.length > 0) log.info(`Saved ${written.length} transcript file(s) of job ${job.id} next to the audio.`);
+    } catch (err) {
+      log.warn(`Saving the transcripts of job ${job.id} next to the audio failed: ${(err as Error).message}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Could not save the transcripts next to the audio: {0}', (err as Error).message));
+    }
+  }
 
   const commandContext: CommandContext = {
     jobs,

@@ -10,6 +10,7 @@ export const Commands = {
   openAsText: 'speechBatch.openAsText',
   openResultJson: 'speechBatch.openResultJson',
   export: 'speechBatch.export',
+  exportAll: 'speechBatch.exportAll',
   copyTranscript: 'speechBatch.copyTranscript',
   deleteJob: 'speechBatch.deleteJob',
   cancelJob: 'speechBatch.cancelJob',

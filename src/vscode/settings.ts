@@ -1,5 +1,6 @@
 /** Typed access to the `speechBatch.*` settings (declared in package.json `contributes.configuration`). */
 import * as vscode from 'vscode';
+import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '../core/model';
 import type { ProfanityFilterMode, PunctuationMode } from '../core/wire';
 import type { BackendKind } from './jobRecord';
 import type { JobOptions } from './jobRequest';
@@ -72,6 +73,12 @@ export function updateAzureRegion(region: string): Thenable<void> {
 /** Sets `speechBatch.backend` (user settings). */
 export function updateBackendSetting(backend: BackendKind): Thenable<void> {
   return config().update('backend', backend, vscode.ConfigurationTarget.Global);
+}
+
+/** The format transcripts are saved in next to their audio when a job finishes, or undefined (off). */
+export function transcriptFilesNextToAudio(): TranscriptFormat | undefined {
+  const value = config().get<string>('transcriptFilesNextToAudio');
+  return TRANSCRIPT_FORMATS.find((f) => f === value);
 }
 
 export function pollingSettings(): PollTiming {

@@ -77,6 +77,9 @@ describe('e2e: transcribing through Azure (Azurite + the local service as the Sp
     assert.equal(blobs[0].size, fs.statSync(audio).size, 'the whole recording was uploaded');
     assert.ok(blobs[0].name.endsWith('.mp3'), `the blob keeps the extension: ${blobs[0].name}`);
 
+    // The notification comes once the results are saved and the row has its final content (a hover on a row that is
+    // re-rendered closes).
+    await session.notifications().filter({ hasText: 'Transcription of "call.mp3" finished.' }).waitFor();
     await succeeded.hover();
     const tooltip = session.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Runs on:' });
     await tooltip.waitFor();

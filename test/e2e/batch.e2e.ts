@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeCorruptWav, makeMono } from '../support/audio';
+import { eventually } from '../support/timeouts';
 import { flowSteps, Session } from './session';
 
 describe('e2e: a folder of calls with a damaged recording', function () {
@@ -26,6 +27,7 @@ describe('e2e: a folder of calls with a damaged recording', function () {
         'monday/call-02.wav': makeMono('the invoice is wrong please correct it', { dir: scratch }),
         'monday/damaged.wav': makeCorruptWav(scratch, 'random'),
       },
+      settings: { 'speechBatch.transcriptFilesNextToAudio': 'md' },
     });
   });
 
@@ -53,6 +55,7 @@ describe('e2e: a folder of calls with a damaged recording', function () {
   });
 
   it('says the same in the tooltip: files transcribed, files failed, and why', async () => {
+    await session.jobsView();
     const row = await session.jobRow('monday, Partly failed');
     await row.hover();
     const hover = session.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Files failed' });
@@ -79,6 +82,25 @@ describe('e2e: a folder of calls with a damaged recording', function () {
     await session.screenshot('batch-3-show-failed');
   });
 
+  it('saves each transcript beside its audio (call-01.transcript.md), where Find in Files finds its words', async () => {
+    const beside = path.join(session.workspace, 'monday', 'call-01.transcript.md');
+    await eventually(async () => (fs.existsSync(beside) ? { value: true } : { last: false }), 20_000, () => 'call-01.transcript.md to be written');
+    assert.ok(fs.existsSync(path.join(session.workspace, 'monday', 'call-02.transcript.md')));
+    assert.ok(!fs.existsSync(path.join(session.workspace, 'monday', 'damaged.transcript.md')), 'nothing for the failed file');
+    // A word of a turn (turn lines are "**Party** …: text"): the recognised text, not a heading.
+    const text = fs.readFileSync(beside, 'utf8');
+    const word = (text.match(/\b(order|morning|check|would|like)\b/i) ?? text.match(/\b[a-z]{5,}\b/))?.[0];
+    assert.ok(word, `a word to search for in:\n${text}`);
+    await session.runCommand('Search: Find in Files');
+    const input = session.page.locator('.search-view .search-widget textarea, .search-view .search-widget input').first();
+    await input.waitFor();
+    await input.fill(word);
+    await input.press('Enter');
+    await session.page.locator('.search-view .monaco-list-row', { hasText: 'call-01.transcript.md' }).first().waitFor({ timeout: 30_000 });
+    await session.screenshot('batch-4-find-in-files');
+    await session.page.keyboard.press('Escape');
+  });
+
   it('Retry Failed Files, once the file is fixed, runs a job of just that file, which succeeds', async () => {
     fs.copyFileSync(fixed, path.join(session.workspace, 'monday', 'damaged.wav'));
     await session.contextMenu(await session.jobRow('monday, Partly failed'), 'Retry Failed Files');
@@ -87,6 +109,6 @@ describe('e2e: a folder of calls with a damaged recording', function () {
     await retry.waitFor({ timeout: 150_000 });
     const description = (await retry.locator('.label-description').textContent()) ?? '';
     assert.match(description, /^1 file · /);
-    await session.screenshot('batch-4-retried');
+    await session.screenshot('batch-5-retried');
   });
 });

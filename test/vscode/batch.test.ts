@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/vscode/api';
 import type { JobRecord } from '../../src/vscode/jobRecord';
 import { makeCorruptWav, makeMono } from '../support/audio';
-import { activateExtension, recordMessages, waitFor } from './extensionHelpers';
+import { activateExtension, recordMessages, waitFor, withInputs } from './extensionHelpers';
 
 const AUDIO_DIR = path.join(os.tmpdir(), 'speech-batch-vscode-audio');
 const PHRASES = ['good morning', 'thank you goodbye', 'my order has not arrived', 'can you check my account', 'the invoice is wrong'];
@@ -116,6 +116,45 @@ describe('batches in the jobs view (local service)', () => {
     }
     assert.equal(retry.status, 'Succeeded', JSON.stringify(retry.error));
     assert.deepEqual(retry.files.map((f) => f.state), ['transcription']);
+  });
+
+  it('exports all transcripts of a job into a chosen folder: one file per call, named after the audio', async () => {
+    const job = api.jobs.latest(jobs[0]!);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-export-all-'));
+    folders.push(path.join(out, 'x'));
+    const pickJson = (items: readonly (vscode.QuickPickItem & { format?: string })[]) => items.find((i) => i.format === 'json');
+    const seen = await withInputs({ quickPicks: [pickJson], openDialogs: [[vscode.Uri.file(out)]] }, () =>
+      vscode.commands.executeCommand('speechBatch.exportAll', { kind: 'job', job }),
+    );
+    assert.deepEqual(fs.readdirSync(out).sort(), ['call-01.json', 'call-02.json'], `one file per transcribed call, none for the failed one (${seen.messages.join(' | ')})`);
+    for (const name of ['call-01', 'call-02']) {
+      const exported = JSON.parse(fs.readFileSync(path.join(out, `${name}.json`), 'utf8')) as { turns?: unknown[] };
+      assert.ok(Array.isArray(exported.turns) && exported.turns.length > 0, `${name}.json has turns`);
+      const file = job.files.find((f) => f.audioName === `${name}.wav`)!;
+      assert.equal(fs.readFileSync(path.join(out, `${name}.json`), 'utf8'), await api.transcripts.format({ job, file }, 'json'));
+    }
+    assert.ok(seen.messages.some((m) => m.startsWith('Exported 2 transcript(s) of "monday"')), seen.messages.join('\n'));
+    assert.ok(seen.quickPicks[0]!.every((i) => i.detail), 'each format says what it is for');
+  });
+
+  it('saves each transcript next to its audio when the setting asks for it (call.wav → call.transcript.md)', async () => {
+    const config = vscode.workspace.getConfiguration('speechBatch');
+    await config.update('transcriptFilesNextToAudio', 'md', vscode.ConfigurationTarget.Global);
+    const folder = callFolder('wednesday', 2);
+    folders.push(folder);
+    const messages = recordMessages();
+    try {
+      const job = await transcribeFolder(folder);
+      await waitFor('the job to finish', () => finished(api, job.id), 150_000);
+      const beside = path.join(folder, 'call-01.transcript.md');
+      await waitFor('call-01.transcript.md beside call-01.wav', () => (fs.existsSync(beside) ? true : undefined), 10_000);
+      assert.ok(fs.existsSync(path.join(folder, 'call-02.transcript.md')));
+      const file = api.jobs.byId(job.id)!.files.find((f) => f.audioName === 'call-01.wav')!;
+      assert.equal(fs.readFileSync(beside, 'utf8'), await api.transcripts.format({ job: api.jobs.byId(job.id)!, file }, 'md'));
+    } finally {
+      messages.restore();
+      await config.update('transcriptFilesNextToAudio', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('shows files done rising while a larger folder runs, the finished files as rows, and Cancel keeps them', async () => {

@@ -98,6 +98,8 @@ export interface Inputs {
   quickPicks?: QuickPickAnswer[];
   /** The file chosen in each save dialog (undefined: cancelled). */
   saveDialogs?: (vscode.Uri | undefined)[];
+  /** The files or folders chosen in each open dialog (undefined: cancelled). */
+  openDialogs?: (vscode.Uri[] | undefined)[];
   /** Answers messages (notifications and modal ones) by their text; without it they are dismissed. */
   messages?: (message: string) => string | undefined;
 }
@@ -150,6 +152,7 @@ export async function withInputs(inputs: Inputs, fn: () => unknown): Promise<See
   const inputBoxes = [...(inputs.inputBoxes ?? [])];
   const quickPicks = [...(inputs.quickPicks ?? [])];
   const saveDialogs = [...(inputs.saveDialogs ?? [])];
+  const openDialogs = [...(inputs.openDialogs ?? [])];
   const unexpected: string[] = [];
   const none = (name: PromptName, args: unknown[]) => {
     const what = describePrompt(name, args);
@@ -177,6 +180,8 @@ export async function withInputs(inputs: Inputs, fn: () => unknown): Promise<See
     }) as unknown as typeof vscode.window.showQuickPick),
     stub(vscode.window, 'showSaveDialog', (async (options?: vscode.SaveDialogOptions) =>
       saveDialogs.length === 0 ? none('showSaveDialog', [options]) : saveDialogs.shift()) as typeof vscode.window.showSaveDialog),
+    stub(vscode.window, 'showOpenDialog', (async (options?: vscode.OpenDialogOptions) =>
+      openDialogs.length === 0 ? none('showOpenDialog', [options]) : openDialogs.shift()) as typeof vscode.window.showOpenDialog),
     stub(vscode.window, 'showInformationMessage', reply as typeof vscode.window.showInformationMessage),
     stub(vscode.window, 'showWarningMessage', reply as typeof vscode.window.showWarningMessage),
     stub(vscode.window, 'showErrorMessage', reply as typeof vscode.window.showErrorMessage),
@@ -187,7 +192,11 @@ export async function withInputs(inputs: Inputs, fn: () => unknown): Promise<See
     restorers.forEach((restore) => restore());
   }
   if (unexpected.length > 0) throw new Error(`Unexpected prompts: ${unexpected.join(', ')}`);
-  const left = inputBoxes.length + quickPicks.length + saveDialogs.length;
-  if (left > 0) throw new Error(`${left} answer(s) were not asked for (input boxes ${inputBoxes.length}, quick picks ${quickPicks.length}, save dialogs ${saveDialogs.length})`);
+  const left = inputBoxes.length + quickPicks.length + saveDialogs.length + openDialogs.length;
+  if (left > 0) {
+    throw new Error(
+      `${left} answer(s) were not asked for (input boxes ${inputBoxes.length}, quick picks ${quickPicks.length}, save dialogs ${saveDialogs.length}, open dialogs ${openDialogs.length})`,
+    );
+  }
   return seen;
 }

@@ -4,21 +4,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TranscriptFormat } from '../../core/model';
+import { exportFormats } from '../transcriptFiles';
 import { transcriptTitle } from '../transcriptService';
 import { transcriptOf, type CommandTarget } from './args';
 import type { CommandContext } from './context';
-
-/** The export formats, in the order offered. */
-function exportFormats(): { format: TranscriptFormat; label: string; description: string }[] {
-  return [
-    { format: 'txt', label: vscode.l10n.t('Text'), description: '.txt' },
-    { format: 'srt', label: vscode.l10n.t('SubRip subtitles (SRT)'), description: '.srt' },
-    { format: 'vtt', label: vscode.l10n.t('WebVTT subtitles'), description: '.vtt' },
-    { format: 'md', label: vscode.l10n.t('Markdown'), description: '.md' },
-    { format: 'json', label: vscode.l10n.t('JSON with analytics'), description: '.json' },
-  ];
-}
 
 export async function exportTranscript(ctx: CommandContext, target: CommandTarget): Promise<void> {
   const ref = await transcriptOf(ctx, target);

@@ -12,6 +12,7 @@ import { copyTranscript } from './copyTranscript';
 import { cancelJob } from './cancelJob';
 import { deleteJob } from './deleteJob';
 import { exportTranscript } from './export';
+import { exportAll } from './exportAll';
 import { listRemoteJobs } from './listRemoteJobs';
 import { openAsText } from './openAsText';
 import { openResultJson } from './openResultJson';
@@ -33,6 +34,7 @@ const HANDLERS: Record<CommandName, CommandHandler> = {
   openAsText,
   openResultJson,
   export: exportTranscript,
+  exportAll,
   copyTranscript,
   deleteJob,
   cancelJob,
