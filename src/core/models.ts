@@ -321,9 +321,13 @@ const GGML_TYPES: Record<number, { bytes: number; elements: number }> = {
   8: { bytes: 34, elements: 32 }, // Q8_0
 };
 
-/** Reads little-endian int32s from a file at moving offsets. */
+/** Reads little-endian int32s from a file at moving offsets, through a 1 MiB window (a vocabulary has 50 000 entries). */
 class Reader {
   offset = 0;
+  /** How much to read ahead: much while walking the vocabulary, little between tensors (their data is skipped). */
+  readAhead = 1 << 20;
+  private window = Buffer.alloc(0);
+  private windowStart = 0;
   constructor(
     private readonly handle: fs.FileHandle,
     readonly size: number,
@@ -332,10 +336,15 @@ class Reader {
 
   async bytes(n: number): Promise<Buffer> {
     if (n < 0 || this.offset + n > this.size) throw this.truncated();
-    const buffer = Buffer.alloc(n);
-    await this.handle.read(buffer, 0, n, this.offset);
+    const from = this.offset - this.windowStart;
+    if (from < 0 || from + n > this.window.length) {
+      this.window = Buffer.alloc(Math.min(Math.max(n, this.readAhead), this.size - this.offset));
+      await this.handle.read(this.window, 0, this.window.length, this.offset);
+      this.windowStart = this.offset;
+    }
+    const start = this.offset - this.windowStart;
     this.offset += n;
-    return buffer;
+    return this.window.subarray(start, start + n);
   }
 
   async int32(): Promise<number> {
@@ -398,6 +407,7 @@ export async function checkModelFile(file: string): Promise<{ format: 'ggml' | '
       r.skip(len);
     }
     let tensors = 0;
+    r.readAhead = 4096;
     while (r.offset < size) {
       const nDims = await r.int32();
       const nameLength = await r.int32();
