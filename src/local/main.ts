@@ -120,6 +120,11 @@ async function main(): Promise<void> {
   const runner = new JobRunner({ store, recognizer, log, maxInputBytes, allowedPaths, downloader });
   await runner.sweepExpired();
   await runner.resume();
+  // Results of older versions may still name inputs with their SAS signature (once per data folder, in the background).
+  store.redactStoredSources().then(
+    (count) => count > 0 && log(`removed SAS signatures from the sources named in ${count} stored result file(s)`),
+    (err: Error) => log(`could not remove SAS signatures from stored results: ${err.message}`),
+  );
   const sweep = setInterval(() => void runner.sweepExpired().catch((err: Error) => log(`TTL check failed: ${err.message}`)), ttlCheckMs);
 
   const server = createServer({ store, runner, key, locales: recognizer.locales, models, allowedPaths, log });

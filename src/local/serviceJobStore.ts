@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { redactUrl } from '../core/redact';
 import type { EntityError, FileKind, Status, TranscriptionCreate } from '../core/wire';
 
 /** A result file of a job. */
@@ -45,6 +46,8 @@ export interface ServiceJob {
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
+/** A file in the data folder whose presence says stored results name their inputs without SAS signatures. */
+const SOURCES_REDACTED_MARKER = 'sources-redacted';
 /** First and longest wait before writing a record {@link ServiceJobStore.forceUpdate} could not write, again. */
 const UNSAVED_RETRY_MS = { first: 500, max: 10_000 };
 
@@ -197,6 +200,34 @@ export class ServiceJobStore {
     return fs.readFile(path.join(this.resultsDir, id, path.basename(name)));
   }
 
+  /**
+   * Versions before the marker file existed stored each input's full URL, SAS signature included, in `report.json`
+   * and the result files, which content URLs serve without the key. Rewrites those of finished jobs without the
+   * query string (as results are written now), once per data folder; resolves with the number of files rewritten.
+   */
+  async redactStoredSources(): Promise<number> {
+    const marker = path.join(this.dataDir, SOURCES_REDACTED_MARKER);
+    if (await fs.access(marker).then(() => true, () => false)) return 0;
+    let rewritten = 0;
+    for (const job of this.list().filter((j) => j.status === 'Succeeded' || j.status === 'Failed')) {
+      for (const file of job.files) {
+        const content = await this.readResult(job.id, file.name).then(
+          (raw) => withRedactedSources(raw.toString('utf8')),
+          () => undefined, // deleted meanwhile
+        );
+        if (content === undefined) continue;
+        await writeAtomic(path.join(this.resultsDir, job.id, file.name), content);
+        await this.update(job.id, (r) => {
+          const stored = r.files.find((f) => f.id === file.id);
+          if (stored) stored.size = Buffer.byteLength(content);
+        });
+        rewritten++;
+      }
+    }
+    await fs.writeFile(marker, '', { mode: FILE_MODE });
+    return rewritten;
+  }
+
   /** Removes every result file of a job (before a rerun, or when it is deleted). */
   async clearResults(id: string): Promise<void> {
     await fs.rm(path.join(this.resultsDir, id), { recursive: true, force: true });
@@ -249,6 +280,22 @@ export class ServiceJobStore {
 /** ISO 8601 without fractions, as the service writes timestamps ("2024-11-15T10:20:30Z"). */
 export function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A result or report file's JSON with every `source` cut to its redacted form; undefined when nothing changes. */
+function withRedactedSources(text: string): string | undefined {
+  if (!/[?&]sig=/i.test(text)) return undefined;
+  let json: { source?: unknown; details?: { source?: unknown }[] };
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof json.source === 'string') json.source = redactUrl(json.source);
+  for (const detail of Array.isArray(json.details) ? json.details : []) {
+    if (typeof detail.source === 'string') detail.source = redactUrl(detail.source);
+  }
+  return JSON.stringify(json, null, 2);
 }
 
 /** Gives every folder under (and including) `root` mode 0700 and every file 0600: data folders of older versions. */

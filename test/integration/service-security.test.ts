@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { SpeechClient } from '../../src/core/client';
 import type { TranscriptionReportFile } from '../../src/core/wire';
 import { makeMono } from '../support/audio';
+import { eventually } from '../support/timeouts';
 import { callService, requestWithHost, startService, useService, waitForStatus, type RunningService } from '../support/service';
 
 const API = '/speechtotext/transcriptions?api-version=2024-11-15';
@@ -175,6 +176,40 @@ describe('local service (security)', function () {
     afterEach(async function () {
       await service?.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('removes the SAS signatures an older version stored in results, once', async function () {
+      service = await startService({ dataDir });
+      let client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
+      const input = `${pathToFileURL(makeMono('Signed input.')).href}?sv=2024&sig=SECRET`;
+      const created = await client.submit(createBody([input]));
+      assert.equal((await waitForStatus(client, created.self!)).status, 'Succeeded');
+      const id = SpeechClient.idOf(created.self!);
+      await service.stop();
+      // What an older version wrote: the full URL as the source, and no marker.
+      const results = path.join(dataDir, 'results', id);
+      for (const name of fs.readdirSync(results)) {
+        const file = path.join(results, name);
+        fs.writeFileSync(file, fs.readFileSync(file, 'utf8').split(input.replace(/\?.*$/, '?…')).join(input));
+        assert.match(fs.readFileSync(file, 'utf8'), /sig=SECRET/, name);
+      }
+      fs.rmSync(path.join(dataDir, 'sources-redacted'));
+
+      service = await startService({ dataDir });
+      client = new SpeechClient({ endpoint: service.endpoint, key: service.key });
+      await eventually(
+        async () => (/removed SAS signatures from the sources named in 2 stored result file/.test(service!.stderr()) ? { value: true } : { last: service!.stderr() }),
+        10_000,
+        (log) => `no rewrite logged:\n${String(log)}`,
+      );
+      for (const file of await client.listFiles(id)) {
+        const text = JSON.stringify(await client.fetchContent(file.links!.contentUrl!), null, 2);
+        assert.ok(!text.includes('SECRET'), file.name);
+        assert.equal(file.properties!.size, Buffer.byteLength(text), `${file.name}: size of what is served`);
+      }
+      const report = await reportOf(client, id);
+      assert.deepEqual(report.details.map((d) => d.source), [input.replace(/\?.*$/, '?…')]);
+      assert.ok(fs.existsSync(path.join(dataDir, 'sources-redacted')), 'done once: the next start does not look again');
     });
 
     const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
