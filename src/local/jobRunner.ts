@@ -83,25 +83,35 @@ export class JobRunner {
 
   /**
    * Queues every job that had not finished when the service last stopped, in submission order. A job that was
-   * running goes back to NotStarted until it runs again (only jobs that run show Running). A job that was already
-   * running {@link MAX_ATTEMPTS} times fails instead: its input may be what stops the service.
+   * running goes back to NotStarted until it runs again (only jobs that run show Running), without the files it had
+   * listed so far (its rerun starts over). A job that was already running {@link MAX_ATTEMPTS} times fails instead,
+   * without results: its input may be what stops the service.
    */
   async resume(): Promise<void> {
-    const pending = this.options.store
+    const { store } = this.options;
+    const pending = store
       .list()
       .filter((job) => job.status === 'NotStarted' || job.status === 'Running')
       .reverse();
     for (const job of pending) {
       try {
-        if (job.status === 'Running' && (job.attempts ?? 0) >= MAX_ATTEMPTS) {
-          await this.options.store.update(job.id, (r) => {
-            failed({ code: FAILED_JOB_CODE, message: GAVE_UP_MESSAGE })(r);
-            r.lastActionDateTime = isoSeconds(this.now());
+        if (job.status === 'Running') {
+          const gaveUp = (job.attempts ?? 0) >= MAX_ATTEMPTS;
+          await store.update(job.id, (r) => {
+            if (gaveUp) {
+              failed({ code: FAILED_JOB_CODE, message: GAVE_UP_MESSAGE })(r);
+              r.lastActionDateTime = isoSeconds(this.now());
+            } else {
+              r.status = 'NotStarted';
+            }
+            r.files = [];
           });
-          this.log(`job ${job.id}: Failed (the service stopped during ${MAX_ATTEMPTS} attempts)`);
-          continue;
+          await store.clearResults(job.id);
+          if (gaveUp) {
+            this.log(`job ${job.id}: Failed (the service stopped during ${MAX_ATTEMPTS} attempts)`);
+            continue;
+          }
         }
-        if (job.status === 'Running') await this.options.store.update(job.id, (r) => (r.status = 'NotStarted'));
       } catch (err) {
         this.log(`job ${job.id}: cannot update its record at start (${(err as Error).message})`);
       }

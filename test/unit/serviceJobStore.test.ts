@@ -122,7 +122,10 @@ describe('local job store', function () {
     const once = await store.create(request(6));
     const twice = await store.create(request(6));
     await store.update(once.id, (r) => Object.assign(r, { status: 'Running', attempts: 1 }));
-    await store.update(twice.id, (r) => Object.assign(r, { status: 'Running', attempts: 2 }));
+    // It had listed a result and a partial report while it ran (as running jobs do).
+    const partial = { id: '00000000-0000-0000-0000-000000000001', name: 'report.json', kind: 'TranscriptionReport' as const, size: 2, createdDateTime: '2026-01-01T10:00:00Z' };
+    await store.writeResult(twice.id, 'report.json', '{}');
+    await store.update(twice.id, (r) => Object.assign(r, { status: 'Running', attempts: 2, files: [partial] }));
     // The inputs do not exist: the resumed job fails at its download, before the recogniser.
     const recognizer = { recognizeFile: () => Promise.reject(new Error('not reached')) };
     const runner = new JobRunner({ store, recognizer });
@@ -131,6 +134,8 @@ describe('local job store', function () {
     const gaveUp = store.get(twice.id)!;
     assert.equal(gaveUp.status, 'Failed');
     assert.match(gaveUp.error?.message ?? '', /^the local service stopped twice while transcribing this job; /);
+    assert.deepEqual(gaveUp.files, [], 'no partial results on a job that gave up');
+    assert.ok(!fs.existsSync(path.join(dir, 'results', twice.id)));
     // Resumed: NotStarted until it runs again, then it fails at its input.
     for (let i = 0; i < 100 && store.get(once.id)!.status !== 'Failed'; i++) await new Promise((r) => setTimeout(r, 20));
     const rerun = store.get(once.id)!;
