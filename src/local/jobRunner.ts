@@ -70,6 +70,8 @@ export class JobRunner {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private closed = false;
   private readonly downloader: Downloader;
+  /** A job that runs alone (see startQueued), if one does. */
+  private alone: string | undefined;
   /** Settles once the last started job is marked Running: jobs are marked (and logged) in submission order. */
   private starting: Promise<void> = Promise.resolve();
   private readonly log: (message: string) => void;
@@ -160,16 +162,25 @@ export class JobRunner {
     return expired.map((job) => job.id);
   }
 
-  /** Starts queued jobs, oldest first, while fewer than the maximum are running. */
+  /**
+   * Starts queued jobs, oldest first, while fewer than the maximum are running. A job that was running when the
+   * service died (it has an attempt already) runs alone: should the service die again, only that job was running,
+   * so {@link MAX_ATTEMPTS} blames the job whose file stops the service, not the jobs that happened to run with it.
+   */
   private startQueued(): void {
     const max = this.options.maxRunningJobs ?? MAX_RUNNING_JOBS;
-    while (!this.closed && this.running.size < max && this.queue.length > 0) {
-      const id = this.queue.shift()!;
+    while (!this.closed && this.queue.length > 0 && this.alone === undefined) {
+      const id = this.queue[0]!;
+      const suspect = (this.options.store.get(id)?.attempts ?? 0) > 0;
+      if (suspect ? this.running.size > 0 : this.running.size >= max) return;
+      this.queue.shift();
+      if (suspect) this.alone = id;
       const controller = new AbortController();
       const done = this.run(id, controller.signal)
         .catch((err: Error) => this.log(`job ${id}: ${err.stack ?? err.message}`))
         .finally(() => {
           this.running.delete(id);
+          if (this.alone === id) this.alone = undefined;
           this.startQueued();
         });
       this.running.set(id, { controller, done });
