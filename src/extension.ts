@@ -20,6 +20,7 @@ import type { JobRecord } from './vscode/jobRecord';
 import { onDidChangeSettings, pollingSettings, transcriptFilesNextToAudio } from './vscode/settings';
 import { saveNextToAudio } from './vscode/transcriptFiles';
 import { TRANSCRIPT_SCHEME, TranscriptDocumentProvider } from './vscode/transcriptDocuments';
+import { openBatchSummary } from './vscode/batchSummaryPanel';
 import { TranscriptPanels } from './vscode/transcriptPanel';
 import { TranscriptService } from './vscode/transcriptService';
 
@@ -128,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     reveal: (job) => void treeView.reveal({ kind: 'job', job }, { select: true, focus: false }).then(undefined, () => undefined),
     revealNode: (node, options) => Promise.resolve(treeView.reveal(node, options)).then(undefined, (err: Error) => log.warn(`Revealing a job failed: ${err.message}`)),
     showPanel: (key) => panels.show(key),
+    openSummary: (job) => openBatchSummary(context, transcripts, job, log),
     refreshView: () => tree.refresh(),
   };
   subscriptions.push(registerCommands(commandContext));

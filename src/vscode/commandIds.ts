@@ -11,6 +11,7 @@ export const Commands = {
   openResultJson: 'speechBatch.openResultJson',
   export: 'speechBatch.export',
   exportAll: 'speechBatch.exportAll',
+  openBatchSummary: 'speechBatch.openBatchSummary',
   copyTranscript: 'speechBatch.copyTranscript',
   deleteJob: 'speechBatch.deleteJob',
   cancelJob: 'speechBatch.cancelJob',

@@ -82,6 +82,38 @@ describe('e2e: a folder of calls with a damaged recording', function () {
     await session.screenshot('batch-3-show-failed');
   });
 
+  it('Open Batch Summary shows a sortable table of the calls with talk-share bars and a duration chart; a call opens its transcript', async () => {
+    await session.contextMenu(await session.jobRow('monday, Partly failed'), 'Open Batch Summary');
+    const page = session.webview();
+    const rows = page.locator('#summary tbody tr');
+    await rows.nth(2).waitFor({ timeout: 60_000 });
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-call'), tr.getAttribute('data-status')])), [
+      ['call-01.wav', 'transcribed'],
+      ['call-02.wav', 'transcribed'],
+      ['damaged.wav', 'failed'],
+    ]);
+    assert.equal(await page.locator('#summary tbody tr[data-status="transcribed"] .share .bar > span').count() > 0, true, 'talk-share bars');
+    assert.ok((await page.locator('#durations .bucket').count()) > 0, 'a chart of call durations');
+    const failedStatus = (await page.locator('#summary tr[data-call="damaged.wav"] td[data-col="status"]').textContent()) ?? '';
+    assert.match(failedStatus, /^Failed: /);
+    assert.ok(!failedStatus.includes('contenturl_'), failedStatus);
+    await session.screenshot('batch-4-summary');
+
+    await page.locator('#summary th[data-sort="duration"] button').click();
+    await page.locator('#summary th[data-sort="duration"] button').click();
+    assert.equal(await page.locator('#summary th[data-sort="duration"]').getAttribute('aria-sort'), 'descending');
+    const durations = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td[data-col="duration"]')?.textContent ?? ''));
+    const seconds = durations.filter(Boolean).map((d) => Number(d.split(':')[0]) * 60 + Number(d.split(':')[1]));
+    assert.deepEqual(seconds, [...seconds].sort((a, b) => b - a), `longest first: ${durations.join(', ')}`);
+
+    await page.locator('#summary tr[data-call="call-01.wav"] button.open').click();
+    await session.page.locator('.tab', { hasText: 'call-01' }).first().waitFor();
+    // The transcript view is the newest webview on the page.
+    const transcript = session.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    await transcript.locator('#turns .turn').first().waitFor({ timeout: 60_000 });
+    await session.screenshot('batch-5-summary-click-through');
+  });
+
   it('saves each transcript beside its audio (call-01.transcript.md), where Find in Files finds its words', async () => {
     const beside = path.join(session.workspace, 'monday', 'call-01.transcript.md');
     await eventually(async () => (fs.existsSync(beside) ? { value: true } : { last: false }), 20_000, () => 'call-01.transcript.md to be written');
@@ -97,7 +129,7 @@ describe('e2e: a folder of calls with a damaged recording', function () {
     await input.fill(word);
     await input.press('Enter');
     await session.page.locator('.search-view .monaco-list-row', { hasText: 'call-01.transcript.md' }).first().waitFor({ timeout: 30_000 });
-    await session.screenshot('batch-4-find-in-files');
+    await session.screenshot('batch-6-find-in-files');
     await session.page.keyboard.press('Escape');
   });
 
@@ -109,6 +141,6 @@ describe('e2e: a folder of calls with a damaged recording', function () {
     await retry.waitFor({ timeout: 150_000 });
     const description = (await retry.locator('.label-description').textContent()) ?? '';
     assert.match(description, /^1 file · /);
-    await session.screenshot('batch-5-retried');
+    await session.screenshot('batch-7-retried');
   });
 });

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/vscode/api';
 import type { JobRecord } from '../../src/vscode/jobRecord';
+import { parseCsv, summaryCsv, SUMMARY_CSV_COLUMNS } from '../../src/core/batchSummary';
+import { batchSummaryCalls, exportCsv } from '../../src/vscode/batchSummaryPanel';
 import { makeCorruptWav, makeMono } from '../support/audio';
 import { activateExtension, recordMessages, waitFor, withInputs } from './extensionHelpers';
 
@@ -135,6 +137,37 @@ describe('batches in the jobs view (local service)', () => {
     }
     assert.ok(seen.messages.some((m) => m.startsWith('Exported 2 transcript(s) of "monday"')), seen.messages.join('\n'));
     assert.ok(seen.quickPicks[0]!.every((i) => i.detail), 'each format says what it is for');
+  });
+
+  it('summarises the batch: a row per call whose values are the analytics of its transcript, exported as CSV that reads back the same', async () => {
+    const job = api.jobs.latest(jobs[0]!);
+    const calls = await batchSummaryCalls(api.transcripts, job);
+    assert.deepEqual(calls.map((c) => [c.call, c.status]), [['call-01.wav', 'transcribed'], ['call-02.wav', 'transcribed'], ['damaged.wav', 'failed']]);
+    for (const call of calls.filter((c) => c.status === 'transcribed')) {
+      const file = job.files.find((f) => f.audioName === call.call)!;
+      const { analytics } = await api.transcripts.load({ job, file });
+      assert.equal(call.durationMs, analytics.durationMs);
+      assert.equal(call.silenceMs, analytics.silenceMs);
+      assert.equal(call.crosstalkMs, analytics.overlapMs);
+      assert.equal(call.interruptions, analytics.interruptions);
+      assert.deepEqual(call.talkShare, analytics.parties.map((p) => ({ party: p.name, share: p.talkRatio })));
+      assert.equal(call.longestMonologueMs, analytics.longestMonologue?.durationMs ?? 0);
+    }
+    assert.ok(!calls[2]!.reason!.includes('contenturl_') && calls[2]!.reason!.length > 3);
+
+    const csvFile = path.join(os.tmpdir(), `speech-batch-summary-${process.pid}.csv`);
+    await withInputs({ saveDialogs: [vscode.Uri.file(csvFile)] }, () => exportCsv(job, calls));
+    const [header, ...rows] = parseCsv(fs.readFileSync(csvFile, 'utf8'));
+    fs.rmSync(csvFile);
+    assert.deepEqual(header, [...SUMMARY_CSV_COLUMNS]);
+    assert.deepEqual(rows, parseCsv(summaryCsv(calls)).slice(1));
+    assert.deepEqual(rows.map((r) => [r[0], r[1], Number(r[2])]), calls.map((c) => [c.call, c.status, c.durationMs === undefined ? 0 : Number((c.durationMs / 1000).toFixed(1))]));
+
+    await vscode.commands.executeCommand('speechBatch.openBatchSummary', { kind: 'job', job });
+    await waitFor('the summary tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Summary: monday'),
+    );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('saves each transcript next to its audio when the setting asks for it (call.wav → call.transcript.md)', async () => {

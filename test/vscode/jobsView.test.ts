@@ -72,8 +72,9 @@ describe('jobs view', () => {
       'speechBatch.openTranscript',
     ];
     const retry = ['speechBatch.retryFailed', 'speechBatch.showFailed'];
-    assert.deepEqual(menuCommandsFor('job.succeeded'), [...transcriptCommands, 'speechBatch.exportAll'].sort());
-    assert.deepEqual(menuCommandsFor('job.succeeded.partial'), [...transcriptCommands, 'speechBatch.exportAll', ...retry].sort());
+    const jobCommands = ['speechBatch.exportAll', 'speechBatch.openBatchSummary'];
+    assert.deepEqual(menuCommandsFor('job.succeeded'), [...transcriptCommands, ...jobCommands].sort());
+    assert.deepEqual(menuCommandsFor('job.succeeded.partial'), [...transcriptCommands, ...jobCommands, ...retry].sort());
     assert.deepEqual(menuCommandsFor('job.running'), ['speechBatch.cancelJob', 'speechBatch.deleteJob']);
     assert.deepEqual(menuCommandsFor('job.notstarted'), ['speechBatch.cancelJob', 'speechBatch.deleteJob']);
     assert.deepEqual(menuCommandsFor('job.failed'), ['speechBatch.deleteJob', ...retry]);

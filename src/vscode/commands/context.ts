@@ -20,6 +20,8 @@ export interface CommandContext {
   reveal(job: JobRecord): void;
   /** Shows a node of the jobs view (expanded, selected, focused as asked). */
   revealNode(node: JobsTreeNode, options: { expand?: boolean; select?: boolean; focus?: boolean }): Promise<void>;
+  /** Opens the batch summary of a job. */
+  openSummary(job: JobRecord): Promise<unknown>;
   /** Opens or reveals the transcript view of a key. */
   showPanel(key: string): Promise<void>;
   /** Re-renders the jobs view. */

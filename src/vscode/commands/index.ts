@@ -15,6 +15,7 @@ import { exportTranscript } from './export';
 import { exportAll } from './exportAll';
 import { listRemoteJobs } from './listRemoteJobs';
 import { openAsText } from './openAsText';
+import { openBatchSummary } from './openBatchSummary';
 import { openResultJson } from './openResultJson';
 import { openTranscript } from './openTranscript';
 import { refresh } from './refresh';
@@ -35,6 +36,7 @@ const HANDLERS: Record<CommandName, CommandHandler> = {
   openResultJson,
   export: exportTranscript,
   exportAll,
+  openBatchSummary,
   copyTranscript,
   deleteJob,
   cancelJob,
