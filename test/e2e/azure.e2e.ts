@@ -80,9 +80,17 @@ describe('e2e: transcribing through Azure (Azurite + the local service as the Sp
     // The notification comes once the results are saved and the row has its final content (a hover on a row that is
     // re-rendered closes).
     await session.notifications().filter({ hasText: 'Transcription of "call.mp3" finished.' }).waitFor();
-    await succeeded.hover();
     const tooltip = session.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Runs on:' });
-    await tooltip.waitFor();
+    // A hover that starts while the row is re-rendered does not open: move away and hover again until it shows.
+    await eventually(
+      async () => {
+        await session.page.mouse.move(800, 450);
+        await succeeded.hover();
+        return (await tooltip.waitFor({ timeout: 3000 }).then(() => true, () => false)) ? { value: true } : { last: false };
+      },
+      30_000,
+      () => 'the tooltip of the succeeded job',
+    );
     assert.match((await tooltip.innerText()).replace(/\u00a0/g, ' '), new RegExp(`Runs on: ${service.endpoint.replace(/[.]/g, '\\.')}`));
     await session.screenshot('azure-2-succeeded');
     await session.page.mouse.move(800, 450);
