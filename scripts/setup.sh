@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# pocketsphinx + model: the local recogniser. ffmpeg: formats other than WAV/MP3. sox/flite/lame: test audio. chromium, libkrb5-dev, ripgrep:
+# pocketsphinx + model: the local recogniser (testdata: real read speech for the accuracy tests). ffmpeg: formats other than WAV/MP3. sox/flite/lame: test audio. chromium, libkrb5-dev, ripgrep:
 # code-server + Playwright for the tests inside a real VS Code (build-essential, python3: code-server builds its native
 # modules from source, since nothing may be downloaded prebuilt).
-packages=(pocketsphinx pocketsphinx-en-us sox libsox-fmt-mp3 flite lame ffmpeg chromium libkrb5-dev ripgrep build-essential python3)
+packages=(pocketsphinx pocketsphinx-en-us pocketsphinx-testdata sox libsox-fmt-mp3 flite lame ffmpeg chromium libkrb5-dev ripgrep build-essential python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -22,7 +22,7 @@ import { parseCommandArgs, parseFormat, parseNames, UsageError } from './args';
 
 export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL>... [--format txt|srt|vtt|md|json] [--out DIR]
                                [--names "Agent,Customer"] [--locale en-US] [--endpoint URL --key KEY]
-  Transcribes the audio (folders: every .wav and .mp3 in them, recursively) in one job and prints the
+  Transcribes the audio (folders: every audio file in them, recursively) in one job and prints the
   conversation of each file: the channels interleaved by time ("who said what, when").
   --format    txt (default), srt, vtt, md or json
   --out       write one <name>.<format> per input into DIR instead of printing
@@ -200,7 +200,7 @@ async function expandInput(arg: string): Promise<Input[]> {
   if (!stat) throw new UsageError(`${arg}: no such file or folder`);
   if (!stat.isDirectory()) return [{ label: arg, url: pathToFileURL(path.resolve(arg)).href }];
   const audio = await expandAudioPaths([arg]);
-  if (audio.length === 0) throw new UsageError(`${arg}: no ${AUDIO_EXTENSIONS.join(' or ')} files in this folder`);
+  if (audio.length === 0) throw new UsageError(`${arg}: no audio files (${AUDIO_EXTENSIONS.join(', ')}) in this folder`);
   return audio.map((file) => ({ label: path.relative(process.cwd(), file) || file, url: pathToFileURL(file).href }));
 }
 

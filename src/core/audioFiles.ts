@@ -5,8 +5,25 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-/** The accepted audio formats: extension → MIME type (uploads to Blob Storage set it as the blob's Content-Type). */
-const AUDIO_TYPES: Readonly<Record<string, string>> = { '.wav': 'audio/wav', '.mp3': 'audio/mpeg' };
+/**
+ * The accepted audio formats: extension → MIME type (uploads to Blob Storage set it as the blob's Content-Type). The
+ * ones call recorders write and Azure's batch service reads; the local service decodes WAV (PCM, A-law, µ-law) and
+ * MP3 itself and the rest (and GSM/ADPCM inside WAV) with ffmpeg where it is installed.
+ */
+const AUDIO_TYPES: Readonly<Record<string, string>> = {
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+  '.flac': 'audio/flac',
+  '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.spx': 'audio/ogg',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.wma': 'audio/x-ms-wma',
+  '.amr': 'audio/amr',
+  '.webm': 'audio/webm',
+  '.gsm': 'audio/x-gsm',
+};
 
 /**
  * Extensions Transcribe accepts, in the extension, the CLI and blob uploads (package.json's `when` clauses list the

@@ -387,7 +387,7 @@ function checkTtl(ttlHours: number): void {
 function checkFile(file: UploadFile): number {
   const problem = (why: string) => new BlobStorageError(`Cannot upload ${file.path}: ${why}`, 'InvalidFile');
   if (!isAudioPath(file.name ?? file.path)) {
-    throw problem(`only ${AUDIO_EXTENSIONS.join(' and ')} files can be transcribed.`);
+    throw problem(`only audio files (${AUDIO_EXTENSIONS.join(', ')}) can be transcribed.`);
   }
   let stat: fs.Stats;
   try {

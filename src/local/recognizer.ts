@@ -1,22 +1,23 @@
 /**
  * The local recogniser: reads the header of an audio file (refusing what cannot be audio, absurd sample rates and
- * audio longer than the cap before anything queues), then, per selected channel and through a pool shared fairly by
- * every file and job, decodes it, resamples it to 16 kHz mono, shortens long digital silences and adds a faint noise
- * floor — in worker threads, never on the thread that answers HTTP — runs the engine on it, and assembles an
- * Azure-shaped result file with times in the original audio.
+ * audio longer than the cap before anything queues), then streams it in a worker thread — never on the thread that
+ * answers HTTP — decoded block by block, resampled to 16 kHz, cut at pauses into segments (shortened silences, a
+ * faint noise floor), which the engine recognises as engine slots free up (a pool shared fairly by every file and
+ * job), and assembles an Azure-shaped result file with times in the original audio. Memory stays flat whatever
+ * the length; a mono file keeps every core busy.
  */
 import * as os from 'node:os';
 import type { ProfanityFilterMode, PunctuationMode, TranscriptionResultFile } from '../core/wire';
-import { probeAudioFile } from './audio/decode';
 import { DEFAULT_NOISE_FLOOR_DBFS } from './audio/pcm';
-import type { PreparedChannel, PrepareRequest } from './audio/prepare';
 import { ENGINE_SAMPLE_RATE } from './audio/resample';
-import { TimeMap } from './audio/silence';
+import { assembleChannel, type PreparedSegment, type SegmentedFile, type SegmentFileRequest, type SegmentResult } from './audio/segmentFile';
+import { probeAudio } from './audio/stream';
 import { AudioFormatError } from './audio/types';
 import { AudioWorkers } from './audio/workerPool';
 import { PocketsphinxEngine } from './engine/pocketsphinx';
 import { WorkPool } from './engine/pool';
 import type { Engine, Utterance } from './engine/types';
+import { speakersByPitch, type PitchRequest } from './recognition/diarize';
 import { buildResultFile, type ChannelUtterances, type ResultFileInput } from './recognition/result-file';
 
 /** A result file as the service writes it (indented JSON), and the length of the audio it transcribes. */
@@ -133,7 +134,7 @@ export class Recognizer {
   }
 
   private async transcribe(path: string, source: string, options: RecognizeFileOptions, signal: AbortSignal, engine: Engine): Promise<ResultFileInput> {
-    const info = await probeAudioFile(path);
+    const info = await probeAudio(path);
     if (info.minDurationMs > this.maxAudioMs) throw this.tooLong(`declares ${formatDuration(info.durationMs)}`);
     signal.throwIfAborted();
     const selected = [...new Set(options.channels ?? Array.from({ length: info.channels }, (_, i) => i))].filter((c) => c < info.channels);
@@ -145,20 +146,48 @@ export class Recognizer {
     }
     // Diarization separates speakers of mono audio; stereo calls are separated by channel already.
     const maxSpeakers = options.diarization?.enabled && info.channels === 1 ? (options.diarization.maxSpeakers ?? 2) : undefined;
-    // Each channel is decoded on its own once it has a slot: memory holds only the channels being recognised.
-    const settled = await Promise.allSettled(
-      selected.map((channel) =>
-        this.pool.run(() => this.recognizeChannel(engine, path, channel, options.locale, signal, maxSpeakers), signal, options.group),
-      ),
-    );
-    // Every channel has ended (its engine process too) before the file fails.
-    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failure) throw failure.reason;
-    const results = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<Recognizer['recognizeChannel']>>>).value);
+
+    // A worker thread streams the file as segments cut in pauses; each segment is recognised as soon as an engine
+    // slot is free (shared fairly between jobs), so a long file keeps every core busy while memory stays flat.
+    const stop = new AbortController();
+    const fileSignal = AbortSignal.any([signal, stop.signal]);
+    const results = new Map<number, Promise<SegmentResult>[]>(selected.map((c) => [c, []]));
+    const request: SegmentFileRequest = {
+      path,
+      channels: selected,
+      noiseFloorDbfs: this.noiseFloorDbfs,
+      segmenting: engine.segmenting ?? DEFAULT_SEGMENTING,
+      maxDurationMs: this.maxAudioMs,
+    };
+    const onSegment = (partial: unknown, ack: () => void): void => {
+      const segment = partial as PreparedSegment;
+      const recognized = this.recognizeSegment(engine, segment, options.locale, fileSignal, options.group, ack, maxSpeakers !== undefined);
+      // The first failure stops the rest of the file (decoding and queued segments) at once.
+      recognized.catch((err: unknown) => stop.abort(err));
+      results.get(segment.channel)!.push(recognized);
+    };
+    let file: SegmentedFile;
+    try {
+      file = await this.workers.run<SegmentedFile>('segment', request, [], fileSignal, onSegment);
+    } catch (err) {
+      if (stop.signal.aborted && !signal.aborted) throw stop.signal.reason;
+      // The header's length was a lower bound (an MP3 without a frame count): decoding stopped at the cap.
+      if (err instanceof AudioFormatError && err.code === 'AudioLengthLimitExceeded') throw this.tooLong(`holds more than ${formatDuration(this.maxAudioMs)}`);
+      throw err;
+    } finally {
+      // Every segment has ended (its engine process too) before the file succeeds or fails.
+      await Promise.allSettled([...results.values()].flat());
+    }
+    const channels: ChannelUtterances[] = [];
+    for (const channel of selected) {
+      const utterances = assembleChannel(await Promise.all(results.get(channel)!));
+      const speakers = maxSpeakers ? speakersByPitch(utterances.map((u) => u.pitchHz), utterances, maxSpeakers) : undefined;
+      channels.push({ channel, utterances: utterances.map(({ pitchHz: _, ...u }) => u), ...(speakers ? { speakers } : {}) });
+    }
     return {
       source,
-      durationMs: results[0]!.durationMs,
-      channels: results.map((r) => r.channel),
+      durationMs: file.durationMs,
+      channels,
       wordLevelTimestamps: options.wordLevelTimestamps,
       displayFormWordLevelTimestamps: options.displayFormWordLevelTimestamps,
       punctuationMode: options.punctuationMode ?? 'DictatedAndAutomatic',
@@ -166,40 +195,32 @@ export class Recognizer {
     };
   }
 
-  private async recognizeChannel(
+  /** Recognises one segment in an engine slot; with `withPitch`, measures each utterance's pitch (for diarization). */
+  private async recognizeSegment(
     engine: Engine,
-    path: string,
-    channel: number,
+    segment: PreparedSegment,
     locale: string,
     signal: AbortSignal,
-    maxSpeakers?: number,
-  ): Promise<{ channel: ChannelUtterances; durationMs: number }> {
-    const request: PrepareRequest = { path, channel, noiseFloorDbfs: this.noiseFloorDbfs, keepResampled: maxSpeakers !== undefined };
-    const prepared = await this.workers.run<PreparedChannel>('prepare', request, [], signal);
-    // The header's length was a lower bound (an MP3 without a frame count): the decoded length decides.
-    if (prepared.durationMs > this.maxAudioMs) throw this.tooLong(`holds ${formatDuration(prepared.durationMs)}`);
-    const map = new TimeMap(prepared.segments, ENGINE_SAMPLE_RATE);
-    const utterances = await engine.recognize({ samples: prepared.pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal });
-    const original = (ms: number): number => Math.round(map.toOriginalMs(ms));
-    const inOriginalTime: Utterance[] = utterances.map((u) => ({
-      ...u,
-      startMs: original(u.startMs),
-      endMs: original(u.endMs),
-      words: u.words.map((w) => ({ ...w, startMs: original(w.startMs), endMs: original(w.endMs) })),
-    }));
-    const speakers =
-      maxSpeakers && prepared.resampled
-        ? await this.workers.run<number[]>(
-            'diarize',
-            { samples: prepared.resampled, utterances: inOriginalTime, maxSpeakers },
-            [prepared.resampled.buffer as ArrayBuffer],
-            signal,
-          )
-        : undefined;
-    return {
-      channel: { channel, utterances: inOriginalTime, ...(speakers ? { speakers } : {}) },
-      durationMs: prepared.durationMs,
-    };
+    group: string | undefined,
+    ack: () => void,
+    withPitch: boolean,
+  ): Promise<SegmentResult> {
+    let utterances: Utterance[];
+    try {
+      utterances = await this.pool.run(() => engine.recognize({ samples: segment.pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal }), signal, group);
+    } finally {
+      ack(); // the worker may decode the next segment
+    }
+    if (withPitch && utterances.length > 0) {
+      const pitches = await this.workers.run<(number | undefined)[]>(
+        'pitch',
+        { pcm: segment.pcm, ranges: utterances.map((u) => [u.startMs, u.endMs]) } satisfies PitchRequest,
+        [segment.pcm.buffer as ArrayBuffer],
+        signal,
+      );
+      utterances = utterances.map((u, i) => (pitches[i] === undefined ? u : { ...u, pitchHz: pitches[i] }));
+    }
+    return { segment, utterances };
   }
 
   /** The error of a file longer than the cap; `what` is e.g. "declares 5 h 36 min". */
@@ -221,3 +242,6 @@ export function formatDuration(ms: number): string {
   if (min > 0) return s > 0 ? `${min} min ${s} s` : `${min} min`;
   return `${s} s`;
 }
+
+/** Segment lengths for an engine that does not say (cut in pauses, one to two minutes). */
+const DEFAULT_SEGMENTING = { targetMs: 60_000, maxMs: 120_000 };

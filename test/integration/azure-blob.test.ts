@@ -175,7 +175,7 @@ describe('Azure upload against Azurite', function () {
     for (const [bad, why] of [
       [path.join(dir, 'missing.wav'), /does not exist/],
       [empty, /is empty/],
-      [text, /only \.wav and \.mp3/],
+      [text, /only audio files \(\.wav, \.mp3, /],
     ] as const) {
       await assert.rejects(
         uploadForTranscription(target, [{ path: call }, { path: bad }], { ttlHours: 6, prefix }),

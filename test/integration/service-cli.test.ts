@@ -117,7 +117,7 @@ describe('speech-batch transcribe', function () {
     for (const [args, message] of [
       [[], /no audio file or folder given/],
       [[path.join(scratch, 'nope.wav')], /nope\.wav: no such file or folder/],
-      [[scratch], /no \.wav or \.mp3 files in this folder/],
+      [[scratch], /no audio files \(\.wav, \.mp3, \.flac, .*\) in this folder/],
       [[scratch, '--format', 'pdf'], /unknown format "pdf"/],
       [[scratch, '--endpoint', 'https://westeurope.api.cognitive.microsoft.com'], /--endpoint needs --key/],
     ] as const) {

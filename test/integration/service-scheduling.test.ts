@@ -156,7 +156,8 @@ describe('local service (scheduling and limits)', function () {
       assert.deepEqual(failures.map((d) => d.errorKind), ['AudioLengthLimitExceeded', 'AudioLengthLimitExceeded', 'AudioLengthLimitExceeded']);
       assert.match(failures[0]!.errorMessage!, /^contenturl_0 \(repeated\.wav\): declares 2 min 6 s of audio; this service takes at most 1 min per file \(--max-audio-minutes\)$/);
       assert.match(failures[1]!.errorMessage!, /^contenturl_1 \(repeated\.mp3\): declares 2 min [67] s of audio; this service takes at most 1 min per file/);
-      assert.match(failures[2]!.errorMessage!, /^contenturl_3 \(no-info\.mp3\): holds 2 min [67] s of audio; this service takes at most 1 min per file/);
+      // Streamed: decoding stops at the cap instead of decoding the rest only to count it.
+      assert.match(failures[2]!.errorMessage!, /^contenturl_3 \(no-info\.mp3\): holds more than 1 min of audio; this service takes at most 1 min per file/);
       console.log(`      job with three over-long files and one short file done in ${ms} ms`);
     });
 

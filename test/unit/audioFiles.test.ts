@@ -9,7 +9,7 @@ describe('audio selection (expandAudioPaths)', () => {
 
   before(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'speech-batch-audio-'));
-    for (const file of ['b.wav', 'a.MP3', 'notes.txt', 'sub/c.wav', 'sub/deeper/d.mp3', '.hidden/e.wav', 'node_modules/f.wav']) {
+    for (const file of ['b.wav', 'a.MP3', 'notes.txt', 'sub/c.wav', 'sub/deeper/d.mp3', 'sub/g.flac', 'sub/h.M4A', '.hidden/e.wav', 'node_modules/f.wav']) {
       await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
       await fs.writeFile(path.join(root, file), 'x');
     }
@@ -17,11 +17,11 @@ describe('audio selection (expandAudioPaths)', () => {
 
   after(() => fs.rm(root, { recursive: true, force: true }));
 
-  it('expands a folder recursively to its .wav/.mp3 files, sorted, skipping hidden folders and node_modules', async () => {
+  it('expands a folder recursively to its audio files (.wav, .mp3, .flac, .m4a, …), sorted, skipping hidden folders and node_modules', async () => {
     const files = await expandAudioPaths([root]);
     assert.deepEqual(
       files.map((f) => path.relative(root, f)),
-      ['a.MP3', 'b.wav', path.join('sub', 'c.wav'), path.join('sub', 'deeper', 'd.mp3')],
+      ['a.MP3', 'b.wav', path.join('sub', 'c.wav'), path.join('sub', 'deeper', 'd.mp3'), path.join('sub', 'g.flac'), path.join('sub', 'h.M4A')],
     );
   });
 
@@ -34,7 +34,7 @@ describe('audio selection (expandAudioPaths)', () => {
     ]);
     assert.deepEqual(
       files.map((f) => path.relative(root, f)),
-      [path.join('sub', 'c.wav'), path.join('sub', 'deeper', 'd.mp3'), 'b.wav'],
+      [path.join('sub', 'c.wav'), path.join('sub', 'deeper', 'd.mp3'), path.join('sub', 'g.flac'), path.join('sub', 'h.M4A'), 'b.wav'],
     );
   });
 

@@ -136,11 +136,11 @@ describe('upload input checks', function () {
   it('refuses a directory and a name with an unsupported extension before uploading', async function () {
     const wav = path.join(dir, 'call.wav');
     fs.writeFileSync(wav, 'RIFF');
-    await assert.rejects(uploadForTranscription(offline(), [{ path: dir }], { ttlHours: 6 }), expectStorageError('InvalidFile', /only \.wav and \.mp3/));
+    await assert.rejects(uploadForTranscription(offline(), [{ path: dir }], { ttlHours: 6 }), expectStorageError('InvalidFile', /only audio files \(\.wav, \.mp3, /));
     const folder = path.join(dir, 'folder.wav');
     fs.mkdirSync(folder);
     await assert.rejects(uploadForTranscription(offline(), [{ path: folder }], { ttlHours: 6 }), expectStorageError('InvalidFile', /not a file/));
-    await assert.rejects(uploadForTranscription(offline(), [{ path: wav, name: 'call.ogg' }], { ttlHours: 6 }), expectStorageError('InvalidFile', /only \.wav and \.mp3/));
+    await assert.rejects(uploadForTranscription(offline(), [{ path: wav, name: 'call.txt' }], { ttlHours: 6 }), expectStorageError('InvalidFile', /only audio files \(\.wav, \.mp3, /));
   });
 
   it('rejects a ttl that is not a positive number of hours', async function () {

@@ -168,6 +168,7 @@ export function mergeOverlap(earlier: Utterance[], later: Utterance[], overlapSt
     if (words.length === 0) return undefined;
     if (words.length === u.words.length) return u;
     return {
+      ...u,
       startMs: words[0]!.startMs,
       endMs: words[words.length - 1]!.endMs,
       text: words.map((w) => w.word).join(' '),

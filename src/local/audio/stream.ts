@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { open, type FileHandle } from 'node:fs/promises';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { id3v2Length, MPG123_DECODER_DELAY, LAME_ENCODER_DELAY, probeMp3 } from './mp3';
-import { AudioFormatError } from './types';
+import { probeAudioFile } from './decode';
+import { AudioFormatError, checkSampleRate, type AudioInfo } from './types';
 import { isWav, readWavLayout } from './wav';
 
 /** What a stream carries. */
@@ -43,6 +44,26 @@ export const FFMPEG_INSTALL = 'sudo apt-get install ffmpeg';
 const BLOCK_FRAMES = 48_000;
 const MP3_READ_BYTES = 64 * 1024;
 const HEAD_BYTES = 16;
+
+/**
+ * What a file holds, from its header alone (cheap: files that cannot be audio fail before they queue): the built-in
+ * WAV/MP3 probe, else ffprobe. The length is undefined where the format does not tell it.
+ */
+export async function probeAudio(path: string, options: Pick<OpenStreamOptions, 'ffmpeg'> = {}): Promise<AudioInfo> {
+  try {
+    return await probeAudioFile(path);
+  } catch (err) {
+    if (!(err instanceof AudioFormatError && err.code === 'InvalidAudioFormat')) throw err;
+    return probeWithFfmpeg(path, options.ffmpeg ?? 'ffmpeg', err.message).then(
+      // ffprobe's length is an estimate for some containers: nothing is refused for it (minDurationMs 0); the
+      // decoded length is checked against the cap as the audio streams.
+      ({ codec, sampleRate, channels, durationMs }) => ({ format: `ffmpeg/${codec}`, sampleRate, channels, durationMs: durationMs ?? 0, minDurationMs: 0 }),
+      (ffmpegError: AudioFormatError) => {
+        throw /not installed/.test(ffmpegError.message) ? ffmpegError : err;
+      },
+    );
+  }
+}
 
 /** Opens the audio file at `path` for streaming; throws {@link AudioFormatError} for content nothing can decode. */
 export async function openAudioStream(path: string, options: OpenStreamOptions = {}): Promise<AudioStream> {
@@ -231,6 +252,7 @@ async function probeWithFfmpeg(path: string, ffmpeg: string, notBuiltIn: string)
   const channels = stream.channels ?? 0;
   if (!(sampleRate > 0) || channels <= 0) throw new AudioFormatError(`${notBuiltIn}, and ffmpeg reports no usable audio in it (damaged header)`);
   if (channels > 2) throw new AudioFormatError(`audio has ${channels} channels; only mono and stereo (2 channels) are supported`, 'BadChannelConfiguration');
+  checkSampleRate(sampleRate);
   const seconds = Number(parsed.format?.duration);
   return { codec: stream.codec_name ?? 'audio', sampleRate, channels, ...(seconds > 0 ? { durationMs: seconds * 1000 } : {}) };
 }

@@ -1,38 +1,54 @@
 /**
  * Entry point of the local service's audio worker threads (bundled as dist/local-worker.js): runs the CPU-heavy
- * steps of recognition — decoding, resampling, silence shortening, PCM conversion, diarization, building and
- * serialising the result file — so that the service's main thread only answers HTTP and moves data. One task at a
- * time; see ./workerPool.ts for the protocol.
+ * steps of recognition — streamed decoding, resampling, segmenting, silence shortening, PCM conversion, pitch for
+ * diarization, building and serialising the result file — so that the service's main thread only answers HTTP and moves data. One task at a time; see
+ * ./workerPool.ts for the protocol.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import type { Utterance } from '../engine/types';
-import { diarize } from '../recognition/diarize';
+import { pitchOfRanges, type PitchRequest } from '../recognition/diarize';
 import { buildResultFile, type ResultFileInput } from '../recognition/result-file';
-import { prepareChannel, type PrepareRequest } from './prepare';
-import type { WorkerReply, WorkerTask } from './workerPool';
+import { segmentFile, type SegmentFileRequest } from './segmentFile';
+import type { WorkerAck, WorkerPartial, WorkerReply, WorkerTask } from './workerPool';
+
+/** Segments sent but not yet acknowledged by the main thread: bounds the memory of a file in flight. */
+const MAX_UNACKNOWLEDGED = 4;
+
+const port = parentPort;
+if (!port) throw new Error('the audio worker runs in a worker thread only');
 
 async function perform(task: WorkerTask): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
   switch (task.kind) {
-    case 'prepare': {
-      const prepared = await prepareChannel(task.request as PrepareRequest);
-      const transfer = [prepared.pcm.buffer, ...(prepared.resampled ? [prepared.resampled.buffer] : [])] as ArrayBuffer[];
-      return { result: prepared, transfer };
+    case 'segment': {
+      let unacknowledged = 0;
+      let wake: (() => void) | undefined;
+      const onAck = (message: WorkerAck | WorkerTask): void => {
+        if ('ack' in message && message.ack === task.id) {
+          unacknowledged--;
+          wake?.();
+        }
+      };
+      port!.on('message', onAck);
+      try {
+        const result = await segmentFile(task.request as SegmentFileRequest, async (segment) => {
+          while (unacknowledged >= MAX_UNACKNOWLEDGED) await new Promise<void>((resolve) => (wake = resolve));
+          unacknowledged++;
+          port!.postMessage({ id: task.id, partial: segment } satisfies WorkerPartial, [segment.pcm.buffer as ArrayBuffer]);
+        });
+        return { result, transfer: [] };
+      } finally {
+        port!.off('message', onAck);
+      }
     }
+    case 'pitch':
+      return { result: pitchOfRanges(task.request as PitchRequest), transfer: [] };
     case 'result': {
       const file = buildResultFile(task.request as ResultFileInput);
       return { result: { json: JSON.stringify(file, null, 2), durationMilliseconds: file.durationMilliseconds ?? 0 }, transfer: [] };
     }
-    case 'diarize': {
-      const { samples, utterances, maxSpeakers } = task.request as { samples: Float32Array; utterances: Utterance[]; maxSpeakers: number };
-      return { result: diarize(samples, utterances, maxSpeakers), transfer: [] };
-    }
   }
 }
-
-const port = parentPort;
-if (!port) throw new Error('the audio worker runs in a worker thread only');
 
 /**
  * This thread yields the CPU to the thread that answers HTTP: on Linux a thread has its own nice value, set through
@@ -48,7 +64,9 @@ function lowerPriority(): void {
 }
 const WORKER_NICE = 10;
 lowerPriority();
-port.on('message', (task: WorkerTask) => {
+
+port.on('message', (task: WorkerTask | WorkerAck) => {
+  if ('ack' in task) return; // for the streaming task it belongs to
   perform(task).then(
     ({ result, transfer }) => port.postMessage({ id: task.id, ok: true, result } satisfies WorkerReply, transfer),
     (err: Error & { code?: string }) =>

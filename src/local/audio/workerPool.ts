@@ -4,6 +4,8 @@
  * the process alive); a task whose signal aborts terminates its thread, and a new one starts for the next task.
  *
  * Protocol: the main thread posts a {@link WorkerTask}; the worker answers one {@link WorkerReply} with the same id.
+ * A streaming task ('segment') first posts any number of {@link WorkerPartial}s; the main thread acknowledges each
+ * with a {@link WorkerAck} once it is done with it, and the worker keeps only a bounded number unacknowledged.
  */
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -12,8 +14,19 @@ import { AudioFormatError } from './types';
 
 export interface WorkerTask {
   id: number;
-  kind: 'prepare' | 'diarize' | 'result';
+  kind: 'segment' | 'pitch' | 'result';
   request: unknown;
+}
+
+/** A piece of a streaming task's output, before its reply. */
+export interface WorkerPartial {
+  id: number;
+  partial: unknown;
+}
+
+/** The main thread is done with one partial of task `ack`. */
+export interface WorkerAck {
+  ack: number;
 }
 
 export type WorkerReply =
@@ -56,7 +69,14 @@ export class AudioWorkers {
    * lists buffers of `request` moved to the worker (no copy; unusable here afterwards). When `signal` aborts, the
    * worker is terminated and the promise rejects with `signal.reason`.
    */
-  async run<T>(kind: WorkerTask['kind'], request: unknown, transfer: ArrayBuffer[] = [], signal?: AbortSignal): Promise<T> {
+  async run<T>(
+    kind: WorkerTask['kind'],
+    request: unknown,
+    transfer: ArrayBuffer[] = [],
+    signal?: AbortSignal,
+    /** Receives each partial of a streaming task; `ack()` tells the worker it may send another. */
+    onPartial?: (partial: unknown, ack: () => void) => void,
+  ): Promise<T> {
     signal?.throwIfAborted();
     const worker = await this.acquire(signal);
     const id = this.nextId++;
@@ -68,8 +88,17 @@ export class AudioWorkers {
         if (keep) this.release(worker);
         else void worker.terminate();
       };
-      const onMessage = (reply: WorkerReply): void => {
+      const onMessage = (reply: WorkerReply | WorkerPartial): void => {
         if (reply.id !== id) return;
+        if ('partial' in reply) {
+          let acked = false;
+          onPartial?.(reply.partial, () => {
+            if (acked) return;
+            acked = true;
+            worker.postMessage({ ack: id } satisfies WorkerAck);
+          });
+          return;
+        }
         finish(true);
         if (reply.ok) resolve(reply.result as T);
         else reject(toError(reply.error));

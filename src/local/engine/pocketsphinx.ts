@@ -87,6 +87,11 @@ export function parsePocketsphinxOutput(output: string): Utterance[] {
 export class PocketsphinxEngine implements Engine {
   readonly name = 'pocketsphinx';
   readonly locales = ['en-US'] as const;
+  /**
+   * Each run loads the model (≈0.5 s): pieces of one to two minutes keep that below 5 % while a long mono file still
+   * keeps every core busy; the language model has no window to fit (see bench/segmenting.ts for the accuracy).
+   */
+  readonly segmenting = { targetMs: 60_000, maxMs: 120_000 };
   private readonly binary: string;
   private readonly modelDir: string;
   private readonly extraArgs: readonly string[];

@@ -5,6 +5,7 @@
  */
 
 import { ENGINE_NOT_INSTALLED } from '../../core/localService';
+import type { SegmenterOptions } from '../audio/segmenter';
 
 /** Mono 16-bit PCM at 16 kHz: what every engine receives. */
 export interface MonoPcm16k {
@@ -36,6 +37,8 @@ export interface Utterance {
   confidence: number;
   /** Word timings (filled always; the service only returns them when the job asked for word timestamps). */
   words: RecognizedWord[];
+  /** Median voice pitch, set by the recogniser when it diarizes mono audio. */
+  pitchHz?: number;
 }
 
 
@@ -60,4 +63,9 @@ export interface Engine {
   recognize(audio: MonoPcm16k, options: RecognizeOptions): Promise<Utterance[]>;
   /** Frees what the engine holds (a loaded model); optional. */
   close?(): Promise<void>;
+  /**
+   * How long the pieces of audio it is given should be (they are cut in pauses, see audio/segmenter.ts): short for
+   * models with a fixed window (whisper: 30 s), long for engines with a start-up cost per run (pocketsphinx).
+   */
+  readonly segmenting?: SegmenterOptions;
 }

@@ -137,6 +137,8 @@ function languageOf(locale: string): string {
 export class WhisperEngine implements Engine {
   readonly name: string;
   readonly locales: readonly string[];
+  /** Whisper's window is 30 s: pieces cut in pauses that fit in one window each. */
+  readonly segmenting = { targetMs: 20_000, maxMs: 30_000 };
   readonly kind: 'whisper' | 'parakeet';
   readonly modelPath: string;
   private readonly threads: number;

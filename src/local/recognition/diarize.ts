@@ -55,9 +55,20 @@ export function medianPitch(samples: Float32Array, startMs: number, endMs: numbe
   return pitches[Math.floor(pitches.length / 2)];
 }
 
-/** Speaker numbers (from 1, by first appearance) for the utterances of one mono channel. */
-export function diarize(samples: Float32Array, utterances: readonly Utterance[], maxSpeakers: number): number[] {
-  const pitch = utterances.map((u) => medianPitch(samples, u.startMs, u.endMs));
+/** The median pitch of each time range of one piece of 16 kHz 16-bit audio (a segment): the worker's 'pitch' task. */
+export interface PitchRequest {
+  pcm: Int16Array;
+  /** [startMs, endMs] in the piece's own time. */
+  ranges: [number, number][];
+}
+
+export function pitchOfRanges(request: PitchRequest): (number | undefined)[] {
+  const samples = Float32Array.from(request.pcm, (v) => v / 32768);
+  return request.ranges.map(([startMs, endMs]) => medianPitch(samples, startMs, endMs));
+}
+
+/** Speaker numbers (from 1, by first appearance) from each utterance's median pitch (undefined: unvoiced). */
+export function speakersByPitch(pitch: readonly (number | undefined)[], utterances: readonly Utterance[], maxSpeakers: number): number[] {
   const voiced = pitch.map((p, i) => ({ i, log: p === undefined ? NaN : Math.log2(p) })).filter((v) => !Number.isNaN(v.log));
   voiced.sort((a, b) => a.log - b.log);
   const gaps = voiced

@@ -125,7 +125,7 @@ export async function audioOf(target: CommandTarget): Promise<string[] | undefin
   }
   const files = await expandAudioPaths(uris.map((u) => u.fsPath));
   if (files.length === 0) {
-    throw new UserFacingError(vscode.l10n.t('No .wav or .mp3 files in the selection.'));
+    throw new UserFacingError(vscode.l10n.t('No audio files (.wav, .mp3, .flac, .m4a, …) in the selection.'));
   }
   return files;
 }
