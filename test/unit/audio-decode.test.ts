@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeAudioFile } from '../../src/local/audio/decode';
+import { decodeAudioFile } from '../../src/local/audio/stream';
 import { AudioFormatError } from '../../src/local/audio/types';
 import { TONE, makeCorruptWav, makeFormatVariant, makeMono, type FormatVariant } from '../support/audio';
 

@@ -1,14 +1,12 @@
 /**
- * MP3 (MPEG-1/2/2.5 Layer I/II/III) decoding with mpg123 compiled to WebAssembly (`mpg123-decoder`). Gapless
- * decoding trims the encoder delay and padding recorded in a LAME/Xing header, so the output has the exact length
- * of the encoded audio. (LAME writes that header whenever it fits in the first frame, i.e. from about 40 kbit/s at
- * 16–24 kHz.) The file is fed to the decoder in 1 MiB blocks; peak memory is twice the decoded output.
+ * MP3 (MPEG-1/2/2.5 Layer I/II/III) headers: recognising MPEG audio, its channels, rate and length without decoding.
+ * Decoding is mpg123 compiled to WebAssembly (`mpg123-decoder`), streamed in ./stream.ts: gapless decoding trims
+ * the encoder delay and padding recorded in a LAME/Xing header, so the output has the exact length of the encoded
+ * audio (LAME writes that header whenever it fits in the first frame, i.e. from about 40 kbit/s at 16–24 kHz).
  */
 import type { FileHandle } from 'node:fs/promises';
-import { MPEGDecoder } from 'mpg123-decoder';
-import { AudioFormatError, type AudioInfo, type DecodedAudio } from './types';
+import type { AudioInfo } from './types';
 
-const READ_BLOCK_BYTES = 1 << 20;
 /** Samples of delay mpg123's layer III synthesis adds (its GAPLESS_DELAY). */
 export const MPG123_DECODER_DELAY = 529;
 /** Samples LAME (the encoder of most MP3s) puts before the audio (its ENCDELAY). */
@@ -139,60 +137,4 @@ export async function probeMp3Info(file: FileHandle, fileSize: number, head: Buf
 /** True when the file is MPEG audio (an ID3v2 tag is skipped). `head` is the start of the file. */
 export async function isMp3(file: FileHandle, fileSize: number, head: Buffer): Promise<boolean> {
   return (await probeMp3(file, fileSize, id3v2Length(head))) !== undefined;
-}
-
-/**
- * Decodes an open MP3 file of `fileSize` bytes whose first bytes are `head`: every channel, or with `only` just that
- * one (then `channels` holds that channel alone).
- */
-export async function decodeMp3(file: FileHandle, fileSize: number, head: Buffer, only?: number): Promise<DecodedAudio> {
-  const tagLength = id3v2Length(head);
-  const first = await probeMp3(file, fileSize, tagLength);
-  if (!first) throw new AudioFormatError('not an MP3 file (no MPEG audio frame after the header)');
-  // Without a gapless header mpg123 trims nothing: drop the decoder delay and the usual encoder delay so that times
-  // line up with the original; the end keeps the encoder's padding, whose length is unknown.
-  let skip = first.gapless ? 0 : MPG123_DECODER_DELAY + LAME_ENCODER_DELAY;
-
-  const decoder = new MPEGDecoder();
-  await decoder.ready;
-  const wanted = only === undefined ? Array.from({ length: first.channels }, (_, c) => c) : [only].filter((c) => c < first.channels);
-  const parts: Float32Array[][] = wanted.map(() => []);
-  let total = 0;
-  let sampleRate = 0;
-  let errors = 0;
-  try {
-    const buffer = Buffer.alloc(READ_BLOCK_BYTES);
-    for (let pos = tagLength; pos < fileSize; ) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      const decoded = decoder.decode(buffer.subarray(0, bytesRead));
-      errors += decoded.errors.length;
-      const dropped = Math.min(skip, decoded.samplesDecoded);
-      skip -= dropped;
-      if (decoded.samplesDecoded === dropped) continue;
-      sampleRate = decoded.sampleRate;
-      total += decoded.samplesDecoded - dropped;
-      wanted.forEach((c, k) => parts[k].push(decoded.channelData[c].subarray(dropped)));
-    }
-  } finally {
-    decoder.free();
-  }
-  if (total === 0) {
-    throw new AudioFormatError(
-      errors > 0 ? 'the MP3 file could not be decoded (damaged MPEG frames)' : 'the MP3 file contains no audio samples',
-      errors > 0 ? 'InvalidAudioFormat' : 'EmptyAudioFile',
-    );
-  }
-  const channels = parts.map((chunks) => {
-    const out = new Float32Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    chunks.length = 0;
-    return out;
-  });
-  return { sampleRate, channels, durationMs: (total / sampleRate) * 1000, format: 'mp3' };
 }

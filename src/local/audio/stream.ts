@@ -4,11 +4,11 @@
  * stdout when ffmpeg is installed. Memory is one block per channel whatever the length of the recording.
  */
 import { spawn } from 'node:child_process';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { id3v2Length, MPG123_DECODER_DELAY, LAME_ENCODER_DELAY, probeMp3 } from './mp3';
-import { probeAudioFile } from './decode';
-import { AudioFormatError, checkSampleRate, type AudioInfo } from './types';
+import { openAudioFile, probeAudioFile } from './decode';
+import { AudioFormatError, checkSampleRate, type AudioInfo, type DecodedAudio } from './types';
 import { isWav, readWavLayout } from './wav';
 
 /** What a stream carries. */
@@ -35,6 +35,8 @@ export interface OpenStreamOptions {
   channels?: readonly number[];
   /** ffmpeg binary (default `ffmpeg` on the PATH), for content the built-in decoders do not read. */
   ffmpeg?: string;
+  /** Only the built-in WAV and MP3 decoders: content they do not read fails with their reason. */
+  builtInOnly?: boolean;
 }
 
 /** The Debian/Ubuntu command that installs ffmpeg, named in errors about formats only ffmpeg decodes. */
@@ -43,7 +45,6 @@ export const FFMPEG_INSTALL = 'sudo apt-get install ffmpeg';
 /** Frames per block of the built-in decoders (about a second at 44.1/48 kHz). */
 const BLOCK_FRAMES = 48_000;
 const MP3_READ_BYTES = 64 * 1024;
-const HEAD_BYTES = 16;
 
 /**
  * What a file holds, from its header alone (cheap: files that cannot be audio fail before they queue): the built-in
@@ -67,33 +68,54 @@ export async function probeAudio(path: string, options: Pick<OpenStreamOptions, 
 
 /** Opens the audio file at `path` for streaming; throws {@link AudioFormatError} for content nothing can decode. */
 export async function openAudioStream(path: string, options: OpenStreamOptions = {}): Promise<AudioStream> {
-  const file = await open(path, 'r');
+  const { file, size, head } = await openAudioFile(path);
+  const viaFfmpeg = async (notBuiltIn: AudioFormatError): Promise<AudioStream> => {
+    await file.close();
+    if (options.builtInOnly) throw notBuiltIn;
+    return ffmpegStream(path, options, notBuiltIn.message).catch((ffmpegError: AudioFormatError) => {
+      // If ffmpeg cannot read it either, the built-in reader's reason is the one users see (unless ffmpeg is missing).
+      throw /not installed/.test(ffmpegError.message) ? ffmpegError : notBuiltIn;
+    });
+  };
   try {
-    const { size } = await file.stat();
-    if (size === 0) throw new AudioFormatError('the audio file is empty (0 bytes)', 'EmptyAudioFile');
-    const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
-    await file.read(head, 0, head.length, 0);
     if (isWav(head)) {
       try {
         return await wavStream(file, size, options);
       } catch (err) {
-        // A codec the built-in reader does not decode (GSM 6.10, IMA/MS ADPCM, …) or a header it cannot make sense
-        // of: ffmpeg may read it; if not, the built-in reader's reason is the one users see.
+        // A codec the built-in reader does not decode (GSM 6.10, IMA/MS ADPCM, …) or a header it cannot make sense of.
         if (!(err instanceof AudioFormatError && err.code === 'InvalidAudioFormat')) throw err;
-        await file.close();
-        return await ffmpegStream(path, options, err.message).catch((ffmpegError: AudioFormatError) => {
-          throw /not installed/.test(ffmpegError.message) ? ffmpegError : err;
-        });
+        return await viaFfmpeg(err);
       }
     }
     const mp3 = await probeMp3(file, size, id3v2Length(head));
     if (mp3) return await mp3Stream(file, size, id3v2Length(head), mp3, options);
-    await file.close();
-    return await ffmpegStream(path, options, 'not a WAV or MP3 file');
+    return await viaFfmpeg(new AudioFormatError('not a WAV or MP3 file'));
   } catch (err) {
     await file.close().catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Reads and decodes the whole audio file at `path` with the built-in WAV and MP3 decoders: every channel, or with
+ * `channel` only that one (then `channels` holds it alone). For tests and tools; the service streams.
+ */
+export async function decodeAudioFile(path: string, options: { channel?: number } = {}): Promise<DecodedAudio> {
+  const stream = await openAudioStream(path, { builtInOnly: true, ...(options.channel === undefined ? {} : { channels: [options.channel] }) });
+  const parts: Float32Array[][] = [];
+  for await (const block of stream.blocks()) parts.push(block);
+  const total = parts.reduce((n, block) => n + block[0]!.length, 0);
+  const channels = (parts[0] ?? []).map((_, c) => {
+    const out = new Float32Array(total);
+    let offset = 0;
+    for (const block of parts) {
+      out.set(block[c]!, offset);
+      offset += block[c]!.length;
+    }
+    return out;
+  });
+  const { sampleRate, format } = stream.info;
+  return { sampleRate, channels, durationMs: (total / sampleRate) * 1000, format };
 }
 
 function selected(options: OpenStreamOptions, channelCount: number): number[] {

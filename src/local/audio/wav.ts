@@ -1,13 +1,11 @@
 /**
- * Streaming WAV decoder: RIFF and RF64 containers, PCM 8/16/24/32-bit, IEEE float 32/64-bit, A-law, µ-law, each
- * plain or as WAVE_FORMAT_EXTENSIBLE. The data chunk is read in blocks straight into the output channels, so the
- * peak memory is the decoded output (4 bytes per sample per channel) plus one 1 MiB read buffer.
+ * WAV layout: RIFF and RF64 containers, PCM 8/16/24/32-bit, IEEE float 32/64-bit, A-law, µ-law, each plain or as
+ * WAVE_FORMAT_EXTENSIBLE — where the samples are and how to read them. ./stream.ts reads the data chunk block by block.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { AudioFormatError, checkSampleRate, type AudioInfo, type DecodedAudio } from './types';
+import { AudioFormatError, checkSampleRate, type AudioInfo } from './types';
 import * as samples from './samples';
 
-const READ_BLOCK_BYTES = 1 << 20;
 const MAX_CHANNELS = 2;
 /** Chunks read before both `fmt ` and `data` must have been found. */
 const MAX_CHUNKS = 1000;
@@ -172,31 +170,4 @@ export async function probeWav(file: FileHandle, fileSize: number): Promise<Audi
   const { format, sampleRate, channels, frames } = await readWavLayout(file, fileSize);
   const durationMs = (frames / sampleRate) * 1000;
   return { format, sampleRate, channels, durationMs, minDurationMs: durationMs };
-}
-
-/**
- * Decodes an open WAV file of `fileSize` bytes: every channel, or with `only` just that one (then `channels` holds
- * that channel alone).
- */
-export async function decodeWav(file: FileHandle, fileSize: number, only?: number): Promise<DecodedAudio> {
-  const layout = await readWavLayout(file, fileSize);
-  const { channels: channelCount, blockAlign, bytesPerSample, frames, read } = layout;
-  const wanted = only === undefined ? Array.from({ length: channelCount }, (_, c) => c) : [only].filter((c) => c < channelCount);
-  const channels = wanted.map(() => new Float32Array(frames));
-  const framesPerBlock = Math.max(1, Math.floor(READ_BLOCK_BYTES / blockAlign));
-  const buffer = Buffer.alloc(framesPerBlock * blockAlign);
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-
-  for (let frame = 0; frame < frames; ) {
-    const want = Math.min(framesPerBlock, frames - frame) * blockAlign;
-    const { bytesRead } = await file.read(buffer, 0, want, layout.dataOffset + frame * blockAlign);
-    const got = Math.floor(bytesRead / blockAlign);
-    if (got === 0) break; // the file shrank while being read: keep what was decoded
-    wanted.forEach((c, k) => {
-      const out = channels[k];
-      for (let i = 0, pos = c * bytesPerSample; i < got; i++, pos += blockAlign) out[frame + i] = read(view, pos);
-    });
-    frame += got;
-  }
-  return { sampleRate: layout.sampleRate, channels, durationMs: (frames / layout.sampleRate) * 1000, format: layout.format };
 }
