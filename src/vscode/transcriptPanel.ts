@@ -117,7 +117,7 @@ export class TranscriptPanels extends Disposable implements vscode.WebviewPanelS
     if (!data) {
       throw new UserFacingError(unavailableText());
     }
-    const panel = vscode.window.createWebviewPanel(TRANSCRIPT_VIEW_TYPE, data.title, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(TRANSCRIPT_VIEW_TYPE, tabTitle(data), vscode.ViewColumn.Active, {
       enableScripts: true,
     });
     this.track(new TranscriptPanel(panel, this.context, this.log, data, this.renamed));
@@ -148,6 +148,11 @@ function registerSerializer(serializer: TranscriptPanels, log: vscode.LogOutputC
   }
 }
 
+/** "call.wav (transcript)": a transcript's tab is not mistaken for its audio's. */
+function tabTitle(data: LoadedTranscript): string {
+  return vscode.l10n.t('{0} (transcript)', data.tabTitle ?? data.title);
+}
+
 function unavailableText(): string {
   return vscode.l10n.t('This transcript is no longer available. Its job may have been deleted, or its results have expired.');
 }
@@ -171,7 +176,7 @@ class TranscriptPanel extends Disposable {
     this._register(panel);
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
     const audio = typeof content === 'string' || !content.audioPath ? undefined : vscode.Uri.file(content.audioPath);
-    panel.title = typeof content === 'string' ? vscode.l10n.t('Transcript not available') : content.title;
+    panel.title = typeof content === 'string' ? vscode.l10n.t('Transcript not available') : tabTitle(content);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'resources', 'speech-batch.svg');
     panel.webview.options = {
       enableScripts: true,

@@ -3,6 +3,7 @@
  * (Azure deletes results after the job's time to live), then parsed, merged into a conversation with the party
  * names (per-transcript renames, else the `speechBatch.partyNames` setting), formatted and analysed.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { computeAnalytics, formatConversation, mergeConversation, parseResultText, type Transcript, type TranscriptFormat } from '../core';
 import type { Backends } from './backends';
@@ -33,7 +34,7 @@ export class TranscriptService {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly jobs: Pick<JobManager, 'byId'>,
+    private readonly jobs: Pick<JobManager, 'byId' | 'all'>,
     private readonly backends: Backends,
   ) {}
 
@@ -87,14 +88,27 @@ export class TranscriptService {
     const length = Math.max(renamed.length, settings.partyNames.length);
     const names = Array.from({ length }, (_, i) => renamed[i]?.trim() || settings.partyNames[i] || '');
     const conversation = mergeConversation(await this.transcript(ref), { names, joinWithinMs: settings.joinTurnsWithinMs });
+    const title = transcriptTitle(ref);
     return {
       key,
-      title: transcriptTitle(ref),
+      title,
+      ...this.disambiguated(ref, title),
       conversation,
       analytics: computeAnalytics(conversation),
       lowConfidence: settings.lowConfidenceThreshold,
       ...(ref.file.audioPath ? { audioPath: ref.file.audioPath } : {}),
     };
+  }
+
+  /** `call.wav — day2` as the tab title when another known transcript of other audio is also titled `call.wav`. */
+  private disambiguated(ref: TranscriptRef, title: string): { tabTitle?: string } {
+    const audio = ref.file.audioPath;
+    if (!audio) return {};
+    const same = this.jobs
+      .all()
+      .flatMap((job) => this.refs(job))
+      .some((other) => other.file.audioPath && other.file.audioPath !== audio && transcriptTitle(other) === title);
+    return same ? { tabTitle: `${title} — ${path.basename(path.dirname(audio))}` } : {};
   }
 
   /** The transcript a key names (the transcript view's loader); undefined when it is gone. */

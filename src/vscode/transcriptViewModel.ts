@@ -11,6 +11,8 @@ export interface LoadedTranscript {
   /** `<jobId>/<result file name>`. */
   key: string;
   title: string;
+  /** The tab's name when it differs from `title`: `call.wav — day2` when another transcript is also `call.wav`. */
+  tabTitle?: string;
   conversation: Conversation;
   analytics: CallAnalytics;
   /** Words below this confidence (0..1) are marked. */

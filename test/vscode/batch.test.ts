@@ -180,10 +180,12 @@ describe('batches in the jobs view (local service)', () => {
       const job = await transcribeFolder(folder);
       await waitFor('the job to finish', () => finished(api, job.id), 150_000);
       const beside = path.join(folder, 'call-01.transcript.md');
-      await waitFor('call-01.transcript.md beside call-01.wav', () => (fs.existsSync(beside) ? true : undefined), 10_000);
-      assert.ok(fs.existsSync(path.join(folder, 'call-02.transcript.md')));
-      const file = api.jobs.byId(job.id)!.files.find((f) => f.audioName === 'call-01.wav')!;
-      assert.equal(fs.readFileSync(beside, 'utf8'), await api.transcripts.format({ job: api.jobs.byId(job.id)!, file }, 'md'));
+      const done = api.jobs.byId(job.id)!;
+      const expected = await Promise.all(['call-01.wav', 'call-02.wav'].map((name) => api.transcripts.format({ job: done, file: done.files.find((f) => f.audioName === name)! }, 'md')));
+      // Written one after the other once the job finished: wait until both hold their whole transcript.
+      const files = [beside, path.join(folder, 'call-02.transcript.md')];
+      const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined);
+      await waitFor('call-01/02.transcript.md beside the audio', () => (files.every((f, i) => read(f) === expected[i]) ? true : undefined), 10_000);
     } finally {
       messages.restore();
       await config.update('transcriptFilesNextToAudio', undefined, vscode.ConfigurationTarget.Global);
@@ -224,6 +226,15 @@ describe('batches in the jobs view (local service)', () => {
       const text = await api.transcripts.format({ job: cancelled, file: kept[0]! }, 'txt');
       assert.ok(text.trim().length > 0);
       assert.ok(messages.messages.some((m) => m.startsWith('Cancelled "tuesday"')), messages.messages.join('\n'));
+
+      // Two folders each have a call-01.wav: the transcript's tab names the folder, and says it is a transcript.
+      const monday = api.jobs.latest(jobs[0]!);
+      const call01 = monday.files.find((f) => f.audioName === 'call-01.wav')!;
+      await vscode.commands.executeCommand('speechBatch.openTranscript', { kind: 'file', job: monday, file: call01 });
+      await waitFor('the transcript tab of monday/call-01.wav', () =>
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'call-01.wav — monday (transcript)'),
+      );
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     } finally {
       messages.restore();
     }

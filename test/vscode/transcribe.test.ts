@@ -121,6 +121,7 @@ describe('transcribing with the local service', () => {
         .flatMap((group) => group.tabs)
         .find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes(path.parse(audio).name)),
     );
+    assert.equal(tab.label, `${path.basename(audio)} (transcript)`, 'the tab is not named like the audio file');
     assert.ok((tab.input as vscode.TabInputWebview).viewType.endsWith('speechBatch.transcript'));
   });
 

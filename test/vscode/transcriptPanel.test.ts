@@ -69,7 +69,7 @@ function recordingLog(): { log: vscode.LogOutputChannel; lines: string[] } {
 function transcriptTabs(title: string): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(TRANSCRIPT_VIEW_TYPE) && tab.label === title);
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(TRANSCRIPT_VIEW_TYPE) && tab.label === `${title} (transcript)`);
 }
 
 /** Waits until `title` has exactly `count` transcript tabs (the tab model follows the panels asynchronously). */
@@ -149,7 +149,7 @@ describe('transcript panel (webview) in VS Code', function () {
     const webviewPanel = vscode.window.createWebviewPanel(TRANSCRIPT_VIEW_TYPE, 'restoring', vscode.ViewColumn.Active, {});
     await p.deserializeWebviewPanel(webviewPanel, { key: 'job-c/contenturl_0.json' });
     assert.deepEqual(calls, ['job-c/contenturl_0.json']);
-    assert.equal(webviewPanel.title, 'panel test c.wav');
+    assert.equal(webviewPanel.title, 'panel test c.wav (transcript)', 'the tab says it is the transcript, not the audio');
 
     const webview = webviewPanel.webview;
     const html = webview.html;
