@@ -10,7 +10,7 @@ import { Commands } from './commandIds';
 import { readableReason } from './jobProgress';
 import type { JobRecord } from './jobRecord';
 import type { SummaryCall, SummaryLoadMessage, SummaryStrings, SummaryWebviewMessage } from './batchSummaryViewModel';
-import { createNonce, contentSecurityPolicy, escapeHtml } from './transcriptWebview';
+import { createNonce, webviewPage } from './transcriptWebview';
 import { transcriptKey, transcriptTitle, type TranscriptService } from './transcriptService';
 
 export const BATCH_SUMMARY_VIEW_TYPE = 'speechBatch.batchSummary';
@@ -66,19 +66,14 @@ export async function openBatchSummary(
   const nonce = createNonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'batchSummary.js')).toString();
   const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'batchSummary.css')).toString();
-  webview.html = `<!DOCTYPE html>
-<html lang="${escapeHtml(vscode.env.language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(webview.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(style)}">
-</head>
-<body>
-<main id="app" aria-busy="true"><p id="message" role="status">${escapeHtml(vscode.l10n.t('Loading the summary…'))}</p></main>
-<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(script)}"></script>
-</body>
-</html>`;
+  webview.html = webviewPage({
+    cspSource: webview.cspSource,
+    nonce,
+    scripts: [script],
+    style,
+    loadingText: vscode.l10n.t('Loading the summary…'),
+    lang: vscode.env.language,
+  });
   const load: SummaryLoadMessage = { type: 'load', title, calls, strings: strings() };
   webview.onDidReceiveMessage(async (message: SummaryWebviewMessage) => {
     try {

@@ -45,6 +45,25 @@ export function escapeHtml(text: string): string {
 
 /** The page shell; `transcript.js` builds the rest once the host posts the transcript. */
 export function transcriptPage(o: TranscriptPageOptions): string {
+  return webviewPage({ ...o, scripts: [o.modelScript, o.script] });
+}
+
+/** What {@link webviewPage} needs: the CSP source and nonce, the page's scripts and style, its loading text. */
+export interface WebviewPageOptions {
+  cspSource: string;
+  nonce: string;
+  /** Script URIs, loaded in this order, each with the nonce. */
+  scripts: string[];
+  style: string;
+  loadingText: string;
+  lang: string;
+}
+
+/**
+ * The shell every Speech Batch webview starts from (transcript, batch summary): the strict CSP with the nonce, the
+ * style, a status line until the data arrives, and the scripts that build the rest without innerHTML.
+ */
+export function webviewPage(o: WebviewPageOptions): string {
   const nonce = escapeHtml(o.nonce);
   return `<!DOCTYPE html>
 <html lang="${escapeHtml(o.lang)}">
@@ -58,8 +77,7 @@ export function transcriptPage(o: TranscriptPageOptions): string {
 <main id="app" aria-busy="true">
 <p id="message" role="status">${escapeHtml(o.loadingText)}</p>
 </main>
-<script nonce="${nonce}" src="${escapeHtml(o.modelScript)}"></script>
-<script nonce="${nonce}" src="${escapeHtml(o.script)}"></script>
+${o.scripts.map((script) => `<script nonce="${nonce}" src="${escapeHtml(script)}"></script>`).join('\n')}
 </body>
 </html>`;
 }
