@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { resample, resampleAsync, resampleTo16k } from '../../src/local/audio/resample';
+import { resample, StreamResampler } from '../../src/local/audio/resample';
 import { toPcm16 } from '../../src/local/audio/pcm';
 
 function sine(frequency: number, rate: number, seconds: number, amplitude = 0.5): Float32Array {
@@ -29,18 +29,18 @@ function rms(x: Float32Array): number {
   return Math.sqrt(sum / (to - from));
 }
 
-describe('resampleTo16k', () => {
+describe('resample (to 16 kHz)', () => {
   it('gives exactly round(n * 16000 / rate) samples for any rate and length', () => {
     for (const rate of [8000, 11025, 16000, 22050, 32000, 44100, 48000, 44101, 96000]) {
       for (const n of [0, 1, 2, 999, 12345]) {
-        assert.equal(resampleTo16k(new Float32Array(n), rate).length, Math.round((n * 16000) / rate), `${n} samples at ${rate} Hz`);
+        assert.equal(resample(new Float32Array(n), rate, 16000).length, Math.round((n * 16000) / rate), `${n} samples at ${rate} Hz`);
       }
     }
   });
 
   for (const rate of [8000, 11025, 22050, 44100, 48000, 44101]) {
     it(`keeps a 1 kHz tone at 1 kHz and its level, from ${rate} Hz`, () => {
-      const out = resampleTo16k(sine(1000, rate, 0.5), rate);
+      const out = resample(sine(1000, rate, 0.5), rate, 16000);
       assert.ok(Math.abs(amplitudeAt(out, 1000, 16000) - 0.5) < 0.005, `1 kHz amplitude ${amplitudeAt(out, 1000, 16000)}`);
       // Nothing else: the whole signal is the 1 kHz component.
       assert.ok(Math.abs(rms(out) - 0.5 / Math.SQRT2) < 0.005);
@@ -49,7 +49,7 @@ describe('resampleTo16k', () => {
 
   it('removes tones above 8 kHz instead of aliasing them into the speech band', () => {
     for (const [rate, frequency] of [[44100, 9500], [48000, 12000], [22050, 10000], [44100, 8800]] as const) {
-      const out = resampleTo16k(sine(frequency, rate, 0.5), rate);
+      const out = resample(sine(frequency, rate, 0.5), rate, 16000);
       const alias = 16000 - frequency;
       // ≥ 60 dB down (0.5 → below 0.0005), at the alias frequency and overall.
       assert.ok(amplitudeAt(out, alias, 16000) < 5e-4, `${frequency} Hz at ${rate} Hz aliases to ${alias} Hz: ${amplitudeAt(out, alias, 16000)}`);
@@ -58,33 +58,32 @@ describe('resampleTo16k', () => {
   });
 
   it('does not create images when upsampling 8 kHz audio', () => {
-    const out = resampleTo16k(sine(1000, 8000, 0.5), 8000);
+    const out = resample(sine(1000, 8000, 0.5), 8000, 16000);
     assert.ok(amplitudeAt(out, 7000, 16000) < 5e-4, `image at 7 kHz: ${amplitudeAt(out, 7000, 16000)}`);
   });
 
   it('passes 16 kHz through unchanged and keeps DC', () => {
     const x = sine(440, 16000, 0.1);
-    assert.deepEqual(resampleTo16k(x, 16000), x);
-    const dc = resampleTo16k(new Float32Array(44100).fill(0.25), 44100);
+    assert.deepEqual(resample(x, 16000, 16000), x);
+    const dc = resample(new Float32Array(44100).fill(0.25), 44100, 16000);
     assert.ok(Math.abs(dc[8000] - 0.25) < 1e-4);
   });
 
-  it('gives the same samples sliced (async) as in one go', async () => {
-    const x = sine(700, 44100, 9);
-    const whole = resample(x, 44100, 16000);
-    const sliced = await resampleAsync(x, 44100, 16000);
-    assert.deepEqual(sliced, whole);
-  });
-
-  it('stops when its signal aborts', async () => {
-    const controller = new AbortController();
-    controller.abort(new Error('stop'));
-    await assert.rejects(resampleAsync(sine(700, 44100, 1), 44100, 16000, controller.signal), /stop/);
+  it('gives the same samples streamed in chunks of any size as in one go', () => {
+    for (const rate of [8000, 11025, 22050, 44100, 48000]) {
+      const x = sine(700, rate, 3);
+      const whole = resample(x, rate, 16000);
+      const stream = new StreamResampler(rate, 16000);
+      const parts: number[] = [];
+      for (let i = 0, k = 1; i < x.length; i += k, k = (k * 7 + 13) % 5000 || 1) parts.push(...stream.push(x.subarray(i, i + k)));
+      parts.push(...stream.end());
+      assert.deepEqual(Float32Array.from(parts), whole, `${rate} Hz`);
+    }
   });
 
   it('rejects sample rates that are not positive integers', () => {
-    assert.throws(() => resampleTo16k(new Float32Array(10), 0), RangeError);
-    assert.throws(() => resampleTo16k(new Float32Array(10), 44100.5), RangeError);
+    assert.throws(() => resample(new Float32Array(10), 0, 16000), RangeError);
+    assert.throws(() => resample(new Float32Array(10), 44100.5, 16000), RangeError);
   });
 });
 

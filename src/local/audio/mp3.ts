@@ -134,7 +134,3 @@ export async function probeMp3Info(file: FileHandle, fileSize: number, head: Buf
   };
 }
 
-/** True when the file is MPEG audio (an ID3v2 tag is skipped). `head` is the start of the file. */
-export async function isMp3(file: FileHandle, fileSize: number, head: Buffer): Promise<boolean> {
-  return (await probeMp3(file, fileSize, id3v2Length(head))) !== undefined;
-}

@@ -55,84 +55,21 @@ function buildFilterBank(cutoff: number, phases: number): { taps: Float32Array; 
   return { taps, width, half };
 }
 
-/** A prepared conversion between two rates; `run` fills any range of the output. */
-interface Resampler {
-  outLength(inLength: number): number;
-  run(samples: Float32Array, out: Float32Array, from: number, to: number): void;
-}
-
-function planResampler(fromRate: number, toRate: number): Resampler {
-  if (!(fromRate > 0 && toRate > 0 && Number.isInteger(fromRate) && Number.isInteger(toRate))) {
-    throw new RangeError(`sample rates must be positive integers (got ${fromRate} → ${toRate})`);
-  }
-  const outLength = (inLength: number): number => Math.round((inLength * toRate) / fromRate);
-  if (fromRate === toRate) {
-    return { outLength, run: (samples, out, from, to) => out.set(samples.subarray(from, to), from) };
-  }
-  const g = gcd(fromRate, toRate);
-  const up = toRate / g;
-  const down = fromRate / g;
-  const phases = Math.min(up, MAX_PHASES);
-  const cutoff = 0.5 * Math.min(1, toRate / fromRate) * ROLLOFF; // cycles per input sample
-  const { taps, width, half } = buildFilterBank(cutoff, phases);
-
-  const run = (samples: Float32Array, out: Float32Array, from: number, to: number): void => {
-    const n = samples.length;
-    for (let j = from; j < to; j++) {
-      const position = j * down; // in units of 1/up input samples
-      let base = Math.floor(position / up);
-      let phase = position - base * up;
-      if (phases !== up) {
-        phase = Math.round((phase / up) * phases);
-        if (phase === phases) {
-          phase = 0;
-          base++;
-        }
-      }
-      const first = base - half + 1;
-      const tapOffset = phase * width;
-      let acc = 0;
-      if (first >= 0 && first + width <= n) {
-        for (let i = 0; i < width; i++) acc += taps[tapOffset + i] * samples[first + i];
-      } else {
-        const lo = Math.max(0, -first);
-        const hi = Math.min(width, n - first);
-        for (let i = lo; i < hi; i++) acc += taps[tapOffset + i] * samples[first + i];
-      }
-      out[j] = acc;
-    }
-  };
-  return { outLength, run };
-}
-
 /** Converts `samples` from `fromRate` to `toRate`. The output has exactly round(n * toRate / fromRate) samples. */
 export function resample(samples: Float32Array, fromRate: number, toRate: number): Float32Array {
-  const resampler = planResampler(fromRate, toRate);
-  const out = new Float32Array(resampler.outLength(samples.length));
-  resampler.run(samples, out, 0, out.length);
+  const resampler = new StreamResampler(fromRate, toRate);
+  const head = resampler.push(samples);
+  const tail = resampler.end();
+  const out = new Float32Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
   return out;
 }
 
 /**
- * Like `resample`, but works in slices of about a second of output and yields to the event loop between them, so a
- * long recording does not stall a server running in the same process. Rejects with `signal.reason` when aborted.
- */
-export async function resampleAsync(samples: Float32Array, fromRate: number, toRate: number, signal?: AbortSignal): Promise<Float32Array> {
-  const resampler = planResampler(fromRate, toRate);
-  const out = new Float32Array(resampler.outLength(samples.length));
-  const slice = Math.max(toRate, 1 << 16);
-  for (let from = 0; from < out.length; from += slice) {
-    signal?.throwIfAborted();
-    resampler.run(samples, out, from, Math.min(out.length, from + slice));
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return out;
-}
-
-/**
- * Resampling of a stream that arrives in chunks (a file decoded block by block): the same filter as {@link resample},
- * with the input it still needs kept between chunks, so the concatenated output equals `resample` of the whole input
- * sample for sample while memory stays at one chunk plus the filter's width.
+ * Resampling of a stream that arrives in chunks (a file decoded block by block), with the input the filter still needs
+ * kept between chunks: the concatenated output does not depend on how the input was cut, and memory stays at one
+ * chunk plus the filter's width. {@link resample} is the same for a whole array.
  */
 export class StreamResampler {
   private readonly up: number;
@@ -208,7 +145,7 @@ export class StreamResampler {
     return out.subarray(0, count);
   }
 
-  /** The input sample and filter phase of output sample `j` (as `resample` computes them). */
+  /** The input sample and filter phase of output sample `j`. */
   private position(j: number): { base: number; phase: number } {
     const position = j * this.down;
     let base = Math.floor(position / this.up);
@@ -222,9 +159,4 @@ export class StreamResampler {
     }
     return { base, phase };
   }
-}
-
-/** Converts one channel to the engines' 16 kHz. */
-export function resampleTo16k(samples: Float32Array, rate: number): Float32Array {
-  return resample(samples, rate, ENGINE_SAMPLE_RATE);
 }
