@@ -137,8 +137,11 @@ function languageOf(locale: string): string {
 export class WhisperEngine implements Engine {
   readonly name: string;
   readonly locales: readonly string[];
-  /** Whisper's window is 30 s: pieces cut in pauses that fit in one window each. */
-  readonly segmenting = { targetMs: 20_000, maxMs: 30_000 };
+  /**
+   * Whisper's window is 30 s: pieces cut in pauses that fit in one window each — at most the 29 s of
+   * `cutIntoPieces`, so that it only trims silence from a segment and never cuts it again.
+   */
+  readonly segmenting = { targetMs: 20_000, maxMs: 29_000 };
   readonly kind: 'whisper' | 'parakeet';
   readonly modelPath: string;
   private readonly threads: number;
