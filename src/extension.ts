@@ -126,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     secrets,
     log,
     locales: (kind) => backends.locales(kind),
+    baseModels: (kind, locale) => backends.baseModels(kind, locale),
     reveal: (job) => void treeView.reveal({ kind: 'job', job }, { select: true, focus: false }).then(undefined, () => undefined),
     revealNode: (node, options) => Promise.resolve(treeView.reveal(node, options)).then(undefined, (err: Error) => log.warn(`Revealing a job failed: ${err.message}`)),
     showPanel: (key) => panels.show(key),

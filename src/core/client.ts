@@ -14,6 +14,7 @@ import {
   API_VERSION,
   GUID,
   type ApiError,
+  type BaseModel,
   type GatewayError,
   type PaginatedTranscriptions,
   type Transcription,
@@ -169,6 +170,11 @@ export class SpeechClient {
   async locales(): Promise<TranscriptionLocales> {
     const answer = await this.call('GET', '/transcriptions/locales');
     return parseJson<TranscriptionLocales>(answer, 'locales');
+  }
+
+  /** `GET /models/base`, every page; `filter` as the API takes it (e.g. `locale eq 'en-US'`). */
+  async listBaseModels(options: { filter?: string } = {}): Promise<BaseModel[]> {
+    return this.collect<BaseModel>('/models/base', options.filter ? { filter: options.filter } : {});
   }
 
   /**

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
+import { describeBaseModel, type ModelChoice } from '../core/baseModels';
 import type { BlobTarget } from '../core/blob';
 import { SpeechClient } from '../core/client';
 import { Commands } from './commandIds';
@@ -167,6 +168,21 @@ export class Backends {
     const backend = this.of(kind);
     const locales = await (await backend.client(backend.endpointId())).locales();
     return locales.Submit ?? locales.Transcribe ?? [];
+  }
+
+  /**
+   * The base models a new job in `locale` can name: local — every installed model (by name, size and locales);
+   * Azure — its base models for the locale that take batch jobs and are not retired.
+   */
+  async baseModels(kind: BackendKind, locale: string, now = new Date()): Promise<ModelChoice[]> {
+    const backend = this.of(kind);
+    const client = await backend.client(backend.endpointId());
+    if (kind === 'local') return (await client.listBaseModels()).map(describeBaseModel);
+    const models = await client.listBaseModels({ filter: `locale eq '${locale.replace(/'/g, "''")}'` });
+    return models
+      .filter((m) => m.properties?.features?.supportsTranscriptionsSubmit !== false)
+      .filter((m) => !(Date.parse(m.properties?.deprecationDates?.transcriptionDateTime ?? '') <= now.getTime()))
+      .map(describeBaseModel);
   }
 
   /** A client for an existing job, whatever the setting says now. */

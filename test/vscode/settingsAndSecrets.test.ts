@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { describeBaseModel } from '../../src/core/baseModels';
 import { SpeechClient } from '../../src/core/client';
+import { modelId } from '../../src/core/models';
 import type { ExtensionApi } from '../../src/vscode/api';
 import { makeMono } from '../support/audio';
 import { activateExtension, recordMessages, withInputs } from './extensionHelpers';
@@ -100,7 +102,7 @@ describe('settings and secrets', () => {
     assert.equal(api.jobs.all().length, jobsBefore);
   });
 
-  it('offers the settings as the defaults of Transcribe with Options…', async () => {
+  it('offers the settings as the defaults of Transcribe with Options…, each option in words with what it does', async () => {
     await config().update('locale', 'en-GB', global);
     await config().update('timeToLiveHours', 12, global);
     await config().update('diarization.enabled', true, global);
@@ -115,26 +117,64 @@ describe('settings and secrets', () => {
     assert.equal(described['Locale'], 'en-GB');
     assert.equal(described['Keep results for'], '12 hours');
     assert.equal(described['Speaker separation for mono recordings (diarization)'], 'Up to 2 speakers');
+    assert.equal(described['Punctuation'], 'Dictated and automatic', 'a value in words, not "DictatedAndAutomatic"');
+    assert.equal(described['Profanity filter'], 'Masked');
+    assert.equal(described['Word-level timestamps'], 'On');
+    assert.match(described['Model'] ?? '', /^Default/);
+    for (const item of offered.filter((i) => !i.label.includes('Start Transcription'))) assert.ok(item.detail, `${item.label} says what it does`);
     assert.equal(api.jobs.all().length, jobsBefore);
   });
 
-  it('submits the options picked in Transcribe with Options… to the service', async () => {
+  it('submits the options picked in Transcribe with Options… to the service: values explained, the current one marked, models from the service', async () => {
     const audio = makeMono('hello', { dir: path.join(os.tmpdir(), 'speech-batch-vscode-audio') });
     const before = new Set(api.jobs.all().map((j) => j.id));
-    await withInputs({ quickPicks: ['Word-level timestamps', 'Keep results for', 'Start Transcription'], inputBoxes: ['12'] }, () =>
-      vscode.commands.executeCommand('speechBatch.transcribeWithOptions', vscode.Uri.file(audio)),
+    const client = new SpeechClient({ endpoint: await api.localService.endpoint(), key: await api.secrets.localServiceKey() });
+    const serviceModels = (await client.listBaseModels()).map(describeBaseModel).filter((m) => m.locales.includes('en-US'));
+    type ModelItem = vscode.QuickPickItem & { self?: string };
+    const seen = await withInputs(
+      {
+        quickPicks: [
+          'Word-level timestamps',
+          'Off',
+          'Keep results for',
+          '12 hours',
+          'Profanity filter',
+          'Not filtered',
+          'Model',
+          (items: readonly ModelItem[]) => items.find((i) => i.self?.includes(modelId('pocketsphinx'))),
+          'Punctuation',
+          'Automatic',
+          'Start Transcription',
+        ],
+      },
+      () => vscode.commands.executeCommand('speechBatch.transcribeWithOptions', vscode.Uri.file(audio)),
     );
     const job = api.jobs.all().find((j) => !before.has(j.id));
     assert.ok(job, 'a job was created');
     try {
-      const client = new SpeechClient({ endpoint: await api.localService.endpoint(), key: await api.secrets.localServiceKey() });
-      const { properties, locale } = (await client.get(job.id)).transcription;
+      const { properties, locale, model } = (await client.get(job.id)).transcription;
       assert.equal(locale, 'en-US');
       assert.equal(properties.timeToLiveHours, 12);
       assert.equal(properties.wordLevelTimestampsEnabled, false);
-      assert.equal(properties.punctuationMode, 'DictatedAndAutomatic');
+      assert.equal(properties.profanityFilterMode, 'None');
+      assert.equal(properties.punctuationMode, 'Automatic');
+      assert.match(model?.self ?? '', new RegExp(`/models/base/${modelId('pocketsphinx')}`));
     } finally {
       await api.jobs.delete(job);
     }
+    const [, words, , ttl, , profanity, , models, , punctuation] = seen.quickPicks;
+    assert.deepEqual(words!.map((i) => i.label), ['$(check) On', 'Off'], 'the current value is marked');
+    assert.deepEqual(ttl!.map((i) => i.label), ['6 hours', '12 hours', '1 day', '$(check) 2 days', '1 week', '31 days (the most)', 'Other…']);
+    assert.deepEqual(profanity!.map((i) => i.label), ['$(check) Masked', 'Removed', 'Tagged', 'Not filtered']);
+    assert.match(profanity![0]!.description ?? '', /\*/, 'Masked says it replaces with *');
+    // pocketsphinx does not punctuate by itself: all four modes mean something.
+    assert.deepEqual(punctuation!.map((i) => i.label), ['$(check) Dictated and automatic', 'Automatic', 'Dictated only', 'None']);
+    for (const item of [...words!, ...profanity!, ...punctuation!]) assert.ok(item.description, `${item.label} is explained`);
+    // The models: "Default (…)" and every model the service has for en-US, by name, with size and languages.
+    assert.match(models![0]!.label, /^\$\(check\) Default \(.+\)$/);
+    assert.deepEqual(models!.slice(1).map((i) => i.label).sort(), serviceModels.map((m) => m.displayName).sort());
+    assert.ok(models!.slice(1).every((i) => /English/.test(i.description ?? '')), models!.map((i) => i.description).join(' | '));
+    // Local jobs cannot name custom models: no "Custom model…".
+    assert.ok(!models!.some((i) => i.label.includes('Custom model')));
   });
 });

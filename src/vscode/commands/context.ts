@@ -1,5 +1,6 @@
 /** What every command handler gets: the parts of the extension it may use (built once in extension.ts). */
 import type * as vscode from 'vscode';
+import type { ModelChoice } from '../../core/baseModels';
 import type { BackendKind, JobRecord } from '../jobRecord';
 import type { JobManager } from '../jobManager';
 import type { JobsTreeNode } from '../jobsTree';
@@ -16,6 +17,8 @@ export interface CommandContext {
   readonly log: vscode.LogOutputChannel;
   /** Locales a backend accepts (for the options picker). */
   locales(backend: BackendKind): Promise<string[]>;
+  /** Base models a new job of a backend in a locale can name (for the options picker). */
+  baseModels(backend: BackendKind, locale: string): Promise<ModelChoice[]>;
   /** Shows a new job in the jobs view. */
   reveal(job: JobRecord): void;
   /** Shows a node of the jobs view (expanded, selected, focused as asked). */

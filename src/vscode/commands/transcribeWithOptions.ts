@@ -11,6 +11,11 @@ export async function transcribeWithOptions(ctx: CommandContext, target: Command
   const files = await audioOf(target);
   if (!files) return;
   const summary = files.length === 1 ? path.basename(files[0]) : vscode.l10n.t('{0} files', files.length);
-  const options = await pickJobOptions(jobDefaults(), summary, () => ctx.locales(backendSetting()));
+  const backend = backendSetting();
+  const options = await pickJobOptions(jobDefaults(), summary, {
+    backend,
+    locales: () => ctx.locales(backend),
+    models: (locale) => ctx.baseModels(backend, locale),
+  });
   if (options) await startTranscription(ctx, files, options, await folderName(target));
 }
