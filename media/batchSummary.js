@@ -31,11 +31,14 @@
     return node;
   }
 
-  /** "4:07" @param {number | undefined} ms */
+  /** "4:07", floored to the second like every time shown (src/core/ticks.ts) @param {number | undefined} ms */
   function clock(ms) {
     if (ms === undefined) return '';
-    const total = Math.round(ms / 1000);
-    return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+    const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+    const h = Math.floor(total / 3600);
+    const mm = Math.floor(total / 60) % 60;
+    const ss = String(total % 60).padStart(2, '0');
+    return h > 0 ? `${h}:${String(mm).padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
   }
 
   /** @param {string} template @param {...(string | number)} values */

@@ -12,6 +12,7 @@
  *   #search, #search-count, #search-prev, #search-next   search box, "2 of 5", previous/next match
  *   #copy, #export                    toolbar buttons
  *   audio                             the recording (only when the host has a local file)
+ *   #player-time                      its position / length as 0:12 / 0:48 (length: the decoded audio's)
  *   #turns > .turn                    one turn: data-party (party id), data-start (ms); classes side-left or
  *                                     side-right, party-N (colour), overlap (crosstalk), active (now playing)
  *   .turn .time                       start as 00:01:23 (a button that plays from there when there is audio)
@@ -268,8 +269,18 @@
     if (state.positionMs && state.positionMs > 0) {
       audio.currentTime = state.positionMs / 1000;
     }
-    ui.player.replaceChildren(audio);
+    // The length shown is the decoded audio's (the browser's own clock is hidden by the CSS: it reads the header).
+    const time = h('span', { attrs: { id: 'player-time', 'aria-live': 'off' } });
+    ui.player.replaceChildren(audio, time);
     ui.audio = audio;
+    showPlayerTime();
+  }
+
+  function showPlayerTime() {
+    const time = ui && ui.player.querySelector('#player-time');
+    if (time && ui && ui.audio && data) {
+      time.textContent = M.playerTime(Math.round(ui.audio.currentTime * 1000), data.conversation.durationMs);
+    }
   }
 
   function onTimeUpdate() {
@@ -278,6 +289,7 @@
     }
     const ms = Math.round(ui.audio.currentTime * 1000);
     saveState({ positionMs: ms });
+    showPlayerTime();
     setActiveTurn(M.activeTurnIndex(model.turns, ms));
   }
 

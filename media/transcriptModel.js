@@ -31,21 +31,36 @@
     return n < 10 ? '0' + n : String(n);
   }
 
+  // THE rounding rule (src/core/ticks.ts, which this file cannot import; a unit test keeps the two equal): every time
+  // and duration shown is floored to the whole second, as in the exports, the jobs tree and the CLI.
+
   /** A position in the audio as `HH:MM:SS` (`00:01:23`), rounded down to the second. */
   /** @param {number} ms */
   function formatClock(ms) {
-    const total = Math.max(0, Math.floor(ms / 1000));
+    const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
     return pad2(Math.floor(total / 3600)) + ':' + pad2(Math.floor(total / 60) % 60) + ':' + pad2(total % 60);
   }
 
-  /** A length of time as `m:ss` (`2:05`), or `h:mm:ss` from one hour on, rounded to the nearest second. */
+  /** A length of time as `m:ss` (`2:05`), or `h:mm:ss` from one hour on, rounded down to the second. */
   /** @param {number} ms */
   function formatDuration(ms) {
-    const total = Math.max(0, Math.round(ms / 1000));
+    const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
     const h = Math.floor(total / 3600);
     const m = Math.floor(total / 60) % 60;
     const s = pad2(total % 60);
     return h > 0 ? h + ':' + pad2(m) + ':' + s : m + ':' + s;
+  }
+
+  /**
+   * The player's time, `0:12 / 0:48`: the position and the length of the decoded audio (the result's duration, not
+   * the browser's estimate from the file's header), both rounded down like every other time on the page.
+   */
+  /**
+   * @param {number} positionMs
+   * @param {number} durationMs
+   */
+  function playerTime(positionMs, durationMs) {
+    return formatDuration(Math.min(positionMs, durationMs)) + ' / ' + formatDuration(durationMs);
   }
 
   /** A 0..1 ratio as a whole percentage (`42%`). */
@@ -373,6 +388,7 @@
   return {
     formatClock,
     formatDuration,
+    playerTime,
     formatPercent,
     format,
     layoutParties,

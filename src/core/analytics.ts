@@ -9,8 +9,12 @@
  *   that other party keeps talking at least `interruptionMinOverlapMs` (default 300) past the start. Short
  *   tails ("…right" as the other begins) are not interruptions; backchannels ("uh-huh") over a longer
  *   stretch of speech are;
- * - monologue: a stretch where one party talks and nobody else does, joined across that party's own pauses of
- *   at most `monologueMaxGapMs` (default 1500) of silence. The longest is reported per party and overall;
+ * - monologue: a run of one party's speech with nobody else talking, joined across that party's own pauses of at
+ *   most `monologueMaxGapMs` (default 1500) of silence; it ends when another party speaks (alone or over it) or
+ *   the pause is longer. Its length is the party's SPEECH time in the run (the pauses inside are not counted, just
+ *   as they are not talk), so a monologue never exceeds its party's talk time; `startMs`/`endMs` give where the
+ *   run starts and ends. The longest is reported per party and overall;
+ * Every figure is exact in milliseconds here; what users see is floored to the second (./ticks.ts).
  * - words: lexical words (spoken words, so "$25" counts as "twenty five dollars"); words per minute are per
  *   minute of the party's talk time, rounded to 0.1; talk ratios are rounded to 0.001.
  * One pass over the sorted phrase boundaries: O(n log n).
@@ -87,7 +91,7 @@ export function computeAnalytics(conversation: Conversation, options: AnalyticsO
         const [solo] = talking.keys();
         if (monologue?.partyId === solo && previousMs - monologue.endMs <= maxGap) {
           monologue.endMs = timeMs;
-          monologue.durationMs = timeMs - monologue.startMs;
+          monologue.durationMs += timeMs - previousMs; // speech only: the pause before it is not talk
         } else {
           closeMonologue();
           monologue = { partyId: solo, startMs: previousMs, endMs: timeMs, durationMs: timeMs - previousMs };

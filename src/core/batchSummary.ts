@@ -4,6 +4,7 @@
  * monologue, status — as a table for the terminal and as CSV. Plain Node: the CLI and the extension share it.
  */
 import type { CallAnalytics } from './model';
+import { formatDuration } from './ticks';
 
 /** One call of the summary. */
 export interface SummaryRow {
@@ -58,7 +59,8 @@ export const SUMMARY_CSV_COLUMNS = [
   'reason',
 ] as const;
 
-const seconds = (ms: number | undefined) => (ms === undefined ? '' : (ms / 1000).toFixed(1));
+/** Seconds to the tenth, floored like every time shown (./ticks.ts): 48.96 s is 48.9, never 49.0 next to a 0:48. */
+const seconds = (ms: number | undefined) => (ms === undefined ? '' : (Math.floor(Math.max(0, ms) / 100) / 10).toFixed(1));
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 /** "Agent 62% / Customer 38%". */
@@ -125,11 +127,9 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** "4:07" for a duration in ms. */
+/** "4:07" for a duration in ms (./ticks.ts: floored to the second). */
 function clock(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  const total = Math.round(ms / 1000);
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+  return ms === undefined ? '' : formatDuration(ms);
 }
 
 /** The summary as an aligned text table for the terminal. */

@@ -1,7 +1,8 @@
 /**
  * Renders a merged conversation as text (txt), subtitles (SRT, WebVTT), Markdown or JSON.
  *
- * Every time printed is a model time (a phrase's or a word's start or end), exact to the millisecond.
+ * Every time printed is a model time (a phrase's or a word's start or end), exact to the millisecond in subtitles,
+ * floored to the second elsewhere (./ticks.ts: positions `hh:mm:ss`, lengths `m:ss`, as in the transcript view).
  * Subtitles: each turn is split into cues of at most `maxCueMs` (default 7000) and `maxCueLines` (default 2)
  * lines of `maxLineChars` (default 42), cutting between words where the phrase has word timings whose count
  * matches its display text, else between phrases (a single phrase longer than that stays one cue). Cues are
@@ -14,7 +15,7 @@ import { computeAnalytics } from './analytics';
 import type { CallAnalytics, Conversation, Party, TranscriptFormat, Turn } from './model';
 import { SOURCE_SEPARATOR } from './merge';
 import { redactUrl } from './redact';
-import { formatClock, formatSrtTime, formatVttTime } from './ticks';
+import { formatClock, formatDuration, formatSrtTime, formatVttTime } from './ticks';
 
 export interface FormatOptions {
   /** Markdown title; default "Transcript: <file name of the source>". */
@@ -145,7 +146,7 @@ function formatMarkdown(conversation: Conversation, options: FormatOptions): str
   const out = [
     `# ${escapeMarkdown(title)}`,
     '',
-    `Duration ${formatClock(conversation.durationMs)} · ${count(conversation.parties.length, 'party', 'parties')} · ` +
+    `Duration ${formatDuration(conversation.durationMs)} · ${count(conversation.parties.length, 'party', 'parties')} · ` +
       count(conversation.turns.length, 'turn', 'turns'),
     '',
     '| Party | Track | Talk time | Share | Words |',
@@ -153,7 +154,7 @@ function formatMarkdown(conversation: Conversation, options: FormatOptions): str
     ...analytics.parties.map((p) => {
       const party = conversation.parties.find((candidate) => candidate.id === p.partyId);
       const track = party?.speaker !== undefined ? `speaker ${party.speaker}` : `channel ${(party?.channel ?? 0) + 1}`;
-      return `| ${escapeMarkdown(p.name)} | ${track} | ${formatClock(p.talkMs)} | ${Math.round(p.talkRatio * 100)}% | ${p.words} |`;
+      return `| ${escapeMarkdown(p.name)} | ${track} | ${formatDuration(p.talkMs)} | ${Math.round(p.talkRatio * 100)}% | ${p.words} |`;
     }),
     '',
   ];

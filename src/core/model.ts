@@ -112,6 +112,7 @@ export interface CallAnalytics {
   /** Sum of every party's talk time. */
   talkMs: number;
   interruptions: number;
+  /** The longest monologue (see analytics.ts): `durationMs` is its speech time, `startMs`..`endMs` where it runs. */
   longestMonologue: { partyId: string; startMs: number; endMs: number; durationMs: number } | null;
   parties: PartyAnalytics[];
 }

@@ -1,6 +1,16 @@
 /**
  * Time conversions for transcripts: service ticks (1 tick = 100 ns), ISO 8601 durations and the clock formats
  * of the transcript exports. Every time in the model is an integer number of milliseconds.
+ *
+ * THE ROUNDING RULE. Every time and every duration shown to a user in whole seconds is rounded DOWN (floored) to the
+ * second: a call of 48.9 s is "0:48", a turn starting at 1:23.7 is "00:01:23", a talk time of 22.6 s is "0:22" —
+ * the way media players count (the player shows 0:48 until the 49th second has begun). Floors at different
+ * precisions never contradict each other (48.96 s is 48.9 s in a CSV and 0:48 on screen; rounding would say 49.0
+ * and 0:49 … or 0:48). Every place that shows times — the transcript view and its player (media/transcriptModel.js,
+ * which cannot import this file and is unit-tested equal to it), the text/Markdown/SRT/VTT exports, the jobs tree,
+ * the batch summary and the CLI — formats them with {@link formatClock} (a position, `hh:mm:ss`) or
+ * {@link formatDuration} (a length, `m:ss` / `h:mm:ss`), or floors to the precision it shows (SRT/VTT: the
+ * millisecond; CSV: the tenth of a second).
  */
 
 /** Ticks per millisecond (1 tick = 100 ns). */
@@ -70,7 +80,24 @@ export function formatIsoDuration(ms: number): string {
   return text;
 }
 
-/** `hh:mm:ss` (seconds truncated), as in `[00:01:23] Agent: …`. Hours grow past 99 when needed. */
+/** Whole seconds of `ms`, floored (THE rounding rule above); negative and non-finite lengths are 0. */
+export function wholeSeconds(ms: number): number {
+  return Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+}
+
+/**
+ * A length of time as `m:ss` (`0:48`, `12:05`), or `h:mm:ss` from one hour on (`1:05:09`), floored to the second:
+ * durations in the transcript view, its player, the Markdown export, the jobs tree, the batch summary and the CLI.
+ */
+export function formatDuration(ms: number): string {
+  const total = wholeSeconds(ms);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor(total / 60) % 60;
+  const s = pad(total % 60, 2);
+  return h > 0 ? `${h}:${pad(m, 2)}:${s}` : `${m}:${s}`;
+}
+
+/** `hh:mm:ss` (seconds floored), a position in the audio, as in `[00:01:23] Agent: …`. Hours grow past 99 when needed. */
 export function formatClock(ms: number): string {
   const { hours, minutes, seconds } = clockParts(ms);
   return `${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}`;

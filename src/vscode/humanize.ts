@@ -1,4 +1,5 @@
 /** Short human-readable times and durations for the jobs tree. Plain Node (no VS Code import). */
+import { formatDuration } from '../core/ticks';
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600_000],
@@ -19,12 +20,5 @@ export function relativeTime(date: Date, now: Date, language = 'en'): string {
   return format.format(0, 'second');
 }
 
-/** "1:05:09" or "4:07" (minutes:seconds) for a duration in ms. */
-export function clockDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const mmss = `${h > 0 ? String(m).padStart(2, '0') : m}:${String(s).padStart(2, '0')}`;
-  return h > 0 ? `${h}:${mmss}` : mmss;
-}
+/** "1:05:09" or "4:07" (minutes:seconds) for a duration in ms, floored like every time shown (core/ticks.ts). */
+export const clockDuration = formatDuration;

@@ -182,6 +182,7 @@ export type ViewModelInput = Pick<LoadMessage, 'conversation' | 'lowConfidence'>
 export interface TranscriptModelApi {
   formatClock(ms: number): string;
   formatDuration(ms: number): string;
+  playerTime(positionMs: number, durationMs: number): string;
   formatPercent(ratio: number): string;
   format(template: string, ...args: unknown[]): string;
   layoutParties(parties: Pick<Party, 'id' | 'name'>[]): PartyLayout[];

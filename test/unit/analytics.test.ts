@@ -35,8 +35,9 @@ describe('computeAnalytics', () => {
         turns: 3,
         words: 18,
         interruptions: 1,
-        // 500-2000 and 2800-4000 joined across the 800 ms pause.
-        longestMonologueMs: 3500,
+        // 500-2000 and 2800-4000 (joined across the 800 ms pause) are 1500 + 1200 ms of speech: the pause is not
+        // talk; 6000-8800, alone until "Okay.", is longer.
+        longestMonologueMs: 2800,
         wordsPerMinute: 174.2,
       },
       {
@@ -60,7 +61,9 @@ describe('computeAnalytics', () => {
     assert.equal(analytics.parties[0].talkMs, 2000);
     assert.equal(analytics.silenceMs, 2000);
     assert.equal(analytics.parties[0].wordsPerMinute, 120);
-    assert.equal(analytics.parties[0].longestMonologueMs, 3000);
+    // One monologue 0-3000 (the 1000 ms pause joins it), of 2000 ms of speech: never more than the talk time.
+    assert.equal(analytics.parties[0].longestMonologueMs, 2000);
+    assert.deepEqual(analytics.longestMonologue, { partyId: 'ch0', startMs: 0, endMs: 3000, durationMs: 2000 });
   });
 
   it('breaks a monologue where the other party speaks, and at a long pause', () => {

@@ -36,8 +36,9 @@ describe('webview model: time and number labels', () => {
     assert.equal(M.formatClock(-5), '00:00:00');
   });
 
-  it('shows durations as m:ss, or h:mm:ss from an hour on', () => {
-    assert.equal(M.formatDuration(4_600), '0:05');
+  it('shows durations as m:ss, or h:mm:ss from an hour on, rounded down like every time shown', () => {
+    assert.equal(M.formatDuration(4_600), '0:04');
+    assert.equal(M.formatDuration(48_960), '0:48');
     assert.equal(M.formatDuration(125_000), '2:05');
     assert.equal(M.formatDuration(3_723_000), '1:02:03');
   });
@@ -195,11 +196,11 @@ describe('webview model: analytics header', () => {
     assert.equal(view.duration, '0:30');
     assert.equal(view.silence, '0:10');
     assert.equal(view.silenceShare, '33%');
-    assert.equal(view.overlap, '0:01');
+    assert.equal(view.overlap, '0:00', '700 ms of crosstalk is less than a second');
     assert.equal(view.interruptions, analytics.interruptions);
     assert.deepEqual(
       view.parties.map((p) => `${p.name} ${p.talk} ${p.share} turns=${p.turns} colour=${p.index}`),
-      ['Sam 0:06 30% turns=3 colour=0', 'Customer 0:15 70% turns=3 colour=1'],
+      ['Sam 0:06 30% turns=3 colour=0', 'Customer 0:14 70% turns=3 colour=1'], // 14.5 s: 0:14, as in the Markdown export
     );
     assert.deepEqual(view.longestMonologue, { duration: '0:09', partyName: 'Customer', startMs: 16000, time: '00:00:16' });
   });

@@ -327,6 +327,18 @@ describe('transcript webview page (Chromium)', function () {
     assert.equal(await page.locator('.turn[aria-current="true"]').count(), 1);
     // …and the position is kept for a reloaded page.
     await until(`window.__state().positionMs === 9000`);
+    assert.equal(await page.locator('#player-time').textContent(), '0:09 / 0:30');
+  });
+
+  it('shows the player’s length from the decoded audio, floored like the analytics, not the browser’s from the header', async () => {
+    await open();
+    // The file holds 30 s; the service decoded 23.7 s of it (as for a damaged file): 0:23 everywhere on the page.
+    const conversation = { ...stereoCall(), durationMs: 23_700 };
+    await load(loadMessage({ audio: true, conversation }));
+    await until(`document.querySelector('audio').readyState >= 1`);
+    assert.equal(Math.round(await page.evaluate<number>(`document.querySelector('audio').duration`)), 30);
+    assert.equal(await page.locator('#player-time').textContent(), '0:00 / 0:23');
+    assert.ok(((await page.locator('#analytics').textContent()) ?? '').includes('Duration0:23'));
   });
 
   it('shows plain times and no player without a local recording', async () => {
