@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AUDIO_EXTENSIONS, expandAudioPaths } from '../core/audioFiles';
 import { SpeechClient } from '../core/client';
+import { fastTranscriptionFit, transcribeFile } from '../core/fastFlow';
 import { formatConversation } from '../core/formats';
 import { isSameSource, readJobOutputs, resultIndex, waitForJob, type JobOutputs } from '../core/jobFlow';
 import { LocalService } from '../core/localService';
@@ -22,8 +23,14 @@ import { parseCommandArgs, parseFormat, parseNames, UsageError } from './args';
 
 export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL>... [--format txt|srt|vtt|md|json] [--out DIR]
                                [--names "Agent,Customer"] [--locale en-US] [--endpoint URL --key KEY]
+                               [--fast [--phrase TEXT]... [--phrase-list FILE]]
   Transcribes the audio (folders: every audio file in them, recursively) in one job and prints the
   conversation of each file: the channels interleaved by time ("who said what, when").
+  --fast      fast transcription instead of a batch job: each file is sent in its request and transcribed at
+              once (files under 2 hours and 250 MB; local files only). With --endpoint on Azure this needs only
+              the Speech key, no storage account.
+  --phrase    a word or name likely in the audio (repeatable), for fast transcription's phrase list
+  --phrase-list  a file of such phrases, one per line
   --format    txt (default), srt, vtt, md or json
   --out       write one <name>.<format> per input into DIR instead of printing
   --names     party names by channel, comma-separated
@@ -55,6 +62,8 @@ interface Options {
   endpoint?: string;
   key?: string;
   verbose: boolean;
+  fast: boolean;
+  phrases: string[];
 }
 
 /** Signals that end the CLI: each stops the job and the service it started and removes their temp data. */
@@ -72,6 +81,7 @@ export async function runTranscribe(args: string[]): Promise<number> {
     const endpoint = options.endpoint ?? (await service!.local.endpoint());
     abort.signal.throwIfAborted();
     const client = new SpeechClient({ endpoint, key: options.key ?? service!.key });
+    if (options.fast) return await transcribeFast(client, options, abort.signal);
     return await transcribe(client, options, started, abort.signal);
   } catch (err) {
     if (!(err instanceof InterruptedError)) throw err;
@@ -124,12 +134,63 @@ async function transcribe(client: SpeechClient, options: Options, started: numbe
   }
 }
 
+/**
+ * `--fast`: each file in a request of its own (`transcriptions:transcribe`), one after the other; the answer is the
+ * transcript. A file that fails is reported and the others go on.
+ */
+async function transcribeFast(client: SpeechClient, options: Options, signal: AbortSignal): Promise<number> {
+  const output = new Output(options);
+  let failed = 0;
+  const choices = { locale: options.locale, phrases: options.phrases };
+  for (const input of options.inputs) {
+    const audioPath = fileURLToPath(input.url);
+    const started = Date.now();
+    try {
+      const fit = await fastTranscriptionFit(audioPath);
+      if (!fit.fits) throw new Error(`${fit.reason}; transcribe it without --fast`);
+      const log = (message: string): void => (options.verbose || /phrase list/i.test(message) ? progress(`${input.label}: ${message}`) : undefined);
+      const file = await transcribeFile(client, audioPath, choices, { signal, log });
+      progress(`${input.label}: transcribed (${elapsed(started)})`);
+      await output.emit(input.label, file);
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      progress(`${input.label}: ${(err as Error).message}`);
+      failed++;
+    }
+  }
+  output.flush();
+  return failed > 0 ? 1 : 0;
+}
+
+/** Where transcripts go: printed together at the end, or one file each in --out. */
+class Output {
+  private readonly printed: string[] = [];
+  private readonly usedNames = new Set<string>();
+
+  constructor(private readonly options: Options) {}
+
+  async emit(label: string, result: unknown): Promise<void> {
+    const conversation = mergeFile(parseResult(result), { names: this.options.names });
+    const text = formatConversation(conversation, this.options.format);
+    if (this.options.out) {
+      const target = path.join(this.options.out, uniqueName(label, this.options.format, this.usedNames));
+      await fs.writeFile(target, text);
+      progress(`${label} → ${target}`);
+    } else {
+      this.printed.push(this.options.inputs.length > 1 ? `==> ${label} <==\n${text}` : text);
+    }
+  }
+
+  flush(): void {
+    if (this.printed.length > 0) process.stdout.write(this.printed.join('\n'));
+  }
+}
+
 /** Prints or writes the conversation of every transcribed file, and the reason of every failed one. */
 async function report(client: SpeechClient, options: Options, outputs: JobOutputs): Promise<number> {
   if (outputs.reportError) progress(`cannot read the job's report: ${outputs.reportError}`);
-  const printed: string[] = [];
+  const output = new Output(options);
   let failed = 0;
-  const usedNames = new Set<string>();
   for (const [index, input] of options.inputs.entries()) {
     const file = outputs.results.find((f) => resultIndex(f) === index);
     if (!file) {
@@ -140,21 +201,13 @@ async function report(client: SpeechClient, options: Options, outputs: JobOutput
     }
     // One result that cannot be read or written is reported; the other files' output is not lost.
     try {
-      const conversation = mergeFile(parseResult(await client.fetchContent(file.links!.contentUrl!)), { names: options.names });
-      const text = formatConversation(conversation, options.format);
-      if (options.out) {
-        const target = path.join(options.out, uniqueName(input.label, options.format, usedNames));
-        await fs.writeFile(target, text);
-        progress(`${input.label} → ${target}`);
-      } else {
-        printed.push(options.inputs.length > 1 ? `==> ${input.label} <==\n${text}` : text);
-      }
+      await output.emit(input.label, await client.fetchContent(file.links!.contentUrl!));
     } catch (err) {
       progress(`${input.label}: ${(err as Error).message}`);
       failed++;
     }
   }
-  if (printed.length > 0) process.stdout.write(printed.join('\n'));
+  output.flush();
   return failed > 0 ? 1 : 0;
 }
 
@@ -168,6 +221,9 @@ async function parseCommandLine(args: string[]): Promise<Options> {
     endpoint: { type: 'string' },
     key: { type: 'string' },
     verbose: { type: 'boolean' },
+    fast: { type: 'boolean' },
+    phrase: { type: 'string', multiple: true },
+    'phrase-list': { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('no audio file or folder given');
   const format = parseFormat(values.format);
@@ -175,9 +231,14 @@ async function parseCommandLine(args: string[]): Promise<Options> {
   if (values.endpoint && !key) throw new UsageError('--endpoint needs --key (or SPEECH_BATCH_KEY)');
   if (values.key && !values.endpoint) throw new UsageError('--key is only used with --endpoint');
   const inputs = withoutRepeats((await Promise.all(positionals.map(expandInput))).flat());
-  if (values.endpoint && !isLocalEndpoint(values.endpoint) && inputs.some((i) => i.url.startsWith('file:'))) {
-    throw new UsageError('a remote --endpoint cannot read local files: give URLs it can read (e.g. blob SAS URLs)');
+  const fast = values.fast ?? false;
+  if (fast && inputs.some((i) => !i.url.startsWith('file:'))) throw new UsageError('--fast sends local files: give files or folders, not URLs');
+  if (fast && values.model) throw new UsageError('--model is for batch jobs; --fast uses the service\'s model for the locale');
+  if (!fast && (values.phrase || values['phrase-list'])) throw new UsageError('--phrase and --phrase-list need --fast (batch transcription takes no phrase list)');
+  if (!fast && values.endpoint && !isLocalEndpoint(values.endpoint) && inputs.some((i) => i.url.startsWith('file:'))) {
+    throw new UsageError('a remote --endpoint cannot read local files: give URLs it can read (e.g. blob SAS URLs), or use --fast');
   }
+  const phrases = [...(values.phrase ?? []), ...(values['phrase-list'] ? await readPhraseList(values['phrase-list']) : [])];
   const out = values.out === undefined ? undefined : await ensureOutputFolder(values.out);
   return {
     inputs,
@@ -190,7 +251,17 @@ async function parseCommandLine(args: string[]): Promise<Options> {
     endpoint: values.endpoint,
     key,
     verbose: values.verbose ?? false,
+    fast,
+    phrases,
   };
+}
+
+/** The phrases of a --phrase-list file: one per line, blank lines and lines starting with # skipped. */
+async function readPhraseList(file: string): Promise<string[]> {
+  const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`--phrase-list ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  });
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
 }
 
 /** A URL as is; a file named on the command line as is (the service decides by content); a folder: its audio files. */

@@ -7,12 +7,22 @@
  * {@link SpeechApiError} at once. `Retry-After` of the last answer is exposed as `retryAfterMs`: on `get()` results
  * (so pollers can back off while a job runs) and on every `SpeechApiError`.
  */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { audioContentType } from './audioFiles';
+import { FAST_TRANSCRIPTION } from './limits';
+import { PHRASE_LIST_HEADER } from './localService';
 import { redactSecrets, redactUrl, redactUrlsIn } from './redact';
 import { sleep } from './sleep';
 import {
   API_VERSION,
   GUID,
+  TRANSCRIBE_API_VERSION,
+  type TranscribeDefinition,
+  type TranscribeResult,
   type ApiError,
   type BaseModel,
   type GatewayError,
@@ -38,7 +48,27 @@ export interface SpeechClientOptions {
   maxRetries?: number;
   /** Longest wait honoured for one Retry-After. Default 60 s. */
   maxRetryWaitMs?: number;
+  /**
+   * api-version of `transcriptions:transcribe`. Default: {@link TRANSCRIBE_API_VERSION} where the endpoint answers
+   * it, else {@link API_VERSION} (found out once per client, see {@link SpeechClient.transcribe}).
+   */
+  transcribeApiVersion?: string;
 }
+
+/** Options of {@link SpeechClient.transcribe}. */
+export interface TranscribeOptions {
+  /** Aborts the upload or the wait for the answer. */
+  signal?: AbortSignal;
+  /** Bytes of the request body sent so far (the audio is most of it). */
+  onProgress?(sentBytes: number, totalBytes: number): void;
+  /** Notes for the log: the api-version used and definition fields an older version cannot take. */
+  log?(message: string): void;
+  /** How long the answer may take once the audio is sent (the service transcribes meanwhile). Default 30 min. */
+  answerTimeoutMs?: number;
+}
+
+/** Bytes of the audio read per chunk of the multipart body. */
+const UPLOAD_CHUNK_BYTES = 256 * 1024;
 
 /** A failed call: HTTP status, the spec's error code and inner code, and a readable message without secrets. */
 export class SpeechApiError extends Error {
@@ -69,7 +99,12 @@ interface Answer {
   status: number;
   text: string;
   retryAfterMs?: number;
+  /** The local service's note on the phrase list ({@link PHRASE_LIST_HEADER}). */
+  phraseListNote?: string;
 }
+
+/** A request body: text, or a factory of a fresh stream for each attempt (a retry resends it from the start). */
+type Body = string | (() => AsyncIterable<Uint8Array>);
 
 export class SpeechClient {
   /** `<origin>/speechtotext`, no trailing slash. */
@@ -80,6 +115,7 @@ export class SpeechClient {
   private readonly dispatcher?: Dispatcher;
   private readonly maxRetries: number;
   private readonly maxRetryWaitMs: number;
+  private transcribeVersion: Promise<string> | undefined;
 
   constructor(options: SpeechClientOptions) {
     const endpoint = options.endpoint.trim().replace(/\/+$/, '');
@@ -100,6 +136,7 @@ export class SpeechClient {
     this.dispatcher = options.dispatcher;
     this.maxRetries = options.maxRetries ?? 3;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000;
+    if (options.transcribeApiVersion) this.transcribeVersion = Promise.resolve(options.transcribeApiVersion);
   }
 
   /** The transcription id in a self URL (or an id as is). Throws when there is none. */
@@ -178,6 +215,72 @@ export class SpeechClient {
   }
 
   /**
+   * `POST /transcriptions:transcribe` (fast transcription): sends the audio file and the definition as
+   * multipart/form-data — the file streamed from disk, never read whole — and resolves with the service's answer,
+   * which it gives once the audio is transcribed. Files the service would refuse for their size (250 MB) fail before
+   * anything is sent. api-version 2025-10-15 where the endpoint answers it, else 2024-11-15 (said once in `log`);
+   * fields the version used does not know are left out and named in `log`.
+   */
+  async transcribe(audioPath: string, definition: TranscribeDefinition, options: TranscribeOptions = {}): Promise<TranscribeResult> {
+    const size = (await fs.stat(audioPath)).size;
+    if (size >= FAST_TRANSCRIPTION.maxBytes) {
+      throw new SpeechApiError(
+        `${path.basename(audioPath)} is ${(size / 1024 / 1024).toFixed(0)} MB; fast transcription takes files smaller than ${FAST_TRANSCRIPTION.maxBytes / 1024 / 1024} MB (use batch transcription).`,
+        0,
+        undefined,
+        'AudioSizeLimitExceeded',
+        undefined,
+      );
+    }
+    options.signal?.throwIfAborted();
+    const version = await this.transcribeApiVersion(options.log);
+    const { definition: sent, dropped } = definitionFor(version, definition);
+    if (dropped.length > 0) options.log?.(`api-version ${version} has no ${dropped.join(', ')}: sent without.`);
+    const multipart = multipartBody(audioPath, size, JSON.stringify(sent), options.onProgress);
+    const url = new URL(`${this.baseUrl}/transcriptions:transcribe`);
+    url.searchParams.set('api-version', version);
+    const headers = {
+      'ocp-apim-subscription-key': this.key,
+      accept: 'application/json',
+      'content-type': multipart.contentType,
+      'content-length': String(multipart.length),
+    };
+    const answer = await this.send('POST', url.toString(), headers, multipart.body, {
+      signal: options.signal,
+      headersTimeoutMs: options.answerTimeoutMs ?? 30 * 60_000,
+    });
+    if (answer.status < 200 || answer.status >= 300) throw this.toError('POST', url, answer);
+    if (answer.phraseListNote) options.log?.(`Phrase list: ${answer.phraseListNote}.`);
+    const result = parseJson<TranscribeResult>(answer, 'transcribe');
+    if (!result || !Array.isArray(result.phrases)) {
+      throw new SpeechApiError('The answer to transcribe is not a transcription result (no "phrases").', answer.status, undefined, undefined, undefined);
+    }
+    return result;
+  }
+
+  /**
+   * The api-version `transcribe` uses: 2025-10-15 if the endpoint answers it (asked once, with the cheap locales
+   * request, so that no audio is uploaded twice), else 2024-11-15 — an endpoint that does not know a version says
+   * so in its error answer (400 or 404 naming the api-version, or 404 for the locales resource every version has).
+   */
+  transcribeApiVersion(log?: (message: string) => void): Promise<string> {
+    this.transcribeVersion ??= (async () => {
+      try {
+        await this.callUrl('GET', `${this.baseUrl}/transcriptions/locales?api-version=${TRANSCRIBE_API_VERSION}`);
+        log?.(`Fast transcription uses api-version ${TRANSCRIBE_API_VERSION}.`);
+        return TRANSCRIBE_API_VERSION;
+      } catch (err) {
+        if (!(err instanceof SpeechApiError && isUnsupportedVersion(err))) throw err;
+        log?.(`The endpoint does not support api-version ${TRANSCRIBE_API_VERSION} (${err.message}); fast transcription falls back to ${API_VERSION}, without phrase list weights and enhanced mode.`);
+        return API_VERSION;
+      }
+    })();
+    // A failure (network, key) is not an answer about versions: ask again next time.
+    this.transcribeVersion.catch(() => (this.transcribeVersion = undefined));
+    return this.transcribeVersion;
+  }
+
+  /**
    * Downloads and parses the JSON behind a file's `links.contentUrl`. Content URLs are SAS-style: they carry their
    * own signature, so no key is sent, and errors mention them only without their query string.
    */
@@ -234,7 +337,13 @@ export class SpeechClient {
   }
 
   /** One HTTP exchange, with the bounded Retry-After retries for 429/503. */
-  private async send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  private async send(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: Body,
+    options: { signal?: AbortSignal; headersTimeoutMs?: number } = {},
+  ): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
       let answer: Answer;
       try {
@@ -243,20 +352,24 @@ export class SpeechClient {
         const response = await request(url, {
           method: method as Dispatcher.HttpMethod,
           headers,
-          body,
+          body: typeof body === 'function' ? Readable.from(body(), { objectMode: false }) : body,
           dispatcher: this.dispatcher,
-          headersTimeout: this.timeoutMs,
+          signal: options.signal,
+          headersTimeout: options.headersTimeoutMs ?? this.timeoutMs,
           bodyTimeout: this.timeoutMs,
         });
         const text = await response.body.text();
         answer = { status: response.statusCode, text, retryAfterMs: parseRetryAfter(response.headers['retry-after']) };
+        const note = response.headers[PHRASE_LIST_HEADER];
+        if (typeof note === 'string') answer.phraseListNote = safeDecode(note);
       } catch (err) {
+        if (options.signal?.aborted) throw options.signal.reason;
         const reason = redactUrlsIn(err instanceof Error ? err.message : String(err));
         throw new SpeechApiError(this.clean(`${method} ${redactUrl(url)} failed: ${reason}`), 0, undefined, undefined, undefined);
       }
       const throttled = (answer.status === 429 || answer.status === 503) && answer.retryAfterMs !== undefined;
       if (!throttled || attempt >= this.maxRetries) return answer;
-      await sleep(Math.min(answer.retryAfterMs!, this.maxRetryWaitMs));
+      await sleep(Math.min(answer.retryAfterMs!, this.maxRetryWaitMs), options.signal);
     }
   }
 
@@ -315,4 +428,89 @@ function pageQuery(options: { skip?: number; top?: number }): Record<string, str
 
 function sasQuery(options: { sasLifetimeMinutes?: number }): Record<string, string> {
   return options.sasLifetimeMinutes === undefined ? {} : { sasLifetimeMinutes: String(options.sasLifetimeMinutes) };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Whether an error answer says the endpoint does not know the api-version asked for. */
+function isUnsupportedVersion(err: SpeechApiError): boolean {
+  if (err.status !== 400 && err.status !== 404) return false;
+  return err.status === 404 || /api[- ]?version/i.test(err.message);
+}
+
+/**
+ * The definition as `version` takes it, and the fields left out: 2024-11-15 has no `enhancedMode`, `audioUrl` or
+ * phrase list weight; 2025-10-15 no `models`.
+ */
+export function definitionFor(version: string, definition: TranscribeDefinition): { definition: TranscribeDefinition; dropped: string[] } {
+  const sent: TranscribeDefinition = JSON.parse(JSON.stringify(definition)) as TranscribeDefinition;
+  const dropped: string[] = [];
+  if (version < TRANSCRIBE_API_VERSION) {
+    for (const field of ['enhancedMode', 'audioUrl'] as const) {
+      if (sent[field] !== undefined) {
+        delete sent[field];
+        dropped.push(field);
+      }
+    }
+    if (sent.phraseList?.biasingWeight !== undefined) {
+      delete sent.phraseList.biasingWeight;
+      dropped.push('phraseList.biasingWeight');
+    }
+  } else if (sent.models !== undefined) {
+    delete sent.models;
+    dropped.push('models');
+  }
+  return { definition: sent, dropped };
+}
+
+/**
+ * A multipart/form-data body of two parts, `definition` (application/json) and `audio` (the file, with its name and
+ * MIME type), whose audio is read from disk chunk by chunk as the request is sent; `body()` starts a fresh stream.
+ */
+export function multipartBody(
+  audioPath: string,
+  size: number,
+  definitionJson: string,
+  onProgress?: (sentBytes: number, totalBytes: number) => void,
+): { contentType: string; length: number; body: () => AsyncIterable<Uint8Array> } {
+  const boundary = `----SpeechBatch${randomBytes(16).toString('hex')}`;
+  // A file name is a quoted string: quotes and line breaks would end it early.
+  const fileName = path.basename(audioPath).replace(/["\r\n\\]/g, '_');
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="definition"\r\nContent-Type: application/json\r\n\r\n${definitionJson}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="${fileName}"\r\n` +
+      `Content-Type: ${audioContentType(audioPath) ?? 'application/octet-stream'}\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const length = head.length + size + tail.length;
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length,
+    body: async function* () {
+      let sent = 0;
+      const report = (bytes: number): void => {
+        sent += bytes;
+        onProgress?.(sent, length);
+      };
+      yield head;
+      report(head.length);
+      let read = 0;
+      for await (const chunk of createReadStream(audioPath, { highWaterMark: UPLOAD_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+        read += chunk.length;
+        // The declared length is the size at the start: a file that grows meanwhile must not break the framing.
+        if (read > size) throw new Error(`${path.basename(audioPath)} changed while it was being sent.`);
+        yield chunk;
+        report(chunk.length);
+      }
+      if (read !== size) throw new Error(`${path.basename(audioPath)} changed while it was being sent.`);
+      yield tail;
+      report(tail.length);
+    },
+  };
 }

@@ -10,3 +10,9 @@ export const DIARIZATION_SPEAKERS = { min: 2, max: 35 } as const;
 export function isWholeIn(value: unknown, range: { readonly min: number; readonly max: number }): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max;
 }
+
+/**
+ * Fast transcription (`transcriptions:transcribe`) takes audio "shorter than 2 hours in audio duration and smaller
+ * than 250 MB in size" (the spec's words); longer or larger files need batch transcription.
+ */
+export const FAST_TRANSCRIPTION = { maxDurationMs: 2 * 3_600_000, maxBytes: 250 * 1024 * 1024 } as const;

@@ -50,6 +50,12 @@ export class LocalServiceError extends Error {
 export const ALLOWED_PATHS_ROUTE = '/speechbatch/allowed-paths';
 const KEY_HEADER = 'Ocp-Apim-Subscription-Key';
 
+/**
+ * A response header of the local service's `transcriptions:transcribe` (not Azure's): what its engine did with the
+ * phrase list (e.g. "whisper initial prompt …", "not used: …"), URI-encoded. The client logs it.
+ */
+export const PHRASE_LIST_HEADER = 'x-speechbatch-phrase-list';
+
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const STDERR_LINES_KEPT = 40;
 

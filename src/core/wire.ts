@@ -300,3 +300,72 @@ export interface TranscriptionReportFile {
   failedTranscriptionsCount: number;
   details: ReportDetail[];
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Fast transcription: `POST /transcriptions:transcribe` (multipart: `definition` JSON + `audio` file), answered
+// synchronously. 2024-11-15 is in spec/speechtotext.json; 2025-10-15 adds `phraseList.biasingWeight`, `enhancedMode`
+// and `audioUrl` and drops `models` (spec/transcribe-2025-10-15.json holds those definitions).
+// ---------------------------------------------------------------------------------------------------------
+
+/** The api-version the client asks for first on `transcriptions:transcribe`; it falls back to {@link API_VERSION}. */
+export const TRANSCRIBE_API_VERSION = '2025-10-15';
+
+/** `PhraseListProperties` (2025-10-15; 2024-11-15 endpoints take `phrases` only). */
+export interface PhraseListProperties {
+  phrases?: string[];
+  /** 2025-10-15 only. The spec gives no range. */
+  biasingWeight?: number;
+}
+
+/** `EnhancedModeProperties` (2025-10-15). */
+export interface EnhancedModeProperties {
+  enabled?: boolean;
+  /** e.g. `transcribe` or `translate`. */
+  task?: string;
+  targetLanguage?: string;
+  prompt?: string[];
+}
+
+/** `TranscribeDefinition`: the `definition` part of the multipart request. */
+export interface TranscribeDefinition {
+  /** Candidate locales; none: the service detects the language. */
+  locales?: string[];
+  /** 2024-11-15 only: locale → model self URL. */
+  models?: Record<string, string>;
+  /** 2025-10-15 only: audio to fetch instead of the `audio` part. */
+  audioUrl?: string;
+  enhancedMode?: EnhancedModeProperties;
+  phraseList?: PhraseListProperties;
+  profanityFilterMode?: ProfanityFilterMode;
+  diarization?: DiarizationProperties;
+  /** Channels transcribed separately (0, 1); none: channels are merged and transcribed jointly. */
+  channels?: number[];
+}
+
+/** `Word` of a transcribe result (display form). */
+export interface TranscribeWord {
+  text: string;
+  offsetMilliseconds: number;
+  durationMilliseconds: number;
+}
+
+/** `Phrase` of a transcribe result. */
+export interface TranscribePhrase {
+  /** Only when `channels` were given. */
+  channel?: number;
+  /** Only with diarization. */
+  speaker?: number;
+  offsetMilliseconds: number;
+  durationMilliseconds: number;
+  text: string;
+  words?: TranscribeWord[];
+  locale?: string;
+  confidence: number;
+}
+
+/** `TranscribeResult`: the answer of `transcriptions:transcribe`. */
+export interface TranscribeResult {
+  durationMilliseconds: number;
+  combinedPhrases: { channel?: number; text: string }[];
+  phrases: TranscribePhrase[];
+}

@@ -18,6 +18,7 @@ import { PocketsphinxEngine } from './engine/pocketsphinx';
 import { JobRunner } from './jobRunner';
 import { ModelRegistry } from './modelRegistry';
 import { DEFAULT_MAX_AUDIO_MINUTES, Recognizer } from './recognizer';
+import { FastTranscriber } from './transcribe';
 import { createServer } from './server';
 import { ServiceJobStore } from './serviceJobStore';
 
@@ -127,7 +128,8 @@ async function main(): Promise<void> {
   );
   const sweep = setInterval(() => void runner.sweepExpired().catch((err: Error) => log(`TTL check failed: ${err.message}`)), ttlCheckMs);
 
-  const server = createServer({ store, runner, key, locales: recognizer.locales, models, allowedPaths, log });
+  const fast = new FastTranscriber({ recognizer, tempDir: store.tempDir, models, log });
+  const server = createServer({ store, runner, key, locales: recognizer.locales, models, allowedPaths, fast, log });
   server.listen(port, '127.0.0.1', () => {
     const { port: actual } = server.address() as AddressInfo;
     process.stdout.write(`listening on http://127.0.0.1:${actual}\n`);

@@ -213,7 +213,7 @@ export class ModelRegistry {
       properties: {
         features: {
           supportsTranscriptionsSubmit: true,
-          supportsTranscriptionsTranscribe: false,
+          supportsTranscriptionsTranscribe: true,
           supportsEndpoints: false,
           supportsTranscriptionsOnSpeechContainers: false,
           supportedOutputFormats: ['Display', 'Lexical'],

@@ -16,7 +16,7 @@ import { AudioFormatError } from './audio/types';
 import { AudioWorkers } from './audio/workerPool';
 import { PocketsphinxEngine } from './engine/pocketsphinx';
 import { WorkPool } from './engine/pool';
-import type { Engine, Utterance } from './engine/types';
+import type { Engine, RecognizeOptions, Utterance } from './engine/types';
 import { speakersByPitch, type PitchRequest } from './recognition/diarize';
 import { buildResultFile, type ChannelUtterances, type ResultFileInput } from './recognition/result-file';
 
@@ -43,6 +43,10 @@ export interface RecognizeFileOptions {
   group?: string;
   /** The job's model (`model.self`); the recogniser's `engineFor` picks the engine. */
   model?: string;
+  /** Words and names likely in the audio (a phrase list), for engines that can use one. */
+  phrases?: readonly string[];
+  /** A lower cap than the service's on this file's audio (fast transcription: 2 h). */
+  maxDurationMs?: number;
 }
 
 export interface RecognizerOptions {
@@ -80,6 +84,12 @@ export class Recognizer {
     this.workers = new AudioWorkers(this.pool.size);
     this.maxAudioMs = (options.maxAudioMinutes ?? DEFAULT_MAX_AUDIO_MINUTES) * 60_000;
     this.noiseFloorDbfs = options.noiseFloorDbfs === undefined ? DEFAULT_NOISE_FLOOR_DBFS : options.noiseFloorDbfs;
+  }
+
+  /** What the engine for this model and locale does with a phrase list (for the log and the client). */
+  phraseListUse(model: string | undefined, locale: string, phrases: readonly string[]): string {
+    const engine = this.engineFor(model, locale);
+    return engine.phraseListUse?.(phrases) ?? `not used: ${engine.name} takes no phrase list`;
   }
 
   /** Throws a readable, actionable error if the engine cannot run (e.g. pocketsphinx not installed). */
@@ -134,8 +144,9 @@ export class Recognizer {
   }
 
   private async transcribe(path: string, source: string, options: RecognizeFileOptions, signal: AbortSignal, engine: Engine): Promise<ResultFileInput> {
+    const maxAudioMs = Math.min(this.maxAudioMs, options.maxDurationMs ?? Infinity);
     const info = await probeAudio(path);
-    if (info.minDurationMs > this.maxAudioMs) throw this.tooLong(`declares ${formatDuration(info.durationMs)}`);
+    if (info.minDurationMs > maxAudioMs) throw this.tooLong(`declares ${formatDuration(info.durationMs)}`, maxAudioMs);
     signal.throwIfAborted();
     const selected = [...new Set(options.channels ?? Array.from({ length: info.channels }, (_, i) => i))].filter((c) => c < info.channels);
     if (selected.length === 0) {
@@ -157,11 +168,11 @@ export class Recognizer {
       channels: selected,
       noiseFloorDbfs: this.noiseFloorDbfs,
       segmenting: engine.segmenting ?? DEFAULT_SEGMENTING,
-      maxDurationMs: this.maxAudioMs,
+      maxDurationMs: maxAudioMs,
     };
     const onSegment = (partial: unknown, ack: () => void): void => {
       const segment = partial as PreparedSegment;
-      const recognized = this.recognizeSegment(engine, segment, options.locale, fileSignal, options.group, ack, maxSpeakers !== undefined);
+      const recognized = this.recognizeSegment(engine, segment, { locale: options.locale, phrases: options.phrases, signal: fileSignal }, options.group, ack, maxSpeakers !== undefined);
       // The first failure stops the rest of the file (decoding and queued segments) at once.
       recognized.catch((err: unknown) => stop.abort(err));
       results.get(segment.channel)!.push(recognized);
@@ -172,7 +183,9 @@ export class Recognizer {
     } catch (err) {
       if (stop.signal.aborted && !signal.aborted) throw stop.signal.reason;
       // The header's length was a lower bound (an MP3 without a frame count): decoding stopped at the cap.
-      if (err instanceof AudioFormatError && err.code === 'AudioLengthLimitExceeded') throw this.tooLong(`holds more than ${formatDuration(this.maxAudioMs)}`);
+      if (err instanceof AudioFormatError && err.code === 'AudioLengthLimitExceeded') {
+        throw this.tooLong(`holds more than ${formatDuration(maxAudioMs)}`, maxAudioMs);
+      }
       throw err;
     } finally {
       // Every segment has ended (its engine process too) before the file succeeds or fails.
@@ -199,15 +212,15 @@ export class Recognizer {
   private async recognizeSegment(
     engine: Engine,
     segment: PreparedSegment,
-    locale: string,
-    signal: AbortSignal,
+    recognize: RecognizeOptions & { signal: AbortSignal },
     group: string | undefined,
     ack: () => void,
     withPitch: boolean,
   ): Promise<SegmentResult> {
     let utterances: Utterance[];
     try {
-      utterances = await this.pool.run(() => engine.recognize({ samples: segment.pcm, sampleRate: ENGINE_SAMPLE_RATE }, { locale, signal }), signal, group);
+      const { signal } = recognize;
+      utterances = await this.pool.run(() => engine.recognize({ samples: segment.pcm, sampleRate: ENGINE_SAMPLE_RATE }, recognize), signal, group);
     } finally {
       ack(); // the worker may decode the next segment
     }
@@ -216,7 +229,7 @@ export class Recognizer {
         'pitch',
         { pcm: segment.pcm, ranges: utterances.map((u) => [u.startMs, u.endMs]) } satisfies PitchRequest,
         [segment.pcm.buffer as ArrayBuffer],
-        signal,
+        recognize.signal,
       );
       utterances = utterances.map((u, i) => (pitches[i] === undefined ? u : { ...u, pitchHz: pitches[i] }));
     }
@@ -224,11 +237,9 @@ export class Recognizer {
   }
 
   /** The error of a file longer than the cap; `what` is e.g. "declares 5 h 36 min". */
-  private tooLong(what: string): AudioFormatError {
-    return new AudioFormatError(
-      `${what} of audio; this service takes at most ${formatDuration(this.maxAudioMs)} per file (--max-audio-minutes)`,
-      'AudioLengthLimitExceeded',
-    );
+  private tooLong(what: string, maxAudioMs = this.maxAudioMs): AudioFormatError {
+    const why = maxAudioMs < this.maxAudioMs ? 'fast transcription takes less than 2 h; use batch transcription' : '--max-audio-minutes';
+    return new AudioFormatError(`${what} of audio; this service takes at most ${formatDuration(maxAudioMs)} per file (${why})`, 'AudioLengthLimitExceeded');
   }
 }
 

@@ -16,6 +16,8 @@ import type { ModelRegistry } from './modelRegistry';
 import { apiUrl, toFile, toTranscription, transcriptionSelf, type LinkBase } from './resources';
 import { ContentSigner, DEFAULT_SAS_LIFETIME_MINUTES, MAX_SAS_LIFETIME_MINUTES } from './signing';
 import type { ServiceJobStore } from './serviceJobStore';
+import { PHRASE_LIST_HEADER } from '../core/localService';
+import type { FastTranscriber } from './transcribe';
 import { parseJsonBody, validateCreate, validateUpdate } from './validate';
 
 /** api-versions the service answers; the first is the one the project is written against. */
@@ -35,6 +37,8 @@ export interface ServerContext {
   models?: ModelRegistry;
   /** Where `file://` inputs may come from; `POST /speechbatch/allowed-paths` adds to it. */
   allowedPaths: AllowedPaths;
+  /** `transcriptions:transcribe` (fast transcription); without it the operation answers 404. */
+  fast?: FastTranscriber;
   log?: (message: string) => void;
 }
 
@@ -85,6 +89,7 @@ class Api {
     this.key = Buffer.from(context.key);
     this.routes = [
       { method: 'POST', pattern: /^\/transcriptions:submit$/, handler: (req, _url, base) => this.submit(req, base) },
+      { method: 'POST', pattern: /^\/transcriptions:transcribe$/, handler: (req, _url, base) => this.transcribe(req, base) },
       { method: 'GET', pattern: /^\/transcriptions$/, handler: (_req, url, base) => this.list(url, base) },
       { method: 'GET', pattern: /^\/transcriptions\/locales$/, handler: () => this.localesReply() },
       { method: 'GET', pattern: /^\/models\/base$/, handler: (_req, url, base) => this.listModels(url, base) },
@@ -164,6 +169,14 @@ class Api {
     return { status: 201, body: toTranscription(job, base), headers: { location: transcriptionSelf(base, job.id) } };
   }
 
+  /** Fast transcription: answers with the transcript once the audio is transcribed. */
+  private async transcribe(req: http.IncomingMessage, base: LinkBase): Promise<Reply> {
+    if (!this.context.fast) throw notFound('This service does not offer fast transcription.');
+    const { result, phraseListUse } = await this.context.fast.transcribe(req, base.apiVersion, await this.locales());
+    // Not part of the spec's answer: what the local engine did with the phrase list, for the client's log.
+    return { status: 200, body: result, ...(phraseListUse ? { headers: { [PHRASE_LIST_HEADER]: encodeURIComponent(phraseListUse) } } : {}) };
+  }
+
   private list(url: URL, base: LinkBase): Reply {
     const { skip, top } = paging(url);
     const jobs = this.context.store.list();
@@ -181,7 +194,8 @@ class Api {
   }
 
   private async localesReply(): Promise<Reply> {
-    const locales: TranscriptionLocales = { Submit: [...(await this.locales())] };
+    const supported = [...(await this.locales())];
+    const locales: TranscriptionLocales = { Submit: supported, Transcribe: supported };
     return { status: 200, body: locales };
   }
 
@@ -348,7 +362,8 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 function errorReply(err: ServiceError): Reply {
-  return { status: err.status, body: err.toBody() };
+  // A request refused before its body was read (an upload past the size cap) ends its connection.
+  return { status: err.status, body: err.toBody(), ...(err.status === 413 ? { headers: { connection: 'close' } } : {}) };
 }
 
 function send(res: http.ServerResponse, reply: Reply): void {

@@ -84,6 +84,92 @@ export function validateUpdate(body: Json): TranscriptionUpdate {
   return update;
 }
 
+/** A transcribe definition as the local service runs it. */
+export interface TranscribeRequest {
+  locale: string;
+  /** `models[locale]` (2024-11-15). */
+  model?: string;
+  profanityFilterMode: ProfanityFilterMode;
+  diarization?: { enabled: true; maxSpeakers?: number };
+  /** Given: transcribed separately, phrases carry their channel. */
+  channels?: number[];
+  phrases: string[];
+  biasingWeight?: number;
+}
+
+/** Most phrases a phrase list may hold (Azure's documentation: "shouldn't have more than 500 phrases"). */
+export const MAX_PHRASES = 500;
+
+/**
+ * Validates the `definition` of `POST /transcriptions:transcribe` (`TranscribeDefinition` of the api-version): the
+ * first candidate locale the service speaks is used (with none given, its first locale: the local service does not
+ * identify languages); 2025-10-15's `enhancedMode` (an LLM task) and `audioUrl` are refused as not supported here.
+ */
+export function validateTranscribeDefinition(
+  body: Json,
+  apiVersion: string,
+  supportedLocales: readonly string[],
+  models?: ModelLookup,
+): TranscribeRequest {
+  const v2025 = apiVersion >= '2025-10-15';
+  let locale = supportedLocales.includes('en-US') ? 'en-US' : supportedLocales[0];
+  if (body.locales !== undefined) {
+    if (!Array.isArray(body.locales) || body.locales.some((l) => typeof l !== 'string')) throw parameter('"locales" must be an array of locales.');
+    if (body.locales.length > 0) {
+      const supported = (body.locales as string[]).map((l) => supportedLocales.find((s) => s.toLowerCase() === l.toLowerCase()));
+      const first = supported.find((l) => l !== undefined);
+      // Every candidate must be a locale; none the service speaks is the error batch answers for a locale.
+      if (!first) supportedLocale(String(body.locales[0]), supportedLocales, 'locales[0]');
+      locale = first!;
+    }
+  }
+  if (!locale) throw invalidArgument('InvalidLocale', 'The local service has no models installed; it transcribes no locale.');
+  const request: TranscribeRequest = { locale, profanityFilterMode: 'Masked', phrases: [] };
+  if (body.models !== undefined && !v2025) {
+    if (!isObject(body.models) || Object.values(body.models).some((m) => typeof m !== 'string')) {
+      throw invalidArgument('InvalidModelUri', '"models" must map locales to model URLs.');
+    }
+    const self = Object.entries(body.models).find(([l]) => l.toLowerCase() === locale.toLowerCase())?.[1];
+    if (self !== undefined) {
+      if (!models) throw invalidArgument('InvalidModel', 'The local service has no custom models; omit "models" to use its base model.');
+      models.resolveReference(self, locale);
+      request.model = self as string;
+    }
+  }
+  if (body.profanityFilterMode !== undefined) request.profanityFilterMode = oneOf(body.profanityFilterMode, PROFANITY_MODES, 'profanityFilterMode');
+  if (body.diarization !== undefined) {
+    const d = diarization(body.diarization, 'diarization');
+    if (d.enabled) request.diarization = { enabled: true, ...(d.maxSpeakers !== undefined ? { maxSpeakers: d.maxSpeakers } : {}) };
+  }
+  if (body.channels !== undefined) request.channels = channels(body.channels, 'channels');
+  if (body.phraseList !== undefined) {
+    const list = body.phraseList;
+    if (!isObject(list)) throw parameter('"phraseList" must be an object with "phrases".');
+    if (list.phrases !== undefined) {
+      if (!Array.isArray(list.phrases) || list.phrases.some((p) => typeof p !== 'string')) throw parameter('"phraseList.phrases" must be an array of strings.');
+      if (list.phrases.length > MAX_PHRASES) throw parameter(`"phraseList.phrases" may hold at most ${MAX_PHRASES} phrases (got ${list.phrases.length}).`);
+      request.phrases = (list.phrases as string[]).map((p) => p.trim()).filter(Boolean);
+    }
+    if (v2025 && list.biasingWeight !== undefined) {
+      if (typeof list.biasingWeight !== 'number' || !Number.isFinite(list.biasingWeight) || list.biasingWeight < 0) {
+        throw parameter('"phraseList.biasingWeight" must be a number of 0 or more.');
+      }
+      request.biasingWeight = list.biasingWeight;
+    }
+  }
+  if (v2025 && body.enhancedMode !== undefined) {
+    const mode = body.enhancedMode;
+    if (!isObject(mode) || (mode.enabled !== undefined && typeof mode.enabled !== 'boolean')) throw parameter('"enhancedMode" must be an object; "enabled" true or false.');
+    if (mode.enabled) {
+      throw parameter('"enhancedMode" (transcription or translation by a large language model) is not supported by the local service; omit it or set "enabled": false.');
+    }
+  }
+  if (v2025 && body.audioUrl !== undefined) {
+    throw parameter('"audioUrl" is not supported by the local service; send the audio in the "audio" part.');
+  }
+  return request;
+}
+
 function validateProperties(value: unknown, supportedLocales: readonly string[]): TranscriptionProperties {
   if (!isObject(value)) throw parameter('"properties" is required and must be an object with at least "timeToLiveHours".');
   const ttl = value.timeToLiveHours;
@@ -107,12 +193,12 @@ function validateProperties(value: unknown, supportedLocales: readonly string[])
     if (typeof value[name] !== 'boolean') throw parameter(`"properties.${name}" must be true or false.`);
     props[name] = value[name];
   }
-  if (value.channels !== undefined) props.channels = channels(value.channels);
+  if (value.channels !== undefined) props.channels = channels(value.channels, 'properties.channels');
   if (value.punctuationMode !== undefined) props.punctuationMode = oneOf(value.punctuationMode, PUNCTUATION_MODES, 'properties.punctuationMode');
   if (value.profanityFilterMode !== undefined) {
     props.profanityFilterMode = oneOf(value.profanityFilterMode, PROFANITY_MODES, 'properties.profanityFilterMode');
   }
-  if (value.diarization !== undefined) props.diarization = diarization(value.diarization);
+  if (value.diarization !== undefined) props.diarization = diarization(value.diarization, 'properties.diarization');
   if (value.languageIdentification !== undefined) {
     props.languageIdentification = languageIdentification(value.languageIdentification, supportedLocales);
   }
@@ -122,24 +208,24 @@ function validateProperties(value: unknown, supportedLocales: readonly string[])
   return props;
 }
 
-function channels(value: unknown): number[] {
+function channels(value: unknown, name: string): number[] {
   if (!Array.isArray(value) || value.length === 0 || value.some((c) => c !== 0 && c !== 1) || new Set(value).size !== value.length) {
-    throw invalidArgument('InvalidChannels', '"properties.channels" must list channel 0, channel 1 or both, each once.');
+    throw invalidArgument('InvalidChannels', `"${name}" must list channel 0, channel 1 or both, each once.`);
   }
   return [...(value as number[])].sort();
 }
 
-function diarization(value: unknown): DiarizationProperties {
-  if (!isObject(value)) throw parameter('"properties.diarization" must be an object.');
+function diarization(value: unknown, name: string): DiarizationProperties {
+  if (!isObject(value)) throw parameter(`"${name}" must be an object.`);
   const result: DiarizationProperties = {};
   if (value.enabled !== undefined) {
-    if (typeof value.enabled !== 'boolean') throw parameter('"properties.diarization.enabled" must be true or false.');
+    if (typeof value.enabled !== 'boolean') throw parameter(`"${name}.enabled" must be true or false.`);
     result.enabled = value.enabled;
   }
   if (value.maxSpeakers !== undefined) {
     const max = value.maxSpeakers;
     if (!isWholeIn(max, DIARIZATION_SPEAKERS)) {
-      throw parameter(`"properties.diarization.maxSpeakers" must be a whole number from ${DIARIZATION_SPEAKERS.min} to ${DIARIZATION_SPEAKERS.max}.`);
+      throw parameter(`"${name}.maxSpeakers" must be a whole number from ${DIARIZATION_SPEAKERS.min} to ${DIARIZATION_SPEAKERS.max}.`);
     }
     result.maxSpeakers = max;
   }

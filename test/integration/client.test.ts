@@ -43,7 +43,7 @@ describe('SpeechClient against the local service', function () {
     assert.deepEqual(report.details, [{ source: audio, status: 'Succeeded' }]);
     const fileId = files[0]!.self!.match(/files\/([^?]+)/)![1]!;
     assert.equal((await ctx.client.getFile(id, fileId)).name, 'contenturl_0.json');
-    assert.deepEqual(await ctx.client.locales(), { Submit: ['en-US'] });
+    assert.deepEqual(await ctx.client.locales(), { Submit: ['en-US'], Transcribe: ['en-US'] });
     assert.ok((await ctx.client.listPage({ top: 1 })).values.length === 1);
     await ctx.client.delete(id);
     assert.equal((await rejection(ctx.client.get(id))).status, 404);
@@ -52,7 +52,7 @@ describe('SpeechClient against the local service', function () {
   it('accepts an endpoint that already ends in /speechtotext', async function () {
     const withPath = new SpeechClient({ endpoint: `${ctx.service.endpoint}/speechtotext/`, key: ctx.service.key });
     assert.equal(withPath.baseUrl, `${ctx.service.endpoint}/speechtotext`);
-    assert.deepEqual(await withPath.locales(), { Submit: ['en-US'] });
+    assert.deepEqual(await withPath.locales(), { Submit: ['en-US'], Transcribe: ['en-US'] });
   });
 
   it('turns error bodies into SpeechApiError with codes and a readable message', async function () {

@@ -223,7 +223,7 @@ export interface RawResponse {
 }
 
 export interface RawRequestOptions {
-  /** JSON-encoded unless a string (sent as is). */
+  /** JSON-encoded unless a string or a Buffer (sent as is). */
   body?: unknown;
   /** Default: the service's key, except for content URLs (`/content/…`); `null` sends no key header. */
   key?: string | null;
@@ -249,9 +249,9 @@ export async function callService(
   const headers: Record<string, string> = { ...options.headers };
   const key = options.key === undefined ? (url.pathname.startsWith('/content/') ? null : service.key) : options.key;
   if (key !== null) headers['ocp-apim-subscription-key'] = key;
-  let body: string | undefined;
+  let body: string | Buffer | undefined;
   if (options.body !== undefined) {
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    body = typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
   const response = await fetch(url, { method, headers, body });

@@ -12,7 +12,7 @@
  *     </s> 5.020 5.350 1.000000
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -110,6 +110,34 @@ export class PocketsphinxEngine implements Engine {
       lm: path.join(this.modelDir, 'en-us.lm.bin'),
       dict: path.join(this.modelDir, 'cmudict-en-us.dict'),
     };
+  }
+
+  /**
+   * pocketsphinx_continuous cannot use a phrase list: its language model is a fixed binary file with no run-time
+   * weights, and `-kws` keyword spotting outputs only the keywords, not a transcript. What it can say is which words
+   * of the list are missing from its pronunciation dictionary, so that it will never write them.
+   */
+  phraseListUse(phrases: readonly string[]): string {
+    const words = [...new Set(phrases.flatMap((p) => p.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? []))];
+    const known = this.dictionaryWords();
+    const missing = known ? words.filter((w) => !known.has(w.replace(/’/g, "'"))) : [];
+    const unknown = missing.length > 0 ? `; not in its dictionary, so never recognised: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}` : '';
+    return `not used: pocketsphinx cannot weight words at run time${unknown}`;
+  }
+
+  private dictionary: Set<string> | null | undefined;
+
+  /** The words of the pronunciation dictionary (read once), or null when it cannot be read. */
+  private dictionaryWords(): Set<string> | null {
+    if (this.dictionary === undefined) {
+      try {
+        const text = readFileSync(this.modelFiles.dict, 'utf8');
+        this.dictionary = new Set(text.split('\n').map((line) => line.slice(0, line.indexOf(' ')).replace(/\(\d+\)$/, '').toLowerCase()));
+      } catch {
+        this.dictionary = null;
+      }
+    }
+    return this.dictionary;
   }
 
   async check(): Promise<void> {

@@ -51,6 +51,8 @@ export class EngineNotInstalledError extends Error {
 export interface RecognizeOptions {
   /** BCP-47, e.g. en-US. */
   locale: string;
+  /** A phrase list: words and names likely in the audio. Engines use it where they can ({@link Engine.phraseListUse}). */
+  phrases?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -61,6 +63,11 @@ export interface Engine {
   /** Throws an Error with a readable, actionable message (e.g. the apt install command) if the engine cannot run. */
   check(): Promise<void>;
   recognize(audio: MonoPcm16k, options: RecognizeOptions): Promise<Utterance[]>;
+  /**
+   * What the engine does with a phrase list, in words for logs and results ("initial prompt", or why it cannot use
+   * one); undefined: it ignores it.
+   */
+  phraseListUse?(phrases: readonly string[]): string;
   /** Frees what the engine holds (a loaded model); optional. */
   close?(): Promise<void>;
   /**

@@ -129,6 +129,24 @@ export function phrasesFromWords(words: readonly RecognizedWord[]): Utterance[] 
   return utterances;
 }
 
+/** Longest initial prompt built from a phrase list: whisper keeps at most 224 prompt tokens, about 4 characters each. */
+const MAX_PROMPT_CHARS = 600;
+
+/**
+ * Whisper's initial prompt for a phrase list: text it reads as if it came before the audio, so that the names in it
+ * are spelled that way (whisper.cpp's `initial_prompt`; there is no per-word weight). Phrases beyond the length
+ * whisper keeps are left out.
+ */
+export function promptOf(phrases: readonly string[] | undefined): string | undefined {
+  let prompt = '';
+  for (const phrase of phrases ?? []) {
+    const next = prompt ? `${prompt}, ${phrase.trim()}` : phrase.trim();
+    if (!phrase.trim() || next.length > MAX_PROMPT_CHARS) continue;
+    prompt = next;
+  }
+  return prompt ? `${prompt}.` : undefined;
+}
+
 /** The language code whisper wants for a locale (`de-DE` → `de`). */
 function languageOf(locale: string): string {
   return locale.split(/[-_]/)[0]!.toLowerCase();
@@ -215,7 +233,7 @@ export class WhisperEngine implements Engine {
       options.signal?.throwIfAborted();
       const offsetMs = (piece.start * 1000) / audio.sampleRate;
       const pcm = audio.samples.slice(piece.start, piece.end);
-      const result = await this.decode(context, pcm, language, options.signal);
+      const result = await this.decode(context, pcm, language, options.signal, promptOf(options.phrases));
       const timed = result.segments.map((s) => ({ text: s.text, startMs: Math.round(offsetMs + s.t0), endMs: Math.round(offsetMs + s.t1) }));
       const pieceEndMs = (piece.end * 1000) / audio.sampleRate;
       const pieceWords = (this.kind === 'whisper' ? wordsFromTokens(timed) : timed.flatMap(wordsFromSegment)).map((w) => ({
@@ -229,12 +247,19 @@ export class WhisperEngine implements Engine {
     return utterances;
   }
 
-  private decode(context: NativeWhisperContext, pcm: Int16Array, language: string, signal?: AbortSignal): Promise<NativeTranscribeResult> {
+  phraseListUse(phrases: readonly string[]): string {
+    if (this.kind !== 'whisper') return `not used: ${this.name} (Parakeet) takes no prompt or vocabulary`;
+    const prompt = promptOf(phrases) ?? '';
+    const kept = phrases.filter((p) => p.trim() && prompt.includes(p.trim())).length;
+    return `whisper initial prompt (${kept} of ${phrases.length} phrases${kept < phrases.length ? `; whisper keeps at most ${MAX_PROMPT_CHARS} characters` : ''})`;
+  }
+
+  private decode(context: NativeWhisperContext, pcm: Int16Array, language: string, signal?: AbortSignal, prompt?: string): Promise<NativeTranscribeResult> {
     const run = async (): Promise<NativeTranscribeResult> => {
       signal?.throwIfAborted();
       const options: Record<string, unknown> =
         this.kind === 'whisper'
-          ? { language, maxThreads: this.threads, tokenTimestamps: true, maxLen: 1, temperature: 0, temperatureInc: 0 }
+          ? { language, maxThreads: this.threads, tokenTimestamps: true, maxLen: 1, temperature: 0, temperatureInc: 0, ...(prompt ? { prompt } : {}) }
           : { maxThreads: this.threads };
       const buffer = pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + pcm.byteLength) as ArrayBuffer;
       const job = context.transcribeData(buffer, options);
