@@ -2,14 +2,18 @@
  * Benchmark of the streaming, segmented pipeline of the local service (long calls and big batches). Every figure is a
  * ratio or a peak measured side by side in this one run, on this machine:
  *
- *   memory      peak RSS of the service process (VmHWM) transcribing the same call repeated to 5, 20 and 60 minutes
- *               (44.1 kHz stereo WAV): the slope must be ≈ 0                           target: 60 min < 300 MB
+ *   memory      peak RSS of the service process (VmHWM) transcribing the same call repeated to 5, 20, 60 and 180
+ *               minutes (44.1 kHz stereo WAV, made streamed in the OS temp folder and deleted after each length; the
+ *               3-hour file is ~1.9 GB): the slope must be ≈ 0          target: 60 min < 300 MB, 180 min ≤ 60 min
+ *               (every 60 s of a length's run a line shows its RSS so far, so a run cut short still tells)
  *   mono        audio seconds per wall second of the service on one long mono file / of one bare
  *               `pocketsphinx_continuous` on the same 16 kHz audio (a mono file must use every core)   target ≥ 1.7 on 2 cores
  *   stereo      the same for a stereo call against bare pocketsphinx on both channels at once          target ≥ 0.9
  *   batch       wall time of one job of N short files / (sum of bare times / cores)                    target ≤ 1.15
  *
- *     npx tsx bench/pipeline.ts [--minutes 5,20,60] [--mono-minutes 10] [--files 200]     (npm run bench:pipeline)
+ *     npx tsx bench/pipeline.ts [--parts memory,mono,stereo,batch] [--minutes 5,20,60,180] [--mono-minutes 10] [--files 200]
+ *                                                                                         (npm run bench:pipeline)
+ *   e.g. a quick memory check: --parts memory --minutes 5,20
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,10 +31,12 @@ function option(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1]! : fallback;
 }
 
-function peakRssMb(pid: number): number {
+function statusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) / 1024;
 }
+
+const peakRssMb = (pid: number): number => statusMb(pid, 'VmHWM');
 
 /** Runs bare pocketsphinx on each raw 16 kHz file at once; resolves with the wall time in ms. */
 async function bare(files: string[], parallel = files.length): Promise<number> {
@@ -75,7 +81,8 @@ function rawChannel(input: string, channel: number, out: string): string {
 }
 
 async function main(): Promise<void> {
-  const minutesList = option('minutes', '5,20,60').split(',').map(Number);
+  const parts = new Set(option('parts', 'memory,mono,stereo,batch').split(','));
+  const minutesList = option('minutes', '5,20,60,180').split(',').map(Number);
   const monoMinutes = Number(option('mono-minutes', '10'));
   const fileCount = Number(option('files', '200'));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pipeline-'));
@@ -90,51 +97,61 @@ async function main(): Promise<void> {
     report(`machine: ${cores} cores; base call ${(call.durationMs / 1000).toFixed(1)} s (flite, two voices)`);
 
     // Memory: the same call repeated to each length, 44.1 kHz stereo WAV, each in a fresh service.
-    for (const minutes of minutesList) {
+    for (const minutes of parts.has('memory') ? minutesList : []) {
       const repeats = Math.ceil((minutes * 60_000) / call.durationMs);
       const wav = path.join(work, `long-${minutes}.wav`);
       execFileSync('sox', [call.wav, '-r', '44100', '-b', '16', wav, 'repeat', String(repeats - 1), 'trim', '0', String(minutes * 60)]);
       const service = await startService({ args: ['--allow-path', work] });
+      const started = performance.now();
+      const sampler = setInterval(() => {
+        const elapsed = (performance.now() - started) / 1000;
+        console.log(`  … ${minutes} min: ${elapsed.toFixed(0)} s in, RSS ${statusMb(service.pid, 'VmRSS').toFixed(0)} MB, peak so far ${peakRssMb(service.pid).toFixed(0)} MB`);
+      }, 60_000);
       try {
         const ms = await throughService(service, [wav]);
         report(`memory: ${minutes} min 44.1 kHz stereo WAV (${(fs.statSync(wav).size / 1024 ** 2).toFixed(0)} MB): service peak RSS ${peakRssMb(service.pid).toFixed(0)} MB, ${(ms / 1000).toFixed(1)} s (${((minutes * 60_000) / ms).toFixed(1)}× real time)`);
       } finally {
+        clearInterval(sampler);
         await service.stop();
         fs.rmSync(wav, { force: true });
       }
     }
 
-    // One long mono file: every core against one bare process.
-    const monoWav = path.join(work, 'mono.wav');
-    const monoRepeats = Math.ceil((monoMinutes * 60_000) / call.durationMs);
-    execFileSync('sox', [call.wav, '-r', '16000', '-b', '16', monoWav, 'remix', '1,2', 'repeat', String(monoRepeats - 1), 'trim', '0', String(monoMinutes * 60)]);
-    const monoRaw = rawChannel(monoWav, 0, path.join(work, 'mono.raw'));
-    const bareMono = await bare([monoRaw]);
-    let service = await startService({ args: ['--allow-path', work] });
-    const serviceMono = await throughService(service, [monoWav]).finally(() => service.stop());
-    report(`mono ${monoMinutes} min: bare pocketsphinx ${(bareMono / 1000).toFixed(1)} s, service ${(serviceMono / 1000).toFixed(1)} s → speed-up ${(bareMono / serviceMono).toFixed(2)}× (target ≥ 1.7 on 2 cores)`);
-
-    // A stereo call: both channels of the bare CLI at once against the service.
-    const stereoWav = path.join(work, 'stereo.wav');
-    execFileSync('sox', [call.wav, stereoWav, 'repeat', String(Math.ceil((monoMinutes * 60_000) / call.durationMs) - 1), 'trim', '0', String(monoMinutes * 60)]);
-    const bareStereo = await bare([0, 1].map((c) => rawChannel(stereoWav, c, path.join(work, `stereo-${c}.raw`))));
-    service = await startService({ args: ['--allow-path', work] });
-    const serviceStereo = await throughService(service, [stereoWav]).finally(() => service.stop());
-    report(`stereo ${monoMinutes} min: bare pocketsphinx (2 channels at once) ${(bareStereo / 1000).toFixed(1)} s, service ${(serviceStereo / 1000).toFixed(1)} s → ${(bareStereo / serviceStereo).toFixed(2)}× (target ≥ 0.9)`);
-
-    // A batch of short files in one job against the bare engine's total over the cores.
-    const short = makeCall(undefined, longScript(0.2));
-    const files = Array.from({ length: fileCount }, (_, i) => {
-      const file = path.join(work, `batch-${i}.wav`);
-      fs.copyFileSync(short.wav, file);
-      return file;
-    });
-    const raws = [0, 1].map((c) => rawChannel(short.wav, c, path.join(work, `batch-${c}.raw`)));
-    const bareOne = await bare(raws, 1);
-    service = await startService({ args: ['--allow-path', work] });
-    const serviceBatch = await throughService(service, files).finally(() => service.stop());
-    const ideal = (bareOne * fileCount) / cores;
-    report(`batch of ${fileCount} files (${(short.durationMs / 1000).toFixed(1)} s stereo each): service ${(serviceBatch / 1000).toFixed(1)} s, bare total / cores ${(ideal / 1000).toFixed(1)} s → ${(serviceBatch / ideal).toFixed(2)} (target ≤ 1.15)`);
+    if (parts.has('mono')) {
+      // One long mono file: every core against one bare process.
+      const monoWav = path.join(work, 'mono.wav');
+      const monoRepeats = Math.ceil((monoMinutes * 60_000) / call.durationMs);
+      execFileSync('sox', [call.wav, '-r', '16000', '-b', '16', monoWav, 'remix', '1,2', 'repeat', String(monoRepeats - 1), 'trim', '0', String(monoMinutes * 60)]);
+      const monoRaw = rawChannel(monoWav, 0, path.join(work, 'mono.raw'));
+      const bareMono = await bare([monoRaw]);
+      const service = await startService({ args: ['--allow-path', work] });
+      const serviceMono = await throughService(service, [monoWav]).finally(() => service.stop());
+      report(`mono ${monoMinutes} min: bare pocketsphinx ${(bareMono / 1000).toFixed(1)} s, service ${(serviceMono / 1000).toFixed(1)} s → speed-up ${(bareMono / serviceMono).toFixed(2)}× (target ≥ 1.7 on 2 cores)`);
+    }
+    if (parts.has('stereo')) {
+      // A stereo call: both channels of the bare CLI at once against the service.
+      const stereoWav = path.join(work, 'stereo.wav');
+      execFileSync('sox', [call.wav, stereoWav, 'repeat', String(Math.ceil((monoMinutes * 60_000) / call.durationMs) - 1), 'trim', '0', String(monoMinutes * 60)]);
+      const bareStereo = await bare([0, 1].map((c) => rawChannel(stereoWav, c, path.join(work, `stereo-${c}.raw`))));
+      const service = await startService({ args: ['--allow-path', work] });
+      const serviceStereo = await throughService(service, [stereoWav]).finally(() => service.stop());
+      report(`stereo ${monoMinutes} min: bare pocketsphinx (2 channels at once) ${(bareStereo / 1000).toFixed(1)} s, service ${(serviceStereo / 1000).toFixed(1)} s → ${(bareStereo / serviceStereo).toFixed(2)}× (target ≥ 0.9)`);
+    }
+    if (parts.has('batch')) {
+      // A batch of short files in one job against the bare engine's total over the cores.
+      const short = makeCall(undefined, longScript(0.2));
+      const files = Array.from({ length: fileCount }, (_, i) => {
+        const file = path.join(work, `batch-${i}.wav`);
+        fs.copyFileSync(short.wav, file);
+        return file;
+      });
+      const raws = [0, 1].map((c) => rawChannel(short.wav, c, path.join(work, `batch-${c}.raw`)));
+      const bareOne = await bare(raws, 1);
+      const service = await startService({ args: ['--allow-path', work] });
+      const serviceBatch = await throughService(service, files).finally(() => service.stop());
+      const ideal = (bareOne * fileCount) / cores;
+      report(`batch of ${fileCount} files (${(short.durationMs / 1000).toFixed(1)} s stereo each): service ${(serviceBatch / 1000).toFixed(1)} s, bare total / cores ${(ideal / 1000).toFixed(1)} s → ${(serviceBatch / ideal).toFixed(2)} (target ≤ 1.15)`);
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

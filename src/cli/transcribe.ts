@@ -19,7 +19,9 @@ import { baseModelSelf, defaultModelsDir } from '../core/models';
 import type { TranscriptFormat } from '../core/model';
 import { redactUrl } from '../core/redact';
 import { parseResult } from '../core/result';
+import type { TranscriptionReportFile } from '../core/wire';
 import { parseCommandArgs, parseFormat, parseNames, UsageError } from './args';
+import { finalText, measureProgress, ProgressLine } from './progress';
 
 export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL>... [--format txt|srt|vtt|md|json] [--out DIR]
                                [--names "Agent,Customer"] [--locale en-US] [--endpoint URL --key KEY]
@@ -40,7 +42,10 @@ export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL
   --endpoint  a Speech endpoint (Azure or a running local service) instead of a local service of its own; it must
               be able to read the inputs (local files only work with a local service; for Azure give SAS URLs).
               The key comes from --key or the SPEECH_BATCH_KEY environment variable. The job is deleted afterwards.
+  --quiet     no progress on stderr (what failed is still said)
   --verbose   show the local service's log
+While the job runs, stderr shows files done of the total, hours of audio done and the time left (redrawn in place
+on a terminal, a line now and then in a log).
 Exit codes: 0 every file transcribed, 1 the job or a file failed, 2 usage error.`;
 
 
@@ -48,6 +53,8 @@ Exit codes: 0 every file transcribed, 1 the job or a file failed, 2 usage error.
 interface Input {
   label: string;
   url: string;
+  /** Size of a local file, bytes (for the time left). */
+  bytes?: number;
 }
 
 interface Options {
@@ -64,6 +71,7 @@ interface Options {
   verbose: boolean;
   fast: boolean;
   phrases: string[];
+  quiet: boolean;
 }
 
 /** Signals that end the CLI: each stops the job and the service it started and removes their temp data. */
@@ -72,6 +80,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** `speech-batch transcribe`. Returns the process exit code. */
 export async function runTranscribe(args: string[]): Promise<number> {
   const options = await parseCommandLine(args);
+  line = new ProgressLine(process.stderr, { quiet: options.quiet });
   const started = Date.now();
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => abort.abort(new InterruptedError(signal));
@@ -88,6 +97,7 @@ export async function runTranscribe(args: string[]): Promise<number> {
     progress(`stopped (${err.signal})`);
     return 128 + (os.constants.signals[err.signal] ?? 2);
   } finally {
+    line.clear();
     for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
     await service?.local.stop();
     if (service) await fs.rm(service.dataDir, { recursive: true, force: true });
@@ -111,19 +121,24 @@ async function transcribe(client: SpeechClient, options: Options, started: numbe
   });
   try {
     let status = job.status;
-    let lastLine = Date.now();
-    progress(`${status} (${elapsed(started)})`);
+    line.status(`${status} (${elapsed(started)})`);
+    const watch = new ProgressWatch(client, job.self!, options);
     const done = await waitForJob(client, job.self!, {
       signal,
-      // Each status change, and every 10 s that it is still going.
+      // Each status change on its own line; while running, the files done, the audio done and the time left.
       onStatus: (t) => {
-        if (t.status === status && Date.now() - lastLine < 10_000) return;
-        status = t.status;
-        lastLine = Date.now();
-        progress(`${status} (${elapsed(started)})`);
+        if (t.status !== status) {
+          status = t.status;
+          line.status(`${status} (${elapsed(started)})`);
+        }
+        if (t.status === 'Running' && !options.quiet) watch.poll();
       },
     });
-    const exitCode = await report(client, options, await readJobOutputs(client, done.self!));
+    await watch.settled();
+    const outputs = await readJobOutputs(client, done.self!);
+    const details = outputs.failures.map((f) => ({ source: f.source, status: 'Failed' as const }));
+    line.finish(finalText(measureProgress(options.inputs, outputs.results, { details }, 0), watch.elapsedMs(started)));
+    const exitCode = await report(client, options, outputs);
     if (done.status === 'Failed') {
       progress(`the job failed: ${done.properties.error?.message ?? 'no reason given'}`);
       return 1;
@@ -150,7 +165,7 @@ async function transcribeFast(client: SpeechClient, options: Options, signal: Ab
       if (!fit.fits) throw new Error(`${fit.reason}; transcribe it without --fast`);
       const log = (message: string): void => (options.verbose || /phrase list/i.test(message) ? progress(`${input.label}: ${message}`) : undefined);
       const file = await transcribeFile(client, audioPath, choices, { signal, log });
-      progress(`${input.label}: transcribed (${elapsed(started)})`);
+      line.status(`${input.label}: transcribed (${elapsed(started)})`);
       await output.emit(input.label, file);
     } catch (err) {
       if (signal.aborted) throw signal.reason;
@@ -183,6 +198,65 @@ class Output {
 
   flush(): void {
     if (this.printed.length > 0) process.stdout.write(this.printed.join('\n'));
+  }
+}
+
+/** How often the files of a running job are listed for the progress line. */
+const PROGRESS_EVERY_MS = 2_000;
+
+/**
+ * Lists the files of the running job now and then (the result files carry their audio length; the partial
+ * report.json names the files that failed) and shows the progress line. One listing at a time; a listing that fails
+ * only skips an update.
+ */
+class ProgressWatch {
+  private runningSince: number | undefined;
+  private listing: Promise<void> | undefined;
+  private lastListed = -Infinity;
+  private report: { size: number | undefined; content: TranscriptionReportFile } | undefined;
+  private lastChange: { done: number; at: number; remainingMs: number | undefined } | undefined;
+
+  constructor(
+    private readonly client: SpeechClient,
+    private readonly job: string,
+    private readonly options: Options,
+  ) {}
+
+  poll(): void {
+    this.runningSince ??= Date.now();
+    if (this.listing || Date.now() - this.lastListed < PROGRESS_EVERY_MS) return;
+    this.lastListed = Date.now();
+    this.listing = this.list()
+      .catch(() => {})
+      .finally(() => (this.listing = undefined));
+  }
+
+  /** Waits for a listing in flight. */
+  async settled(): Promise<void> {
+    await this.listing;
+  }
+
+  /** Time since the job started running (or since `started`, if it was never seen running). */
+  elapsedMs(started: number): number {
+    return Date.now() - (this.runningSince ?? started);
+  }
+
+  private async list(): Promise<void> {
+    const listed = await this.client.listFiles(this.job);
+    const results = listed.filter((f) => f.kind === 'Transcription');
+    const reportFile = listed.find((f) => f.kind === 'TranscriptionReport' && f.links?.contentUrl);
+    // report.json changes whenever a file finishes; read it again only then.
+    if (reportFile && (!this.report || reportFile.properties?.size !== this.report.size)) {
+      const content = await this.client.fetchContent<TranscriptionReportFile>(reportFile.links!.contentUrl!);
+      this.report = { size: reportFile.properties?.size, content };
+    }
+    const now = Date.now();
+    const progress = measureProgress(this.options.inputs, results, this.report?.content, now - this.runningSince!);
+    // The speed is measured when files finish; in between, the time left counts down instead of growing while a
+    // long file is being transcribed.
+    if (progress.done !== this.lastChange?.done) this.lastChange = { done: progress.done, at: now, remainingMs: progress.remainingMs };
+    const { at, remainingMs } = this.lastChange;
+    line.update({ ...progress, remainingMs: remainingMs === undefined ? undefined : Math.max(0, remainingMs - (now - at)) });
   }
 }
 
@@ -224,6 +298,7 @@ async function parseCommandLine(args: string[]): Promise<Options> {
     fast: { type: 'boolean' },
     phrase: { type: 'string', multiple: true },
     'phrase-list': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length === 0) throw new UsageError('no audio file or folder given');
   const format = parseFormat(values.format);
@@ -253,6 +328,7 @@ async function parseCommandLine(args: string[]): Promise<Options> {
     verbose: values.verbose ?? false,
     fast,
     phrases,
+    quiet: values.quiet ?? false,
   };
 }
 
@@ -269,10 +345,16 @@ async function expandInput(arg: string): Promise<Input[]> {
   if (/^https?:\/\//i.test(arg)) return [{ label: redactUrl(arg), url: arg }];
   const stat = await fs.stat(arg).catch(() => undefined);
   if (!stat) throw new UsageError(`${arg}: no such file or folder`);
-  if (!stat.isDirectory()) return [{ label: arg, url: pathToFileURL(path.resolve(arg)).href }];
+  if (!stat.isDirectory()) return [{ label: arg, url: pathToFileURL(path.resolve(arg)).href, bytes: stat.size }];
   const audio = await expandAudioPaths([arg]);
   if (audio.length === 0) throw new UsageError(`${arg}: no audio files (${AUDIO_EXTENSIONS.join(', ')}) in this folder`);
-  return audio.map((file) => ({ label: path.relative(process.cwd(), file) || file, url: pathToFileURL(file).href }));
+  return Promise.all(
+    audio.map(async (file) => ({
+      label: path.relative(process.cwd(), file) || file,
+      url: pathToFileURL(file).href,
+      bytes: await fs.stat(file).then((s) => s.size, () => undefined),
+    })),
+  );
 }
 
 /** The inputs without repeats (a file named twice, or also inside a named folder), in order. */
@@ -371,8 +453,11 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** stderr: messages and the progress line of this run. */
+let line = new ProgressLine(process.stderr);
+
 function progress(message: string): void {
-  process.stderr.write(`speech-batch: ${message}\n`);
+  line.message(message);
 }
 
 function elapsed(started: number): string {

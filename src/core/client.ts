@@ -26,6 +26,7 @@ import {
   type ApiError,
   type BaseModel,
   type GatewayError,
+  type PaginatedFiles,
   type PaginatedTranscriptions,
   type Transcription,
   type TranscriptionCreate,
@@ -194,6 +195,12 @@ export class SpeechClient {
   async listFiles(idOrSelfUrl: string, options: { sasLifetimeMinutes?: number; top?: number } = {}): Promise<TranscriptionFile[]> {
     const query = { ...sasQuery(options), ...pageQuery(options) };
     return this.collect<TranscriptionFile>(`/transcriptions/${SpeechClient.idOf(idOrSelfUrl)}/files`, query);
+  }
+
+  /** `GET /transcriptions/{id}/files?skip&top`: one page. */
+  async listFilesPage(idOrSelfUrl: string, options: { skip?: number; top?: number } = {}): Promise<PaginatedFiles> {
+    const answer = await this.call('GET', `/transcriptions/${SpeechClient.idOf(idOrSelfUrl)}/files`, pageQuery(options));
+    return parseJson<PaginatedFiles>(answer, 'listFiles');
   }
 
   /** `GET /transcriptions/{id}/files/{fileId}`. */

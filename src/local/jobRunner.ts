@@ -306,7 +306,8 @@ export class JobRunner {
       } finally {
         await input.release();
       }
-      const file = await this.writeJson(job.id, `contenturl_${source.index}.json`, 'Transcription', result.json);
+      const written = await this.writeJson(job.id, `contenturl_${source.index}.json`, 'Transcription', result.json);
+      const file = { ...written, durationMilliseconds: Math.round(result.durationMilliseconds) };
       return { source, ok: true, file, durationMs: result.durationMilliseconds };
     } catch (err) {
       if (signal.aborted) throw err;

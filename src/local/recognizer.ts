@@ -233,7 +233,10 @@ export class Recognizer {
       );
       utterances = utterances.map((u, i) => (pitches[i] === undefined ? u : { ...u, pitchHz: pitches[i] }));
     }
-    return { segment, utterances };
+    // Only the segment's place in the channel is kept until the file is assembled, never its PCM: a file's memory
+    // must not grow with its length.
+    const { index, startMs, overlapMs, kept } = segment;
+    return { segment: { index, startMs, overlapMs, kept }, utterances };
   }
 
   /** The error of a file longer than the cap; `what` is e.g. "declares 5 h 36 min". */

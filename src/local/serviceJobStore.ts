@@ -24,6 +24,8 @@ export interface StoredFile {
   kind: FileKind;
   size: number;
   createdDateTime: string;
+  /** A result file: the length of the audio it transcribes (listed, so clients can measure progress in audio). */
+  durationMilliseconds?: number;
 }
 
 /** What the service keeps about one transcription. */

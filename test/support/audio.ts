@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -347,4 +348,50 @@ export function makeRepeatedCall(times: number, options: { sampleRate?: number; 
     fs.renameSync(`${mp3}.tmp`, mp3);
   }
   return { wav, mp3, durationMs: durationMs(wav) };
+}
+
+/** A folder of many tiny audio files (a big batch), made once and reused; see {@link makeTinyBatch}. */
+export interface TinyBatch {
+  dir: string;
+  /** Every file, sorted by name (the order a folder of them is submitted in). */
+  files: string[];
+  /** The files that hold a spoken word (the rest is 0.3 s of silence, or broken). */
+  speech: string[];
+  /** The files that are not audio (text named .wav): each must fail alone. */
+  broken: string[];
+}
+
+/**
+ * `count` tiny WAV files in one folder of the OS temp folder (made once per shape, reused by later runs): 0.3 s of
+ * 16 kHz mono silence, except every `speechEvery`-th file, a spoken word (~1 s, flite), and every `brokenEvery`-th,
+ * text named .wav. Silence costs the engine nothing, so a batch of 1,000 tests the service's handling of a big job
+ * rather than the engine's speed.
+ */
+export function makeTinyBatch(count: number, options: { speechEvery?: number; brokenEvery?: number } = {}): TinyBatch {
+  const speechEvery = options.speechEvery ?? 250;
+  const brokenEvery = options.brokenEvery ?? 333;
+  const dir = path.join(os.tmpdir(), `speech-batch-tiny-${count}-${speechEvery}-${brokenEvery}-v${GENERATOR_VERSION}`);
+  const name = (i: number): string => path.join(dir, `call-${String(i + 1).padStart(4, '0')}.wav`);
+  const kindOf = (i: number): 'broken' | 'speech' | 'silence' =>
+    (i + 1) % brokenEvery === 0 ? 'broken' : i % speechEvery === 0 ? 'speech' : 'silence';
+  const files = Array.from({ length: count }, (_, i) => name(i));
+  const done = path.join(dir, '.complete');
+  if (!fs.existsSync(done)) {
+    fs.mkdirSync(dir, { recursive: true });
+    const silence = path.join(cacheDir('tiny', { silenceMs: 300 }), 'silence.wav');
+    if (!fs.existsSync(silence)) sox(['-n', '-r', '16000', '-b', '16', '-c', '1', silence, 'trim', '0', '0.3']);
+    const word = makeMono('hello');
+    files.forEach((file, i) => {
+      const kind = kindOf(i);
+      if (kind === 'broken') fs.writeFileSync(file, 'this is not audio\n');
+      else fs.copyFileSync(kind === 'speech' ? word : silence, file);
+    });
+    fs.writeFileSync(done, '');
+  }
+  return {
+    dir,
+    files,
+    speech: files.filter((_, i) => kindOf(i) === 'speech'),
+    broken: files.filter((_, i) => kindOf(i) === 'broken'),
+  };
 }
