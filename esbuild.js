@@ -22,24 +22,17 @@ const builds = [
 const IMPORT_META_URL_SHIM = "'use strict'; const __importMetaUrl = require('url').pathToFileURL(__filename).href;";
 
 /**
- * The whisper.cpp native module (the CPU build of @fugood/whisper.node for this platform) goes next to the bundles as
- * dist/native/whisper-<platform>-<arch>.node: the .vsix carries no node_modules, and the service loads it from there.
- * Where the package is not installed (another platform, optional dependency skipped), nothing is copied and the
- * service runs with pocketsphinx only.
+ * The whisper.cpp native module (the CPU build of @fugood/whisper.node for this platform) goes next to the bundles in
+ * dist/native/<platform>-<arch>/ (scripts/native-whisper.js): the .vsix carries no node_modules, and the service
+ * loads it from there. Where the package is not installed (another platform, optional dependency skipped), nothing is
+ * copied and the service runs with pocketsphinx only. `npm run package:targets` packages other targets.
  */
 function copyNativeModules() {
-  const fs = require('fs');
-  const path = require('path');
-  const name = `${process.platform}-${process.arch}`;
-  let source;
-  try {
-    source = require.resolve(`@fugood/node-whisper-${name}/index.node`);
-  } catch {
-    console.warn(`esbuild: no whisper.cpp build for ${name} installed; the service will offer pocketsphinx only`);
-    return;
-  }
-  fs.mkdirSync(path.join('dist', 'native'), { recursive: true });
-  fs.copyFileSync(source, path.join('dist', 'native', `whisper-${name}.node`));
+  const { copyNativeBuild, installedNativeDir, nativePackage } = require('./scripts/native-whisper');
+  const target = `${process.platform}-${process.arch}`;
+  const dir = installedNativeDir(target);
+  if (!dir) console.warn(`esbuild: ${nativePackage(target)} is not installed; the service will offer pocketsphinx only`);
+  copyNativeBuild('dist', target, dir);
 }
 
 async function main() {

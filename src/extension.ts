@@ -17,7 +17,8 @@ import { migratePartyNames } from './vscode/partyNames';
 import { JobPoller } from './vscode/poller';
 import { Secrets } from './vscode/secrets';
 import type { JobRecord } from './vscode/jobRecord';
-import { onDidChangeSettings, pollingSettings, transcriptFilesNextToAudio } from './vscode/settings';
+import { localModelSettings, onDidChangeSettings, pollingSettings, transcriptFilesNextToAudio } from './vscode/settings';
+import { LocalModels } from './vscode/localModels';
 import { saveNextToAudio } from './vscode/transcriptFiles';
 import { TRANSCRIPT_SCHEME, TranscriptDocumentProvider } from './vscode/transcriptDocuments';
 import { openBatchSummary } from './vscode/batchSummaryPanel';
@@ -39,7 +40,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     log,
     // The service reads file:// audio only from allowed paths: the workspace folders, and each job's files (backends.ts).
     allowPaths: workspaceFolderPaths(vscode.workspace.workspaceFolders ?? []),
+    // One models folder for the extension and the CLI (speechBatch.local.modelsFolder, else the CLI's default).
+    modelsDir: localModelSettings().modelsFolder,
   });
+  const models = new LocalModels(localService);
   stopLocalService = () => localService.stop();
   const backends = new Backends(new LocalBackend(localService, secrets), new AzureBackend(secrets));
 
@@ -99,6 +103,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         .catch((err: Error) => log.error(`Reporting the end of job ${job.id} failed: ${err.message}`));
     }),
     onDidChangeSettings(['polling.minIntervalSeconds', 'polling.maxIntervalSeconds'], () => poller.kick()),
+    onDidChangeSettings(['local.modelsFolder'], () => {
+      localService.setModelsDir(localModelSettings().modelsFolder).catch((err: Error) => log.warn(`Using the new models folder failed: ${err.message}`));
+    }),
     secrets.onDidChange((e) => Secrets.isAzureKey(e.key) && poller.kick()),
     panels.onDidRenameParties((key) => documents.refresh(key)),
     vscode.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -125,6 +132,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     poller,
     secrets,
     log,
+    models,
     locales: (kind) => backends.locales(kind),
     baseModels: (kind, locale) => backends.baseModels(kind, locale),
     reveal: (job) => void treeView.reveal({ kind: 'job', job }, { select: true, focus: false }).then(undefined, () => undefined),

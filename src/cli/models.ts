@@ -5,42 +5,36 @@
  */
 import {
   catalogModel,
-  checkModelFile,
   DEFAULT_MODEL_BASE_URL,
   defaultModelsDir,
+  languagesLabel as languages,
+  modelSizeLabel as size,
   listInstalledModels,
   MODEL_CATALOG,
   modelUrl,
+  otherWhisperModel,
   POCKETSPHINX_MODEL,
   registerModelFile,
   removeModel,
 } from '../core/models';
-import { downloadModel, DownloadError } from '../core/modelDownload';
+import { DownloadError, installModel } from '../core/modelDownload';
 import * as path from 'node:path';
 import { parseCommandArgs, UsageError } from './args';
 
 export const MODELS_USAGE = `Usage: speech-batch models list [--models-dir DIR]
-       speech-batch models download <name> [--base-url URL] [--models-dir DIR]
+       speech-batch models download <name>|ggml-<name>.bin [--base-url URL] [--models-dir DIR]
        speech-batch models add <file> [--name NAME] [--models-dir DIR]
        speech-batch models remove <name> [--models-dir DIR]
   The local service's models besides the built-in pocketsphinx: whisper.cpp and NVIDIA Parakeet model files.
   list        installed models and the catalogue (name, size, languages)
-  download    fetch a catalogue model (resumes an interrupted download; checks the published checksum)
+  download    fetch a catalogue model, or another of whisper.cpp's files by name (resumes an interrupted
+              download; checks the published checksum, else records the SHA-256)
   add         use a model file you already have (it stays where it is; e.g. on machines without internet)
   remove      delete a downloaded model, or forget an added file
   --models-dir  the models folder (default $SPEECH_BATCH_MODELS_DIR, else ~/.local/share/speech-batch/models)
   --base-url    where the catalogue's files are (default $SPEECH_BATCH_MODEL_BASE_URL, else ${DEFAULT_MODEL_BASE_URL});
                 a company mirror keeps the same paths below it
 Exit codes: 0 done, 1 failed, 2 usage error.`;
-
-function size(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`;
-}
-
-function languages(locales: readonly string[]): string {
-  const langs = [...new Set(locales.map((l) => l.split('-')[0]))];
-  return langs.length > 6 ? `${langs.length} languages (${langs.slice(0, 5).join(', ')}, …)` : locales.join(', ');
-}
 
 /** `speech-batch models …`. Returns the exit code. */
 export async function runModels(args: string[]): Promise<number> {
@@ -90,21 +84,23 @@ async function list(dir: string): Promise<number> {
 }
 
 async function download(dir: string, name: string, baseUrl: string): Promise<number> {
-  const model = catalogModel(name);
-  if (!model) throw new UsageError(`"${name}" is not in the catalogue (${MODEL_CATALOG.map((m) => m.name).join(', ')}); for a file you have, use: speech-batch models add <file>`);
-  const destination = path.join(dir, model.fileName);
-  const url = modelUrl(model, baseUrl);
+  const model = catalogModel(name) ?? otherWhisperModel(name);
+  if (!model) {
+    throw new UsageError(
+      `"${name}" is not in the catalogue (${MODEL_CATALOG.map((m) => m.name).join(', ')}) nor a whisper.cpp file name (ggml-<name>.bin); for a file you have, use: speech-batch models add <file>`,
+    );
+  }
   const abort = new AbortController();
   const onSignal = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let lastLine = 0;
-  process.stderr.write(`downloading ${model.displayName} (~${size(model.approxBytes)}) from ${url}\n`);
+  process.stderr.write(`downloading ${model.displayName}${model.approxBytes ? ` (~${size(model.approxBytes)})` : ''} from ${modelUrl(model, baseUrl)}\n`);
   try {
-    const result = await downloadModel({
-      url,
-      destination,
-      sha1: model.sha1,
+    const result = await installModel({
+      model,
+      modelsDir: dir,
+      baseUrl,
       signal: abort.signal,
       onProgress: (p) => {
         if (Date.now() - lastLine < 1000) return;
@@ -113,7 +109,6 @@ async function download(dir: string, name: string, baseUrl: string): Promise<num
         process.stderr.write(`  ${size(p.receivedBytes)}${total}, ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s\n`);
       },
     });
-    await checkModelFile(result.path);
     process.stdout.write(
       `${model.name}: ${result.path} (${size(result.sizeBytes)}), ${result.verified ? `SHA-1 ${result.sha1} verified` : `no published checksum: SHA-256 ${result.sha256} recorded in ${result.recordedChecksumFile}`}\n`,
     );

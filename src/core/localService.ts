@@ -48,6 +48,8 @@ export class LocalServiceError extends Error {
 
 /** The local service's own route (not part of the Azure API) that adds paths it may read; same key as the API. */
 export const ALLOWED_PATHS_ROUTE = '/speechbatch/allowed-paths';
+/** The local service's own route that says whether whisper.cpp can run (`{ whisper: { available, reason? } }`). */
+export const ENGINES_ROUTE = '/speechbatch/engines';
 const KEY_HEADER = 'Ocp-Apim-Subscription-Key';
 
 /**
@@ -55,6 +57,11 @@ const KEY_HEADER = 'Ocp-Apim-Subscription-Key';
  * phrase list (e.g. "whisper initial prompt …", "not used: …"), URI-encoded. The client logs it.
  */
 export const PHRASE_LIST_HEADER = 'x-speechbatch-phrase-list';
+
+/** What {@link LocalService.engines} reports. */
+export interface EngineStatus {
+  whisper: { available: boolean; reason?: string };
+}
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const STDERR_LINES_KEPT = 40;
@@ -72,6 +79,8 @@ export class LocalService {
   private child: ChildProcess | undefined;
   private starting: Promise<string> | undefined;
   private stopping = false;
+  /** A stop for a restart ({@link setModelsDir}): uses of the service wait for it, then start it again. */
+  private restarting: Promise<void> | undefined;
   private readonly crashes: number[] = [];
   private readonly stderrTail: string[] = [];
   /** Every path allowed so far: passed again at each (re)start, so a restarted service can read what it could before. */
@@ -102,8 +111,39 @@ export class LocalService {
     }
   }
 
+  /** Whether the service can run whisper.cpp / Parakeet models here, and why not (starts the service if needed). */
+  async engines(): Promise<EngineStatus> {
+    const endpoint = await this.endpoint();
+    const response = await fetch(`${endpoint}${ENGINES_ROUTE}`, { headers: { [KEY_HEADER]: await this.options.key() } });
+    if (!response.ok) throw new LocalServiceError(`The local transcription service did not say which engines it has (HTTP ${response.status}).`);
+    return (await response.json()) as EngineStatus;
+  }
+
+  /**
+   * Uses another models folder from the next start; a running service is stopped so that the next use starts it
+   * with the new folder (the jobs it was running resume then).
+   */
+  async setModelsDir(modelsDir: string): Promise<void> {
+    if (path.resolve(modelsDir) === (this.options.modelsDir && path.resolve(this.options.modelsDir))) return;
+    this.options.modelsDir = modelsDir;
+    if (!this.starting || this.stopping) return;
+    this.options.log.info(`The models folder is now ${modelsDir}: restarting the local transcription service.`);
+    const restart = this.stop().finally(() => {
+      this.stopping = false;
+      this.restarting = undefined;
+    });
+    this.restarting = restart;
+    await restart;
+  }
+
+  /** The models folder the service is (or will be) started with. */
+  get modelsDir(): string {
+    return this.options.modelsDir ?? path.join(this.options.dataDir, 'models');
+  }
+
   /** Base URL of the running service (`http://127.0.0.1:<port>`), starting it if needed. */
   endpoint(): Promise<string> {
+    if (this.restarting) return this.restarting.then(() => this.endpoint());
     if (this.stopping) return Promise.reject(new LocalServiceError('The local transcription service is shutting down.'));
     if (!this.starting) {
       this.starting = this.start();

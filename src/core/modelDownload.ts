@@ -9,6 +9,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Transform } from 'node:stream';
+import { checkModelFile, DEFAULT_MODEL_BASE_URL, ModelFileError, modelUrl, type CatalogModel } from './models';
 import { sleep } from './sleep';
 
 export interface DownloadProgress {
@@ -52,7 +53,7 @@ export class DownloadError extends Error {
   override name = 'DownloadError';
   constructor(
     message: string,
-    readonly kind: 'not-found' | 'http' | 'checksum' | 'disk-full' | 'network' | 'cancelled',
+    readonly kind: 'not-found' | 'http' | 'checksum' | 'not-a-model' | 'disk-full' | 'network' | 'cancelled',
   ) {
     super(message);
   }
@@ -196,4 +197,44 @@ class RateMeter {
     const span = Math.max(250, now - this.samples[0]!.at);
     return Math.round((this.samples.reduce((s, x) => s + x.bytes, 0) * 1000) / span);
   }
+}
+
+export interface InstallOptions {
+  /** A catalogue entry, or {@link otherWhisperModel} for a whisper.cpp file the catalogue does not list. */
+  model: CatalogModel;
+  modelsDir: string;
+  /** Default {@link DEFAULT_MODEL_BASE_URL}. */
+  baseUrl?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: DownloadProgress) => void;
+  /** For tests. */
+  retryDelayMs?: number;
+}
+
+/**
+ * Downloads a model into the models folder ({@link downloadModel}) and checks that what arrived is a complete model
+ * of its kind; a file that is not (a mirror answering with an error page, where no checksum is published) is deleted
+ * and the {@link DownloadError} says so. The CLI and the extension both install through here.
+ */
+export async function installModel(options: InstallOptions): Promise<DownloadResult & { url: string }> {
+  const { model } = options;
+  const url = modelUrl(model, options.baseUrl || DEFAULT_MODEL_BASE_URL);
+  const destination = path.join(options.modelsDir, model.fileName);
+  const result = await downloadModel({
+    url,
+    destination,
+    sha1: model.sha1,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
+  });
+  try {
+    await checkModelFile(result.path, model.kind);
+  } catch (err) {
+    if (!(err instanceof ModelFileError)) throw err;
+    await fs.rm(result.path, { force: true });
+    if (result.recordedChecksumFile) await fs.rm(result.recordedChecksumFile, { force: true });
+    throw new DownloadError(`What ${redact(url)} sent is not a usable model (${err.message}); it was deleted. Check the download base URL.`, 'not-a-model');
+  }
+  return { ...result, url };
 }

@@ -154,6 +154,28 @@ export function catalogModel(name: string): CatalogModel | undefined {
   return MODEL_CATALOG.find((m) => m.name.toLowerCase() === wanted || m.fileName.toLowerCase() === wanted);
 }
 
+/** The folder of whisper.cpp's published models (the catalogue's whisper entries are in it). */
+const WHISPER_CPP_MODELS_PATH = 'ggerganov/whisper.cpp/resolve/main';
+
+/**
+ * A whisper.cpp model file the catalogue does not list (whisper.cpp publishes ~30: `ggml-medium.en-q5_0.bin`,
+ * `ggml-large-v3.bin`, …), from the same folder as the catalogue's; no checksum is known, so the downloader records
+ * its SHA-256. Undefined for a name that is not a plain `*.bin` file name.
+ */
+export function otherWhisperModel(fileName: string): CatalogModel | undefined {
+  const file = fileName.trim();
+  if (!/^[\w][\w.+-]*\.bin$/.test(file)) return undefined;
+  const known = catalogModel(file);
+  if (known) return known;
+  const info = describeModelFile(file, 'whisper');
+  return { ...info, kind: 'whisper', fileName: file, urlPath: `${WHISPER_CPP_MODELS_PATH}/${file}`, approxBytes: 0 };
+}
+
+/** The folder URL of whisper.cpp's published models under `baseUrl`. */
+export function whisperCppFolderUrl(baseUrl = DEFAULT_MODEL_BASE_URL): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${WHISPER_CPP_MODELS_PATH}/`;
+}
+
 /** The URL of a catalogue model under `baseUrl` (default {@link DEFAULT_MODEL_BASE_URL}). */
 export function modelUrl(model: CatalogModel, baseUrl = DEFAULT_MODEL_BASE_URL): string {
   return `${baseUrl.replace(/\/+$/, '')}/${model.urlPath}`;
@@ -195,6 +217,17 @@ export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(data, 'speech-batch', 'models');
 }
 
+/** A model's size for people: `78 MB`, `1.62 GB`. */
+export function modelSizeLabel(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`;
+}
+
+/** A model's languages for people: its locales, or for many, `36 languages (en, de, fr, es, it, …)`. */
+export function languagesLabel(locales: readonly string[]): string {
+  const langs = [...new Set(locales.map((l) => l.split('-')[0]))];
+  return langs.length > 6 ? `${langs.length} languages (${langs.slice(0, 5).join(', ')}, …)` : locales.join(', ');
+}
+
 /** A model file on this machine (in the models folder or registered by path). */
 export interface InstalledModel {
   name: string;
@@ -214,6 +247,8 @@ export const REGISTERED_FILE = 'registered.json';
 interface Registration {
   name: string;
   path: string;
+  /** The engine its header says it is for (older registrations: from its name). */
+  kind?: Exclude<ModelKind, 'pocketsphinx'>;
 }
 
 async function readRegistrations(modelsDir: string): Promise<Registration[]> {
@@ -226,12 +261,12 @@ async function readRegistrations(modelsDir: string): Promise<Registration[]> {
 }
 
 /** What a file not in the catalogue is: its engine, name and locales, from its file name. */
-export function describeModelFile(file: string): Pick<InstalledModel, 'name' | 'kind' | 'displayName' | 'locales' | 'rank'> {
+export function describeModelFile(file: string, kind?: Exclude<ModelKind, 'pocketsphinx'>): Pick<InstalledModel, 'name' | 'kind' | 'displayName' | 'locales' | 'rank'> {
   const base = path.basename(file).replace(/\.(bin|gguf)$/i, '');
   const known = catalogModel(path.basename(file));
-  if (known) return { name: known.name, kind: known.kind, displayName: known.displayName, locales: known.locales, rank: known.rank };
+  if (known && (!kind || kind === known.kind)) return { name: known.name, kind: known.kind, displayName: known.displayName, locales: known.locales, rank: known.rank };
   const name = base.replace(/^ggml-/, '');
-  if (/parakeet/i.test(base)) {
+  if (kind === 'parakeet' || (!kind && /parakeet/i.test(base))) {
     return { name, kind: 'parakeet', displayName: `Parakeet ${name}`, locales: localesOf(PARAKEET_V3_LANGUAGES), rank: 25 };
   }
   // whisper.cpp convention: `.en` models are English-only, the others multilingual.
@@ -262,7 +297,7 @@ export async function listInstalledModels(modelsDir: string): Promise<InstalledM
   }
   for (const r of await readRegistrations(modelsDir)) {
     const stat = await fs.stat(r.path).catch(() => undefined);
-    const info = describeModelFile(r.path);
+    const info = describeModelFile(r.path, r.kind);
     // A registered file that went away is still listed (size 0): a job on it fails saying so.
     found.set(r.name.toLowerCase(), { ...info, name: r.name, displayName: `${info.displayName} (${r.path})`, path: r.path, sizeBytes: stat?.size ?? 0, source: 'registered' });
   }
@@ -275,13 +310,13 @@ export async function listInstalledModels(modelsDir: string): Promise<InstalledM
  */
 export async function registerModelFile(modelsDir: string, file: string, name?: string): Promise<InstalledModel> {
   const absolute = path.resolve(file);
-  await checkModelFile(absolute);
-  const info = describeModelFile(absolute);
+  const { kind } = await checkModelFile(absolute);
+  const info = describeModelFile(absolute, kind);
   const chosen = name?.trim() || info.name;
   if (chosen.toLowerCase() === POCKETSPHINX_MODEL) throw new Error(`"${POCKETSPHINX_MODEL}" is the built-in model's name; choose another`);
   await fs.mkdir(modelsDir, { recursive: true });
   const registrations = (await readRegistrations(modelsDir)).filter((r) => r.name.toLowerCase() !== chosen.toLowerCase());
-  registrations.push({ name: chosen, path: absolute });
+  registrations.push({ name: chosen, path: absolute, kind });
   const target = path.join(modelsDir, REGISTERED_FILE);
   await fs.writeFile(`${target}.tmp`, JSON.stringify(registrations, null, 2));
   await fs.rename(`${target}.tmp`, target);
@@ -319,6 +354,11 @@ const GGML_TYPES: Record<number, { bytes: number; elements: number }> = {
   6: { bytes: 22, elements: 32 }, // Q5_0
   7: { bytes: 24, elements: 32 }, // Q5_1
   8: { bytes: 34, elements: 32 }, // Q8_0
+  10: { bytes: 84, elements: 256 }, // Q2_K
+  11: { bytes: 110, elements: 256 }, // Q3_K
+  12: { bytes: 144, elements: 256 }, // Q4_K
+  13: { bytes: 176, elements: 256 }, // Q5_K
+  14: { bytes: 210, elements: 256 }, // Q6_K
 };
 
 /** Reads little-endian int32s from a file at moving offsets, through a 1 MiB window (a vocabulary has 50 000 entries). */
@@ -331,7 +371,7 @@ class Reader {
   constructor(
     private readonly handle: fs.FileHandle,
     readonly size: number,
-    private readonly file: string,
+    readonly file: string,
   ) {}
 
   async bytes(n: number): Promise<Buffer> {
@@ -363,13 +403,26 @@ class Reader {
   }
 }
 
+/** What {@link checkModelFile} found. */
+export interface ModelFileInfo {
+  format: 'ggml';
+  /** Which engine the file is for, from its header (whisper.cpp and Parakeet ggml files differ after the magic). */
+  kind: Exclude<ModelKind, 'pocketsphinx'>;
+  tensors: number;
+}
+
+/** Hyper-parameters (int32s after the magic) of each engine's ggml file. */
+const HPARAMS = { whisper: 11, parakeet: 15 } as const;
+
 /**
- * Checks that `file` is a complete model: a whisper.cpp ggml file is walked header, mel filters, vocabulary and every
- * tensor, and must end exactly after the last one (whisper.cpp itself loads a truncated file without complaint; a file
- * ending right after its vocabulary, like whisper.cpp's weightless test model, reports `tensors: 0`); a
- * GGUF file (Parakeet) must start with the GGUF magic and a sane header. Throws {@link ModelFileError}.
+ * Checks that `file` is a complete model for `kind` (default: whichever of whisper.cpp and Parakeet its header fits):
+ * a ggml file is walked header, mel filters (Parakeet: also its window and TDT durations), vocabulary and every
+ * tensor, and must end exactly after the last one (whisper.cpp itself loads a truncated file without complaint; a
+ * file ending right after its vocabulary, like whisper.cpp's weightless test model, reports `tensors: 0`). Parakeet's
+ * files from ggml-org/parakeet-GGUF are ggml files too (despite the repository's name); a real GGUF file is refused:
+ * neither loader of this whisper.cpp build reads GGUF. Throws {@link ModelFileError}.
  */
-export async function checkModelFile(file: string): Promise<{ format: 'ggml' | 'gguf'; tensors: number }> {
+export async function checkModelFile(file: string, kind?: Exclude<ModelKind, 'pocketsphinx'>): Promise<ModelFileInfo> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');
@@ -379,54 +432,125 @@ export async function checkModelFile(file: string): Promise<{ format: 'ggml' | '
   }
   try {
     const { size } = await handle.stat();
-    const r = new Reader(handle, size, file);
     if (size < 4) throw new ModelFileError(`${file} is not a model file (${size} bytes)`);
-    const magic = await r.int32();
+    const magic = await new Reader(handle, size, file).int32();
     if (magic === GGUF_MAGIC) {
-      const version = await r.int32();
-      if (version < 1 || version > 3) throw new ModelFileError(`${file} is a GGUF file of an unknown version (${version})`);
-      const tensors = Number((await r.bytes(8)).readBigUInt64LE(0));
-      if (tensors < 1 || tensors > 100_000) throw new ModelFileError(`${file} is not a usable GGUF model (${tensors} tensors)`);
-      return { format: 'gguf', tensors };
+      throw new ModelFileError(
+        `${file} is a GGUF file: whisper.cpp and Parakeet here load ggml model files (.bin), such as those of the catalogue (ggml-org/parakeet-GGUF's .bin files are ggml)`,
+      );
     }
     if (magic !== GGML_MAGIC) {
-      throw new ModelFileError(`${file} is not a whisper.cpp (ggml) or GGUF model file (it starts with 0x${(magic >>> 0).toString(16).padStart(8, '0')})`);
+      throw new ModelFileError(`${file} is not a whisper.cpp or Parakeet model file (ggml): it starts with 0x${(magic >>> 0).toString(16).padStart(8, '0')}`);
     }
-    const hparams: number[] = [];
-    for (let i = 0; i < 11; i++) hparams.push(await r.int32());
-    const [nVocab] = hparams;
-    if (!(nVocab! > 0 && nVocab! < 1_000_000)) throw new ModelFileError(`${file} is not a usable whisper.cpp model (vocabulary of ${nVocab})`);
-    const nMel = await r.int32();
-    const nFft = await r.int32();
-    if (nMel <= 0 || nFft <= 0 || nMel * nFft > 10_000_000) throw new ModelFileError(`${file} is not a usable whisper.cpp model (mel filters ${nMel}×${nFft})`);
-    r.skip(nMel * nFft * 4);
-    const vocab = await r.int32();
-    for (let i = 0; i < vocab; i++) {
-      const len = await r.int32();
-      if (len < 0 || len > 10_000) throw new ModelFileError(`${file} is not a usable whisper.cpp model (vocabulary entry ${i})`);
-      r.skip(len);
-    }
-    let tensors = 0;
-    r.readAhead = 4096;
-    while (r.offset < size) {
-      const nDims = await r.int32();
-      const nameLength = await r.int32();
-      const type = await r.int32();
-      if (nDims < 1 || nDims > 4 || nameLength < 1 || nameLength > 1000) {
-        throw new ModelFileError(`${file} is damaged: tensor ${tensors + 1} has a malformed header`);
+    let walked: Walked & { kind: Exclude<ModelKind, 'pocketsphinx'> };
+    if (kind) {
+      walked = { kind, ...(await walkGgml(new Reader(handle, size, file), kind)) };
+    } else {
+      try {
+        walked = { kind: 'whisper', ...(await walkGgml(new Reader(handle, size, file), 'whisper')) };
+      } catch (whisperError) {
+        // Not a whisper.cpp file: a Parakeet one? Otherwise whisper's reason stands (it is the common kind).
+        const parakeet = await walkGgml(new Reader(handle, size, file), 'parakeet').catch(() => undefined);
+        if (!parakeet) throw whisperError;
+        walked = { kind: 'parakeet', ...parakeet };
       }
-      let elements = 1;
-      for (let d = 0; d < nDims; d++) elements *= await r.int32();
-      r.skip(nameLength);
-      const layout = GGML_TYPES[type];
-      if (!layout) throw new ModelFileError(`${file} uses a tensor type (${type}) this check does not know`);
-      r.skip(Math.ceil(elements / layout.elements) * layout.bytes);
-      tensors++;
     }
-    // A file that ends right after its vocabulary has no weights at all: whisper.cpp's own test model is such a file
-    // (it loads and runs, recognising nothing). Anything shorter was caught above as incomplete.
-    return { format: 'ggml', tensors };
+    if (walked.kind === 'parakeet') checkParakeetShape(file, walked);
+    return { format: 'ggml', kind: walked.kind, tensors: walked.tensors };
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * NVIDIA Parakeet TDT 0.6B's hyper-parameters in file order (whisper.cpp's PARAKEET_HPARAM_MODEL_VALUES; the 7th,
+ * the weights' type, varies with quantisation). whisper.cpp's parakeet loader only warns about other values and then
+ * aborts the whole process in ggml (seen with a 1-layer file), so a file that differs is refused here, readably.
+ */
+const PARAKEET_TDT_06B: readonly (readonly [string, number])[] = [
+  ['n_vocab', 8192],
+  ['n_audio_ctx', 5000],
+  ['n_audio_state', 1024],
+  ['n_audio_head', 8],
+  ['n_audio_layer', 24],
+  ['n_mels', 128],
+  ['ftype', -1],
+  ['n_fft', 512],
+  ['subsampling_factor', 8],
+  ['n_subsampling_channels', 256],
+  ['n_conv_kernel', 9],
+  ['n_pred_dim', 640],
+  ['n_pred_layers', 2],
+  ['n_tdt_durations', 5],
+  ['n_max_tokens', 10],
+];
+/** Tensors of Parakeet TDT 0.6B: pre-encoder 12, 29 per encoder layer, prediction 9, joint 6. */
+const PARAKEET_TDT_06B_TENSORS = 12 + 29 * 24 + 9 + 6;
+
+function checkParakeetShape(file: string, walked: Walked): void {
+  const differs = PARAKEET_TDT_06B.map(([name, expected], i) => [name, expected, walked.hparams[i]] as const).filter(
+    ([, expected, actual]) => expected >= 0 && actual !== expected,
+  );
+  if (differs.length > 0) {
+    const [name, expected, actual] = differs[0]!;
+    throw new ModelFileError(`${file} is not a Parakeet TDT 0.6B model (${name} ${actual}, expected ${expected}): this whisper.cpp build runs that model only`);
+  }
+  if (walked.tensors !== PARAKEET_TDT_06B_TENSORS) {
+    throw new ModelFileError(`${file} is not a complete Parakeet TDT 0.6B model (${walked.tensors} tensors, expected ${PARAKEET_TDT_06B_TENSORS})`);
+  }
+}
+
+interface Walked {
+  hparams: number[];
+  tensors: number;
+}
+
+/** Walks a ggml model file of `kind` from after its magic to its end; returns its hyper-parameters and tensor count. */
+async function walkGgml(r: Reader, kind: Exclude<ModelKind, 'pocketsphinx'>): Promise<Walked> {
+  const { file, size } = r;
+  const what = kind === 'parakeet' ? 'Parakeet' : 'whisper.cpp';
+  r.offset = 4;
+  const hparams: number[] = [];
+  for (let i = 0; i < HPARAMS[kind]; i++) hparams.push(await r.int32());
+  const [nVocab] = hparams;
+  if (!(nVocab! > 0 && nVocab! < 1_000_000)) throw new ModelFileError(`${file} is not a usable ${what} model (vocabulary of ${nVocab})`);
+  const nMel = await r.int32();
+  const nFft = await r.int32();
+  if (nMel <= 0 || nFft <= 0 || nMel * nFft > 10_000_000) throw new ModelFileError(`${file} is not a usable ${what} model (mel filters ${nMel}×${nFft})`);
+  r.skip(nMel * nFft * 4);
+  if (kind === 'parakeet') {
+    const nWindow = await r.int32();
+    if (nWindow < 0 || nWindow > 1_000_000) throw new ModelFileError(`${file} is not a usable Parakeet model (window of ${nWindow})`);
+    r.skip(nWindow * 4);
+    const nDurations = hparams[13]!;
+    if (nDurations < 0 || nDurations > 1000) throw new ModelFileError(`${file} is not a usable Parakeet model (${nDurations} TDT durations)`);
+    r.skip(nDurations * 4);
+  }
+  const vocab = await r.int32();
+  if (vocab < 0 || vocab > 1_000_000) throw new ModelFileError(`${file} is not a usable ${what} model (vocabulary of ${vocab})`);
+  for (let i = 0; i < vocab; i++) {
+    const len = await r.int32();
+    if (len < 0 || len > 10_000) throw new ModelFileError(`${file} is not a usable ${what} model (vocabulary entry ${i})`);
+    r.skip(len);
+  }
+  let tensors = 0;
+  r.readAhead = 4096;
+  while (r.offset < size) {
+    const nDims = await r.int32();
+    const nameLength = await r.int32();
+    const type = await r.int32();
+    if (nDims < (kind === 'parakeet' ? 0 : 1) || nDims > 4 || nameLength < 1 || nameLength > 1000) {
+      throw new ModelFileError(`${file} is damaged: tensor ${tensors + 1} has a malformed header`);
+    }
+    let elements = 1;
+    for (let d = 0; d < nDims; d++) elements *= await r.int32();
+    r.skip(nameLength);
+    const layout = GGML_TYPES[type];
+    if (!layout) throw new ModelFileError(`${file} uses a tensor type (${type}) this check does not know`);
+    r.skip(Math.ceil(elements / layout.elements) * layout.bytes);
+    tensors++;
+  }
+  // A file that ends right after its vocabulary has no weights at all: whisper.cpp's own test model is such a file
+  // (it loads and runs, recognising nothing). Anything shorter was caught above as incomplete.
+  return { hparams, tensors };
 }

@@ -44,6 +44,8 @@ export interface ServerContext {
 
 /** The service's own route that adds paths `file://` inputs may come from (not part of the Azure API). */
 export const ALLOWED_PATHS_ROUTE = '/speechbatch/allowed-paths';
+/** The service's own route that says whether whisper.cpp can run here, and why not (not part of the Azure API). */
+export const ENGINES_ROUTE = '/speechbatch/engines';
 
 interface Reply {
   status: number;
@@ -113,6 +115,7 @@ class Api {
       if (url.pathname.startsWith('/content/')) return await this.content(req, url);
       if (!this.authorized(req)) return { status: 401, body: GATEWAY_401_BODY };
       if (url.pathname === ALLOWED_PATHS_ROUTE) return await this.allowPaths(req);
+      if (url.pathname === ENGINES_ROUTE) return this.engines(req);
       if (!url.pathname.startsWith('/speechtotext/')) throw notFound(`There is no resource at ${url.pathname}.`);
       const apiVersion = checkApiVersion(url);
       const base: LinkBase = { origin, apiVersion };
@@ -160,9 +163,20 @@ class Api {
     return { status: 204 };
   }
 
+  /** `GET /speechbatch/engines`: `{ whisper: { available, reason? } }` — the extension says why models go unused. */
+  private engines(req: http.IncomingMessage): Reply {
+    if (req.method !== 'GET') throw new ServiceError(405, 'NotAllowed', `${req.method} is not allowed on ${ENGINES_ROUTE}.`);
+    const reason = this.context.models ? this.context.models.whisperUnavailable() : 'this service runs without models';
+    return { status: 200, body: { whisper: reason ? { available: false, reason } : { available: true } } };
+  }
+
   private async submit(req: http.IncomingMessage, base: LinkBase): Promise<Reply> {
     const body = parseJsonBody(await readBody(req));
     const request = validateCreate(body, await this.locales(), this.context.models);
+    // A job without a model gets the one it will run on now (the default, else the best installed for its locale),
+    // and says so in its `model`, as Azure's jobs do; a default that is not installed is left to fail the job.
+    const chosen = !request.model && this.context.models?.choose(undefined, request.locale);
+    if (chosen && this.context.models!.byId(chosen.id)) request.model = { self: apiUrl(base, `/models/base/${chosen.id}`) };
     const job = await this.context.store.create(request);
     this.context.runner.enqueue(job.id);
     this.context.log?.(`job ${job.id}: submitted (${request.contentUrls?.length ?? 'container'} inputs)`);

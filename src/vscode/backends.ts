@@ -13,7 +13,10 @@ import { commandAction, UserFacingError } from './errors';
 import type { BackendKind, JobRecord } from './jobRecord';
 import { LocalService, LocalServiceError, POCKETSPHINX_INSTALL } from '../core/localService';
 import type { Secrets } from './secrets';
-import { azureSettings } from './settings';
+import { azureSettings, localModelSettings } from './settings';
+import type { JobOptions } from './jobRequest';
+import { installedLocalModels, modelSelf } from './localModels';
+import { catalogModel } from '../core/models';
 
 /** Audio ready to be named in a job's `contentUrls`. */
 export interface PreparedAudio {
@@ -38,6 +41,8 @@ export interface Backend {
   prepareAudio(audioPaths: readonly string[], options: PrepareOptions): Promise<PreparedAudio>;
   /** Removes what {@link prepareAudio} uploaded. */
   deleteUploads(uploads: readonly string[]): Promise<void>;
+  /** The options a new job is sent with, defaults filled in (local: the default model). */
+  resolveOptions?(options: JobOptions, client: SpeechClient): Promise<JobOptions>;
 }
 
 /** The endpoint id of local jobs: the local service's port changes with every start. */
@@ -77,6 +82,27 @@ export class LocalBackend implements Backend {
   }
 
   async deleteUploads(): Promise<void> {}
+
+  /**
+   * A job without a model runs on `speechBatch.local.model` when it is set (and installed), else the service picks
+   * the best installed model for the job's locale.
+   */
+  async resolveOptions(options: JobOptions, client: SpeechClient): Promise<JobOptions> {
+    const { model: name, modelsFolder } = localModelSettings();
+    if (options.customModel.trim() || !name) return options;
+    const installed = await installedLocalModels(modelsFolder);
+    if (!installed.some((m) => m.name.toLowerCase() === name.toLowerCase())) {
+      const actions = [
+        ...(catalogModel(name) ? [commandAction(vscode.l10n.t('Download Model…'), Commands.downloadModel)] : []),
+        commandAction(vscode.l10n.t('Manage Models…'), Commands.manageModels),
+      ];
+      throw new UserFacingError(
+        vscode.l10n.t('The default model "{0}" (setting speechBatch.local.model) is not installed in {1}.', name, modelsFolder),
+        actions,
+      );
+    }
+    return { ...options, customModel: modelSelf(client.baseUrl, name) };
+  }
 
   private startFailure(err: unknown): unknown {
     // A missing recogniser does not stop the service from starting: jobs then fail with ENGINE_NOT_INSTALLED.

@@ -24,6 +24,9 @@ export const Commands = {
   setStorageConnection: 'speechBatch.setStorageConnection',
   clearSecrets: 'speechBatch.clearSecrets',
   showLog: 'speechBatch.showLog',
+  downloadModel: 'speechBatch.downloadModel',
+  useModelFile: 'speechBatch.useModelFile',
+  manageModels: 'speechBatch.manageModels',
 } as const;
 
 export type CommandName = keyof typeof Commands;

@@ -86,12 +86,13 @@ export class JobManager extends Disposable {
     const backend = this.backends.of(submit.backend);
     const endpoint = backend.endpointId();
     const client = await backend.client(endpoint);
+    const options = (await backend.resolveOptions?.(submit.options, client)) ?? submit.options;
     const prepared = await backend.prepareAudio(audioPaths, {
       ttlHours: submit.options.timeToLiveHours,
       onProgress: submit.onProgress,
       signal: submit.signal,
     });
-    const body = buildTranscriptionCreate(submit.displayName ?? jobName(audioPaths), prepared.contentUrls, submit.options);
+    const body = buildTranscriptionCreate(submit.displayName ?? jobName(audioPaths), prepared.contentUrls, options);
     const audioBytes = await Promise.all(audioPaths.map((p) => fs.promises.stat(p).then((s) => s.size, () => 0)));
     let created: Transcription;
     try {

@@ -1,6 +1,9 @@
 /** Typed access to the `speechBatch.*` settings (declared in package.json `contributes.configuration`). */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '../core/model';
+import { DEFAULT_MODEL_BASE_URL, defaultModelsDir } from '../core/models';
 import type { ProfanityFilterMode, PunctuationMode } from '../core/wire';
 import type { BackendKind } from './jobRecord';
 import type { JobOptions } from './jobRequest';
@@ -79,6 +82,31 @@ export function updateBackendSetting(backend: BackendKind): Thenable<void> {
 export function transcriptFilesNextToAudio(): TranscriptFormat | undefined {
   const value = config().get<string>('transcriptFilesNextToAudio');
   return TRANSCRIPT_FORMATS.find((f) => f === value);
+}
+
+/** The local service's models: the default model, the download base URL and the models folder. */
+export interface LocalModelSettings {
+  /** Name of the model local jobs use when none is picked (`speechBatch.local.model`); empty: the best installed. */
+  model: string;
+  /** Where the catalogue's files are downloaded from (a company may mirror them). */
+  downloadBaseUrl: string;
+  /** The models folder: the setting, else $SPEECH_BATCH_MODELS_DIR, else the one the CLI uses too. */
+  modelsFolder: string;
+}
+
+export function localModelSettings(): LocalModelSettings {
+  const c = config();
+  const folder = (c.get<string>('local.modelsFolder') ?? '').trim();
+  return {
+    model: (c.get<string>('local.model') ?? '').trim(),
+    downloadBaseUrl: (c.get<string>('local.modelDownloadBaseUrl') ?? '').trim() || DEFAULT_MODEL_BASE_URL,
+    modelsFolder: folder ? path.resolve(folder.replace(/^~(?=$|[\\/])/, os.homedir())) : defaultModelsDir(),
+  };
+}
+
+/** Sets `speechBatch.local.model` (user settings); empty clears it. */
+export function updateLocalModel(name: string): Thenable<void> {
+  return config().update('local.model', name || undefined, vscode.ConfigurationTarget.Global);
 }
 
 export function pollingSettings(): PollTiming {

@@ -52,7 +52,7 @@ describe('speech-batch models and transcribe --model (built CLI)', function () {
     fs.writeFileSync(notAModel, 'hello');
     const refused = await cli(['models', 'add', notAModel], env);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /not a whisper\.cpp \(ggml\) or GGUF model file/);
+    assert.match(refused.stderr, /not a whisper\.cpp or Parakeet model file \(ggml\)/);
     fs.rmSync(notAModel);
   });
 

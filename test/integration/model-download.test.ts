@@ -11,7 +11,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { downloadModel, DownloadError, type DownloadProgress } from '../../src/core/modelDownload';
+import { downloadModel, DownloadError, installModel, type DownloadProgress } from '../../src/core/modelDownload';
+import { otherWhisperModel } from '../../src/core/models';
+
+const TEST_MODEL = path.resolve(__dirname, '..', 'fixtures', 'models', 'for-tests-ggml-tiny.en.bin');
 
 const MODEL = randomBytes(3 * 1024 * 1024 + 123);
 const MODEL_SHA1 = createHash('sha1').update(MODEL).digest('hex');
@@ -175,5 +178,23 @@ describe('model downloader (real local HTTP server)', function () {
     const sha256 = createHash('sha256').update(MODEL).digest('hex');
     assert.equal(result.sha256, sha256);
     assert.equal(fs.readFileSync(result.recordedChecksumFile!, 'utf8'), `${sha256}  ggml-parakeet.bin\n`);
+  });
+
+  it('installs a model only when what arrived is one: an error page from a mirror without a checksum is deleted, saying so', async function () {
+    // installModel (used by the CLI and the extension): "other" whisper.cpp files have no published checksum.
+    const model = otherWhisperModel('ggml-medium.en-q5_0.bin')!;
+    behaviour = { bytes: Buffer.from('<html><body>Sign in to download</body></html>') };
+    const err = await installModel({ model, modelsDir: dir, baseUrl: `${base}/models` }).then(() => undefined, (e: Error) => e);
+    assert.ok(err instanceof DownloadError, String(err));
+    assert.equal(err.kind, 'not-a-model');
+    assert.match(err.message, /sent is not a usable model .*not a whisper\.cpp or Parakeet model file.*it was deleted\. Check the download base URL/);
+    assert.deepEqual(fs.readdirSync(dir), []);
+    // The real whisper.cpp test model at the same place is installed, its SHA-256 recorded.
+    behaviour = { bytes: fs.readFileSync(TEST_MODEL) };
+    const done = await installModel({ model, modelsDir: dir, baseUrl: `${base}/models` });
+    assert.equal(done.path, path.join(dir, 'ggml-medium.en-q5_0.bin'));
+    assert.equal(done.url, `${base}/models/ggerganov/whisper.cpp/resolve/main/ggml-medium.en-q5_0.bin`);
+    assert.equal(done.verified, false);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['ggml-medium.en-q5_0.bin', 'ggml-medium.en-q5_0.bin.sha256']);
   });
 });

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { makeMono } from '../support/audio';
 import { callService, startService, type RunningService } from '../support/service';
 import { modelId } from '../../src/core/models';
-import { ENGINE_NOT_INSTALLED } from '../../src/core/localService';
+import { ENGINE_NOT_INSTALLED, ENGINES_ROUTE } from '../../src/core/localService';
 
 const TEST_MODEL = path.resolve(__dirname, '..', 'fixtures', 'models', 'for-tests-ggml-tiny.en.bin');
 
@@ -131,6 +131,27 @@ describe('models through the API (real service, real whisper.cpp binding)', func
     assert.ok(sphinx.result.recognizedPhrases.length > 0, 'pocketsphinx recognised nothing');
   });
 
+  it('a job without a model gets the one it runs on, and says so in its model; a model downloaded meanwhile is seen', async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-models-'));
+    const other = await startService({ args: ['--models-dir', dir] });
+    try {
+      const submit = async (): Promise<string> => {
+        const created = await callService(other, 'POST', '/transcriptions:submit', { body: job({}) });
+        assert.equal(created.status, 201, created.text);
+        assert.equal((await callService(other, 'DELETE', created.body.self)).status, 204);
+        return String(created.body.model.self).split('?')[0]!;
+      };
+      assert.equal(await submit(), `${other.endpoint}/speechtotext/models/base/${modelId('pocketsphinx')}`);
+      assert.deepEqual((await callService(other, 'GET', `${other.endpoint}${ENGINES_ROUTE}`)).body, { whisper: { available: true } });
+      // A model that arrives while the service runs (a download renames it into place) is used by the next job.
+      fs.copyFileSync(TEST_MODEL, path.join(dir, 'ggml-for-tests-tiny.en.bin'));
+      assert.equal(await submit(), `${other.endpoint}/speechtotext/models/base/${modelId('for-tests-tiny.en')}`);
+    } finally {
+      await other.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a broken model file fails the job with a readable reason', async function () {
     const { job: failed } = await runJob(service, job({ model: { self: `${service.endpoint}/speechtotext/models/base/${modelId('broken.en')}` } }));
     assert.equal(failed.status, 'Failed');
@@ -159,6 +180,10 @@ describe('models through the API (real service, real whisper.cpp binding)', func
       assert.equal(list.status, 200);
       assert.deepEqual(list.body.values.map((m: { description: string }) => m.description.split(':')[0]), ['pocketsphinx']);
       assert.deepEqual((await callService(other, 'GET', '/transcriptions/locales')).body.Submit, ['en-US']);
+      // The extension asks why (Download Model… says it before downloading anything).
+      const engines = (await callService(other, 'GET', `${other.endpoint}${ENGINES_ROUTE}`)).body;
+      assert.equal(engines.whisper.available, false);
+      assert.match(engines.whisper.reason, /whisper\.cpp native module cannot be loaded .*not-a-native-module\.node/);
       assert.match(other.stderr(), /warning: 3 model file\(s\) .* are not offered: the whisper\.cpp native module cannot be loaded .*not-a-native-module\.node.*; pocketsphinx still works/);
       const { job: done, result } = await runJob(other, job({}));
       assert.equal(done.status, 'Succeeded');

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeMono } from '../support/audio';
+import { parakeetLayoutFile } from '../support/modelFiles';
 import { Recognizer } from '../../src/local/recognizer';
 import { WhisperEngine } from '../../src/local/engine/whisper';
 import { EngineNotInstalledError } from '../../src/local/engine/types';
@@ -84,7 +85,27 @@ describe('whisper engine (real binding, whisper.cpp test model)', function () {
     const text = path.join(scratch, 'notes.bin');
     fs.writeFileSync(text, 'these are not the weights you are looking for\n'.repeat(100));
     const engine = new WhisperEngine({ name: 'notes', kind: 'whisper', modelPath: text, locales: ENGLISH });
-    await assert.rejects(engine.check(), (e: Error) => e instanceof EngineNotInstalledError && /not a whisper\.cpp \(ggml\) or GGUF model file/.test(e.message));
+    await assert.rejects(engine.check(), (e: Error) => e instanceof EngineNotInstalledError && /not a whisper\.cpp or Parakeet model file \(ggml\)/.test(e.message));
+  });
+
+  it('Parakeet: the real binding loads through ParakeetContext; a file that is no loadable model fails readably, the process lives', async function () {
+    // Parakeet TDT 0.6B's header and tensor count, made-up tensors: it passes the file check and reaches the binding,
+    // whose loader refuses it. No real Parakeet model can be downloaded here, so recognition itself is not exercised.
+    const standard = path.join(scratch, 'ggml-parakeet-tdt-0.6b-v3-q4_0.bin');
+    fs.writeFileSync(standard, parakeetLayoutFile({ standard: true }));
+    const engine = new WhisperEngine({ name: 'parakeet-tdt-0.6b-v3', kind: 'parakeet', modelPath: standard, locales: ['en-US', 'de-DE'] });
+    const err = await engine.recognize({ samples: new Int16Array(16000), sampleRate: 16000 }, { locale: 'de-DE' }).then(() => undefined, (e: Error) => e);
+    assert.ok(err instanceof EngineNotInstalledError, String(err));
+    assert.match(err.message, /could not load the model "parakeet-tdt-0\.6b-v3" .*Failed to initialize parakeet context.*speech-batch models download parakeet-tdt-0\.6b-v3/);
+    // Another Parakeet size would abort the process inside whisper.cpp: it is refused before the binding sees it.
+    const other = path.join(scratch, 'ggml-parakeet-small.bin');
+    fs.writeFileSync(other, parakeetLayoutFile());
+    const small = new WhisperEngine({ name: 'parakeet-small', kind: 'parakeet', modelPath: other, locales: ['en-US'] });
+    await assert.rejects(small.check(), (e: Error) => e instanceof EngineNotInstalledError && /not a Parakeet TDT 0\.6B model \(n_vocab 4, expected 8192\)/.test(e.message));
+    // A whisper.cpp file given as Parakeet is refused too.
+    const wrongKind = new WhisperEngine({ name: 'tiny-as-parakeet', kind: 'parakeet', modelPath: TEST_MODEL, locales: ['en-US'] });
+    await assert.rejects(wrongKind.check(), (e: Error) => e instanceof EngineNotInstalledError && /not a usable Parakeet model/.test(e.message));
+    await Promise.all([engine.close(), small.close(), wrongKind.close()]);
   });
 
   it('a missing model names the download command', async function () {

@@ -91,8 +91,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // No extension gallery: the machine is offline and nothing is installed from a marketplace under test.
-    env: { ...process.env, EXTENSIONS_GALLERY: '{}', ...options.env },
+    // No extension gallery: the machine is offline and nothing is installed from a marketplace under test. The local
+    // models folder is this run's own (empty): local jobs run on pocketsphinx unless a test installs a model.
+    env: { ...process.env, EXTENSIONS_GALLERY: '{}', SPEECH_BATCH_MODELS_DIR: path.join(home, 'models'), ...options.env },
   });
   let output = '';
   const onData = (chunk: Buffer) => (output += chunk.toString());

@@ -7,13 +7,17 @@ import {
   catalogModel,
   checkModelFile,
   describeModelFile,
+  languagesLabel,
   listInstalledModels,
   MODEL_CATALOG,
   modelId,
+  modelSizeLabel,
   modelUrl,
+  otherWhisperModel,
   registerModelFile,
   removeModel,
 } from '../../src/core/models';
+import { ggmlTensor, parakeetLayoutFile } from '../support/modelFiles';
 
 const TEST_MODEL = path.resolve(__dirname, '..', 'fixtures', 'models', 'for-tests-ggml-tiny.en.bin');
 
@@ -57,34 +61,61 @@ describe('models catalogue and folder (src/core/models)', function () {
   });
 
   it('checks model files whole: the weightless test model passes, truncated and foreign files do not', async function () {
-    assert.deepEqual(await checkModelFile(TEST_MODEL), { format: 'ggml', tensors: 0 });
+    assert.deepEqual(await checkModelFile(TEST_MODEL), { format: 'ggml', kind: 'whisper', tensors: 0 });
     const truncated = path.join(dir, 'cut.bin');
     fs.writeFileSync(truncated, fs.readFileSync(TEST_MODEL).subarray(0, 586_000));
     await assert.rejects(checkModelFile(truncated), /incomplete \(586000 bytes\)/);
     // Tensors after the vocabulary: an f16 4×8 and a q4_0 64-element one; cut inside the last one's data.
-    const tensor = (type: number, dims: number[], name: string, dataBytes: number): Buffer => {
-      const head = Buffer.alloc(12 + 4 * dims.length);
-      head.writeInt32LE(dims.length, 0);
-      head.writeInt32LE(name.length, 4);
-      head.writeInt32LE(type, 8);
-      dims.forEach((d, i) => head.writeInt32LE(d, 12 + 4 * i));
-      return Buffer.concat([head, Buffer.from(name), Buffer.alloc(dataBytes, 1)]);
-    };
-    const withTensors = Buffer.concat([fs.readFileSync(TEST_MODEL), tensor(1, [4, 8], 'a.weight', 64), tensor(2, [64], 'b.weight', 36)]);
+    const withTensors = Buffer.concat([fs.readFileSync(TEST_MODEL), ggmlTensor(1, [4, 8], 'a.weight', 64), ggmlTensor(2, [64], 'b.weight', 36)]);
     const whole = path.join(dir, 'whole.bin');
     fs.writeFileSync(whole, withTensors);
-    assert.deepEqual(await checkModelFile(whole), { format: 'ggml', tensors: 2 });
+    assert.deepEqual(await checkModelFile(whole), { format: 'ggml', kind: 'whisper', tensors: 2 });
     fs.writeFileSync(whole, withTensors.subarray(0, withTensors.length - 1));
     await assert.rejects(checkModelFile(whole), /incomplete/);
+    // GGUF is refused with the reason: neither loader of this whisper.cpp build reads it.
     const gguf = path.join(dir, 'p.gguf');
     const header = Buffer.alloc(24);
     header.write('GGUF', 0, 'latin1');
     header.writeInt32LE(3, 4);
     header.writeBigUInt64LE(10n, 8);
     fs.writeFileSync(gguf, header);
-    assert.deepEqual(await checkModelFile(gguf), { format: 'gguf', tensors: 10 });
+    await assert.rejects(checkModelFile(gguf), /is a GGUF file: whisper\.cpp and Parakeet here load ggml model files/);
     fs.writeFileSync(path.join(dir, 'x.bin'), 'RIFF....WAVE');
-    await assert.rejects(checkModelFile(path.join(dir, 'x.bin')), /not a whisper\.cpp \(ggml\) or GGUF model file/);
+    await assert.rejects(checkModelFile(path.join(dir, 'x.bin')), /not a whisper\.cpp or Parakeet model file \(ggml\): it starts with 0x46464952/);
+  });
+
+  it('tells Parakeet files from whisper.cpp ones by their header, walks them to the end, and refuses other sizes', async function () {
+    const file = path.join(dir, 'my-asr.bin'); // a name that says nothing
+    const bytes = parakeetLayoutFile({ standard: true });
+    fs.writeFileSync(file, bytes);
+    assert.deepEqual(await checkModelFile(file), { format: 'ggml', kind: 'parakeet', tensors: 723 });
+    assert.deepEqual(await checkModelFile(file, 'parakeet'), { format: 'ggml', kind: 'parakeet', tensors: 723 });
+    // Asked for as a whisper.cpp model it is not one; the whisper.cpp test model is no Parakeet one.
+    await assert.rejects(checkModelFile(file, 'whisper'), /not a usable whisper\.cpp model|incomplete|damaged/);
+    await assert.rejects(checkModelFile(TEST_MODEL, 'parakeet'), /not a usable Parakeet model/);
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 10));
+    await assert.rejects(checkModelFile(file, 'parakeet'), /incomplete/);
+    // Another Parakeet size (whisper.cpp's loader would only warn, then abort the process): refused, saying why.
+    fs.writeFileSync(file, parakeetLayoutFile());
+    await assert.rejects(checkModelFile(file), /not a Parakeet TDT 0\.6B model \(n_vocab 4, expected 8192\): this whisper\.cpp build runs that model only/);
+    // Registered, it is a Parakeet model whatever its name.
+    fs.writeFileSync(file, bytes);
+    const added = await registerModelFile(dir, file);
+    assert.equal(added.kind, 'parakeet');
+    assert.deepEqual((await listInstalledModels(dir)).map((m) => [m.name, m.kind, m.locales.includes('de-DE')]), [['my-asr', 'parakeet', true]]);
+  });
+
+  it('names other whisper.cpp files for download, and sizes and languages for people', function () {
+    const medium = otherWhisperModel('ggml-medium.en-q5_0.bin')!;
+    assert.deepEqual([medium.name, medium.kind, medium.sha1, medium.locales.includes('de-DE')], ['medium.en-q5_0', 'whisper', undefined, false]);
+    assert.equal(modelUrl(medium, 'https://mirror.example/hf'), 'https://mirror.example/hf/ggerganov/whisper.cpp/resolve/main/ggml-medium.en-q5_0.bin');
+    assert.equal(otherWhisperModel('ggml-tiny.en.bin'), catalogModel('tiny.en'));
+    assert.equal(otherWhisperModel('../etc/passwd.bin'), undefined);
+    assert.equal(otherWhisperModel('medium'), undefined);
+    assert.equal(modelSizeLabel(77_691_713), '78 MB');
+    assert.equal(modelSizeLabel(1_624_555_275), '1.62 GB');
+    assert.equal(languagesLabel(['en-US', 'en-GB']), 'en-US, en-GB');
+    assert.match(languagesLabel(catalogModel('large-v3-turbo-q5_0')!.locales), /^\d+ languages \(en, de, fr, es, it, …\)$/);
   });
 
   it('registers a file by path, lists it, and forgets it without deleting it', async function () {

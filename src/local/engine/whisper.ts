@@ -1,14 +1,15 @@
 /**
- * whisper.cpp (ggml models) and NVIDIA Parakeet TDT (GGUF) through the native binding of @fugood/whisper.node. The
+ * whisper.cpp and NVIDIA Parakeet TDT (both ggml model files) through the native binding of @fugood/whisper.node. The
  * model loads on first use and stays loaded; one decode runs at a time per model (the binding's context is not
  * shared between decodes), off the main thread. A channel is fed in pieces of at most 30 s cut at its quietest
  * moments; times map back to the channel.
  *
  * Whisper writes cased, punctuated text: each word keeps that as `display`, and a normalised lower-case form as the
  * lexical `word`. Word times come from whisper's token timestamps (one token per segment, `maxLen: 1`); tokens that
- * do not start with a space continue the previous word. The binding reports no token probabilities, so confidences
+ * do not start with a space continue the previous word. The binding reports no token probabilities (its segments are
+ * `{ text, t0, t1 }` in @fugood/whisper.node 1.1.3 and 1.2.0-rc.0, though whisper.cpp computes them), so confidences
  * are a fixed {@link UNSCORED_CONFIDENCE}. Parakeet gives segment times only: its word times are spread over the
- * segment by length.
+ * segment by length. Parakeet runs TDT 0.6B files only (see checkModelFile).
  */
 import * as os from 'node:os';
 import { access } from 'node:fs/promises';
@@ -194,7 +195,7 @@ export class WhisperEngine implements Engine {
       throw new EngineNotInstalledError(`the model "${this.name}" is not installed (${this.modelPath} not found); ${this.fix}`);
     }
     try {
-      await checkModelFile(this.modelPath);
+      await checkModelFile(this.modelPath, this.kind);
     } catch (err) {
       if (err instanceof ModelFileError) throw new EngineNotInstalledError(`the model "${this.name}" cannot be used: ${err.message} (${this.fix})`);
       throw err;

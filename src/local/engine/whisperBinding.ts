@@ -3,8 +3,9 @@
  * use, so the service starts, with pocketsphinx only, where it cannot load. The binding runs model loading and
  * inference as N-API async work (libuv's thread pool): the HTTP API stays responsive while a model decodes.
  *
- * Looked for, in order: `native/whisper-<platform>-<arch>.node` next to the bundle (esbuild.js copies it there, so
- * the .vsix carries it without node_modules), then the package `@fugood/node-whisper-<platform>-<arch>`. The
+ * Looked for, in order: `native/<platform>-<arch>/index.node` next to the bundle (esbuild.js copies the package's
+ * files there, so the .vsix carries them without node_modules; a per-platform .vsix carries its own platform's only),
+ * then the package `@fugood/node-whisper-<platform>-<arch>`. The
  * environment variable SPEECH_BATCH_WHISPER_BINDING names another build instead (e.g. a CUDA or Vulkan variant's
  * index.node from @fugood/node-whisper-<platform>-<arch>-cuda).
  */
@@ -44,7 +45,7 @@ export function bindingPackage(platform = process.platform, arch = process.arch)
 
 /** Where the build copies the native module next to the bundle. */
 export function bundledBindingPath(dir = __dirname, platform = process.platform, arch = process.arch): string {
-  return path.join(dir, 'native', `whisper-${platform}-${arch}.node`);
+  return path.join(dir, 'native', `${platform}-${arch}`, 'index.node');
 }
 
 let loaded: { binding?: NativeBinding; error?: string } | undefined;

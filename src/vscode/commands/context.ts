@@ -4,6 +4,7 @@ import type { ModelChoice } from '../../core/baseModels';
 import type { BackendKind, JobRecord } from '../jobRecord';
 import type { JobManager } from '../jobManager';
 import type { JobsTreeNode } from '../jobsTree';
+import type { LocalModels } from '../localModels';
 import type { JobPoller } from '../poller';
 import type { Secrets } from '../secrets';
 import type { TranscriptService } from '../transcriptService';
@@ -15,6 +16,8 @@ export interface CommandContext {
   readonly poller: JobPoller;
   readonly secrets: Secrets;
   readonly log: vscode.LogOutputChannel;
+  /** The local service's models (folder, engines). */
+  readonly models: LocalModels;
   /** Locales a backend accepts (for the options picker). */
   locales(backend: BackendKind): Promise<string[]>;
   /** Base models a new job of a backend in a locale can name (for the options picker). */

@@ -11,9 +11,11 @@ import type { CommandContext, CommandHandler } from './context';
 import { copyTranscript } from './copyTranscript';
 import { cancelJob } from './cancelJob';
 import { deleteJob } from './deleteJob';
+import { downloadModel } from './downloadModel';
 import { exportTranscript } from './export';
 import { exportAll } from './exportAll';
 import { listRemoteJobs } from './listRemoteJobs';
+import { manageModels } from './manageModels';
 import { openAsText } from './openAsText';
 import { openBatchSummary } from './openBatchSummary';
 import { openResultJson } from './openResultJson';
@@ -27,6 +29,7 @@ import { showFailed } from './showFailed';
 import { showLog } from './showLog';
 import { transcribe } from './transcribe';
 import { transcribeWithOptions } from './transcribeWithOptions';
+import { useModelFile } from './useModelFile';
 
 const HANDLERS: Record<CommandName, CommandHandler> = {
   transcribe,
@@ -49,6 +52,9 @@ const HANDLERS: Record<CommandName, CommandHandler> = {
   setStorageConnection,
   clearSecrets,
   showLog,
+  downloadModel,
+  useModelFile,
+  manageModels,
 };
 
 /** Registers all commands; dispose the result to unregister them. */
