@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   for (const s of skipped) console.log(`  not measured: ${s}`);
   if (engines.length === 1) {
     console.log('  No trained whisper.cpp or Parakeet model is installed: only pocketsphinx is measured.');
-    console.log('  Install one with `speech-batch models download base.en` (or `models add <file>`) and run this again.');
+    console.log('  Install one with Speech Batch: Download Model… in VS Code, or `speech-batch models download base.en` (or `models add <file>`), and run this again.');
   }
   const rows: Row[] = [];
   for (const call of calls) {

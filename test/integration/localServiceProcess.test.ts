@@ -189,4 +189,28 @@ describe('local service process (LocalService)', () => {
     parent.kill('SIGKILL');
     await waitFor('the service to end after its parent', async () => (isAlive(servicePid) ? undefined : true), 15_000);
   });
+
+  it('moves to another models folder by restarting, and says whether whisper.cpp runs', async () => {
+    const first = await fs.mkdtemp(path.join(os.tmpdir(), 'speech-batch-models-a-'));
+    const second = await fs.mkdtemp(path.join(os.tmpdir(), 'speech-batch-models-b-'));
+    try {
+      await fs.copyFile(path.resolve(__dirname, '..', 'fixtures', 'models', 'for-tests-ggml-tiny.en.bin'), path.join(second, 'ggml-ci.en.bin'));
+      await service.setModelsDir(first);
+      const names = async (endpoint: string): Promise<string[]> =>
+        (await new SpeechClient({ endpoint, key: KEY }).listBaseModels()).map((m) => String(m.description).split(':')[0]!);
+      const before = await service.endpoint();
+      assert.deepEqual(await names(before), ['pocketsphinx']);
+      assert.deepEqual(await service.engines(), { whisper: { available: true } });
+      const moving = service.setModelsDir(second);
+      // A use while it restarts waits for the new service instead of failing.
+      const after = await service.endpoint();
+      await moving;
+      assert.notEqual(after, before);
+      assert.equal(service.modelsDir, second);
+      assert.deepEqual((await names(after)).sort(), ['ci.en', 'pocketsphinx']);
+    } finally {
+      await fs.rm(first, { recursive: true, force: true });
+      await fs.rm(second, { recursive: true, force: true });
+    }
+  });
 });
