@@ -163,7 +163,7 @@
     const headRow = el('tr');
     const body = el('tbody');
     /** @type {{ key: string; descending: boolean } | undefined} */
-    let sort;
+    let sort = vscode.getState()?.jobKey === message.jobKey ? vscode.getState()?.sort : undefined;
     const fill = () => {
       const rows = [...calls];
       if (sort) {
@@ -203,6 +203,7 @@
       const button = el('button', 'sort', col.header);
       button.addEventListener('click', () => {
         sort = sort && sort.key === col.key ? { key: col.key, descending: !sort.descending } : { key: col.key, descending: false };
+        vscode.setState({ jobKey: message.jobKey, sort });
         fill();
       });
       th.append(button);
@@ -211,6 +212,7 @@
     const thead = el('thead');
     thead.append(headRow);
     table.append(thead, body);
+    vscode.setState({ jobKey: message.jobKey, sort });
     fill();
     app.append(table, durationChart(calls, s));
     vscode.postMessage({ type: 'rendered', rows: calls.length });

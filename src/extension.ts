@@ -21,7 +21,7 @@ import { localModelSettings, onDidChangeSettings, pollingSettings, transcriptFil
 import { LocalModels } from './vscode/localModels';
 import { saveNextToAudio } from './vscode/transcriptFiles';
 import { TRANSCRIPT_SCHEME, TranscriptDocumentProvider } from './vscode/transcriptDocuments';
-import { openBatchSummary } from './vscode/batchSummaryPanel';
+import { BATCH_SUMMARY_VIEW_TYPE, BatchSummarySerializer, openBatchSummary } from './vscode/batchSummaryPanel';
 import { TranscriptPanels } from './vscode/transcriptPanel';
 import { TranscriptService } from './vscode/transcriptService';
 
@@ -61,6 +61,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const panels = new TranscriptPanels(context, (key) => transcripts.loadByKey(key), log);
   subscriptions.push(store, jobs, poller, tree, treeView, documents, panels);
   subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, documents));
+  subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(BATCH_SUMMARY_VIEW_TYPE, new BatchSummarySerializer(context.extensionUri, transcripts, jobs, log)),
+  );
 
   const updateViewState = () => {
     const running = jobs.pending().length;

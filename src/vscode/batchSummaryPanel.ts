@@ -8,8 +8,9 @@ import * as vscode from 'vscode';
 import { summaryCsv, summaryRow } from '../core/batchSummary';
 import { Commands } from './commandIds';
 import { readableReason } from './jobProgress';
-import type { JobRecord } from './jobRecord';
-import type { SummaryCall, SummaryLoadMessage, SummaryStrings, SummaryWebviewMessage } from './batchSummaryViewModel';
+import { jobKey, type JobRecord } from './jobRecord';
+import type { SummaryCall, SummaryLoadMessage, SummaryStrings, SummaryWebviewMessage, SummaryWebviewState } from './batchSummaryViewModel';
+import { userMessage } from './errors';
 import { createNonce, webviewPage } from './transcriptWebview';
 import { transcriptKey, transcriptTitle, type TranscriptService } from './transcriptService';
 
@@ -49,7 +50,7 @@ function strings(): SummaryStrings {
   };
 }
 
-/** Opens the summary of a job in a new panel; resolves once the page has shown its rows. */
+/** Opens the summary of a job in a new panel; resolves once the page has been given its rows. */
 export async function openBatchSummary(
   context: vscode.ExtensionContext,
   transcripts: TranscriptService,
@@ -57,35 +58,72 @@ export async function openBatchSummary(
   log: vscode.LogOutputChannel,
 ): Promise<vscode.WebviewPanel> {
   const calls = await batchSummaryCalls(transcripts, job);
-  const title = vscode.l10n.t('Summary: {0}', job.displayName);
-  const panel = vscode.window.createWebviewPanel(BATCH_SUMMARY_VIEW_TYPE, title, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
-  const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+  const panel = vscode.window.createWebviewPanel(BATCH_SUMMARY_VIEW_TYPE, summaryTitle(job), vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+  showSummary(panel, context.extensionUri, job, calls, log);
+  return panel;
+}
+
+function summaryTitle(job: JobRecord): string {
+  return vscode.l10n.t('Summary: {0}', job.displayName);
+}
+
+/** The page of a panel: the nonce-CSP shell, its script and style (`loadingText` until the page shows its rows). */
+function setPage(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, loadingText: string): void {
+  const media = vscode.Uri.joinPath(extensionUri, 'media');
   panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
-  panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'resources', 'speech-batch.svg');
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'resources', 'speech-batch.svg');
   const webview = panel.webview;
-  const nonce = createNonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'batchSummary.js')).toString();
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'batchSummary.css')).toString();
   webview.html = webviewPage({
     cspSource: webview.cspSource,
-    nonce,
-    scripts: [script],
-    style,
-    loadingText: vscode.l10n.t('Loading the summary…'),
+    nonce: createNonce(),
+    scripts: [webview.asWebviewUri(vscode.Uri.joinPath(media, 'batchSummary.js')).toString()],
+    style: webview.asWebviewUri(vscode.Uri.joinPath(media, 'batchSummary.css')).toString(),
+    loadingText,
     lang: vscode.env.language,
   });
-  const load: SummaryLoadMessage = { type: 'load', title, calls, strings: strings() };
-  webview.onDidReceiveMessage(async (message: SummaryWebviewMessage) => {
+}
+
+/** Shows the summary of `job` in `panel` (a new one, or one restored after a reload) and answers its page. */
+function showSummary(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, job: JobRecord, calls: SummaryCall[], log: vscode.LogOutputChannel): void {
+  panel.title = summaryTitle(job);
+  setPage(panel, extensionUri, vscode.l10n.t('Loading the summary…'));
+  const webview = panel.webview;
+  const load: SummaryLoadMessage = { type: 'load', jobKey: jobKey(job), title: summaryTitle(job), calls, strings: strings() };
+  const listener = webview.onDidReceiveMessage(async (message: SummaryWebviewMessage) => {
     try {
       if (message.type === 'ready') await webview.postMessage(load);
       else if (message.type === 'open') await vscode.commands.executeCommand(Commands.openTranscript, message.key);
       else if (message.type === 'exportCsv') await exportCsv(job, calls);
+      else if (message.type === 'rendered') log.info(`Batch summary of job ${job.id} shows ${message.rows} call(s).`);
     } catch (err) {
       log.warn(`Batch summary: ${(err as Error).message}`);
       void vscode.window.showErrorMessage((err as Error).message);
     }
   });
-  return panel;
+  panel.onDidDispose(() => listener.dispose());
+}
+
+/**
+ * Brings batch summaries back after a reload: the page kept its job's key (and sort); a job that is gone shows a line
+ * saying so. extension.ts registers one.
+ */
+export class BatchSummarySerializer implements vscode.WebviewPanelSerializer<SummaryWebviewState> {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly transcripts: TranscriptService,
+    private readonly jobs: { get(key: string): JobRecord | undefined },
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: SummaryWebviewState | undefined): Promise<void> {
+    const job = typeof state?.jobKey === 'string' ? this.jobs.get(state.jobKey) : undefined;
+    try {
+      if (job) return showSummary(panel, this.extensionUri, job, await batchSummaryCalls(this.transcripts, job), this.log);
+    } catch (err) {
+      this.log.warn(`Restoring the summary of job ${job?.id}: ${userMessage(err)}`);
+    }
+    setPage(panel, this.extensionUri, vscode.l10n.t('This summary is no longer available: its job was deleted or its results could not be read.'));
+  }
 }
 
 /** Saves the summary as CSV where the user chooses. */

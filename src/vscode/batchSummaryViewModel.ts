@@ -33,6 +33,8 @@ export interface SummaryStrings {
 /** Host → page: the summary to show. */
 export interface SummaryLoadMessage {
   type: 'load';
+  /** The job's key: the page keeps it (with the sort) so the panel comes back after a reload. */
+  jobKey: string;
   title: string;
   calls: SummaryCall[];
   strings: SummaryStrings;
@@ -41,7 +43,15 @@ export interface SummaryLoadMessage {
 /** Page → host. */
 export type SummaryWebviewMessage = { type: 'ready' } | { type: 'open'; key: string } | { type: 'exportCsv' } | { type: 'rendered'; rows: number };
 
+/** What the page keeps with `setState` (and the serializer gets back after a reload). */
+export interface SummaryWebviewState {
+  jobKey?: string;
+  sort?: { key: string; descending: boolean };
+}
+
 /** What `acquireVsCodeApi()` gives the page. */
 export interface SummaryWebviewApi {
   postMessage(message: SummaryWebviewMessage): void;
+  getState(): SummaryWebviewState | undefined;
+  setState(state: SummaryWebviewState): void;
 }

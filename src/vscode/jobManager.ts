@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { audioDurationsMs } from '../core/audioLength';
 import { SpeechApiError, SpeechClient, type GetTranscriptionResult } from '../core/client';
 import { redactUrl } from '../core/redact';
 import { readJobOutputs } from '../core/jobFlow';
@@ -103,6 +104,8 @@ export class JobManager extends Disposable {
       await backend.deleteUploads(prepared.uploads).catch((e: Error) => this.log.warn(`Could not delete the uploads of a job that was not created: ${e.message}`));
       throw err;
     }
+    // The lengths (from the headers, once the job runs) weigh the files in the estimate of the time left.
+    const audioMs = await audioDurationsMs(audioPaths);
     const job = applyTranscription(
       {
         backend: submit.backend,
@@ -116,6 +119,7 @@ export class JobManager extends Disposable {
         uploads: prepared.uploads,
         files: [],
         audioBytes,
+        audioMs,
       },
       created,
     );

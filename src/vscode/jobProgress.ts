@@ -58,6 +58,45 @@ export function estimateRemainingMs(doneWeight: number, totalWeight: number, ela
   return Math.round(((totalWeight - doneWeight) * elapsedMs) / doneWeight);
 }
 
+/** What a running local job has left: the time, and the audio done and measured speed it comes from. */
+export interface JobEstimate {
+  remainingMs: number;
+  /** Audio of the files done and of all files (ms), when their lengths are known. */
+  audioDoneMs?: number;
+  audioTotalMs?: number;
+  /** Audio transcribed per second of running (1 = real time), when lengths are known. */
+  speed?: number;
+}
+
+/**
+ * The weight of each input in the estimate: its audio length (files whose header did not tell it count their size at
+ * the ms-per-byte of the others), or, for jobs submitted before lengths were read, its size.
+ */
+export function fileWeights(job: Pick<JobRecord, 'audioPaths' | 'audioBytes' | 'audioMs'>): { weights: number[]; unit: 'ms' | 'bytes' } {
+  const bytes = job.audioPaths.map((_, i) => job.audioBytes?.[i] || 0);
+  const ms = job.audioPaths.map((_, i) => job.audioMs?.[i] || 0);
+  const knownMs = ms.reduce((a, b) => a + b, 0);
+  if (knownMs === 0) return { weights: bytes.map((b) => b || 1), unit: 'bytes' };
+  const knownBytes = bytes.reduce((sum, b, i) => sum + (ms[i] ? b : 0), 0);
+  const known = ms.filter(Boolean);
+  const msPerByte = knownBytes > 0 ? knownMs / knownBytes : 0;
+  return { weights: ms.map((m, i) => m || bytes[i]! * msPerByte || knownMs / known.length), unit: 'ms' };
+}
+
+/** The estimate for a running local job that has finished some files (`now`: epoch ms). */
+export function estimateJob(job: Pick<JobRecord, 'status' | 'backend' | 'runningSince' | 'audioPaths' | 'audioBytes' | 'audioMs' | 'files'>, now: number): JobEstimate | undefined {
+  if (job.status !== 'Running' || job.backend !== 'local' || !job.runningSince) return undefined;
+  const { weights, unit } = fileWeights(job);
+  const done = new Set(job.files.map((f) => f.audioPath));
+  const doneWeight = job.audioPaths.reduce((sum, p, i) => sum + (done.has(p) ? weights[i]! : 0), 0);
+  const total = weights.reduce((a, b) => a + b, 0);
+  const elapsed = now - Date.parse(job.runningSince);
+  const remainingMs = estimateRemainingMs(doneWeight, total, elapsed);
+  if (remainingMs === undefined) return undefined;
+  if (unit === 'bytes') return { remainingMs };
+  return { remainingMs, audioDoneMs: Math.round(doneWeight), audioTotalMs: Math.round(total), speed: doneWeight / elapsed };
+}
+
 /** "about 3 min", "less than a minute", "about 1 h 20 min": a rough remaining time (English fallback wording). */
 export function roughDuration(ms: number): { unit: 'lessThanMinute' | 'minutes' | 'hours'; minutes: number; hours: number } {
   const minutes = Math.max(0, Math.round(ms / 60_000));

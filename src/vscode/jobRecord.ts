@@ -49,6 +49,8 @@ export interface JobRecord {
   imported?: boolean;
   /** Sizes in bytes of `audioPaths` at submission (the estimate of the time left weighs files by them). */
   audioBytes?: number[];
+  /** Audio length in ms of each of `audioPaths`, read from their headers at submission (0: not told). */
+  audioMs?: number[];
   /** When this VS Code first saw the job Running (the estimate of the time left measures speed from it). */
   runningSince?: string;
   /** The job finished with failed files and the user has not looked at it yet (the view's badge counts these). */
@@ -128,6 +130,7 @@ function toJobRecord(entry: unknown): JobRecord | undefined {
   }
   if (entry.imported === true) job.imported = true;
   if (Array.isArray(entry.audioBytes) && entry.audioBytes.every((n) => typeof n === 'number' && n >= 0)) job.audioBytes = entry.audioBytes as number[];
+  if (Array.isArray(entry.audioMs) && entry.audioMs.every((n) => typeof n === 'number' && n >= 0)) job.audioMs = entry.audioMs as number[];
   if (isString(entry.runningSince)) job.runningSince = entry.runningSince;
   if (entry.attention === true) job.attention = true;
   if (entry.cancelled === true) job.cancelled = true;

@@ -10,7 +10,7 @@ import { Commands } from './commandIds';
 import { clockDuration, relativeTime } from './humanize';
 import { jobKey, type JobFileRecord, type JobRecord } from './jobRecord';
 import { describeEndpoint, type JobManager } from './jobManager';
-import { estimateRemainingMs, fileCounts, jobOutcome, readableReason, roughDuration } from './jobProgress';
+import { estimateJob, fileCounts, jobOutcome, readableReason, roughDuration } from './jobProgress';
 import { Disposable } from './lifecycle';
 
 /** The id of the view (package.json `contributes.views`). */
@@ -131,14 +131,9 @@ function remainingText(job: JobRecord, now: Date): string | undefined {
   return vscode.l10n.t('about {0} h {1} min left', rough.hours, rough.minutes);
 }
 
-/** The estimated time left of a running local job: its files weighed by size, the speed measured since it started. */
+/** The estimated time left of a running local job: its files weighed by audio length, the speed measured since it started. */
 export function remainingMs(job: JobRecord, now = new Date()): number | undefined {
-  if (job.status !== 'Running' || job.backend !== 'local' || !job.runningSince) return undefined;
-  const weights = job.audioPaths.map((_, i) => job.audioBytes?.[i] || 1);
-  const done = new Set(job.files.map((f) => f.audioPath));
-  const doneWeight = job.audioPaths.reduce((sum, p, i) => sum + (done.has(p) ? weights[i]! : 0), 0);
-  const total = weights.reduce((a, b) => a + b, 0);
-  return estimateRemainingMs(doneWeight, total, now.getTime() - Date.parse(job.runningSince));
+  return estimateJob(job, now.getTime())?.remainingMs;
 }
 
 /** The tree item of a result file (or of an input that failed). */
@@ -185,6 +180,11 @@ function jobTooltip(job: JobRecord, now: Date): vscode.MarkdownString {
   if (failed > 0) line(vscode.l10n.t('Files failed: {0}', failed));
   const left = remainingText(job, now);
   if (left) line(vscode.l10n.t('Estimated: {0}', left));
+  const estimate = estimateJob(job, now.getTime());
+  if (estimate?.speed !== undefined) {
+    const audio = vscode.l10n.t('{0} of {1}', clockDuration(estimate.audioDoneMs!), clockDuration(estimate.audioTotalMs!));
+    line(vscode.l10n.t('Audio done: {0} ({1}× real time)', audio, estimate.speed.toFixed(estimate.speed < 10 ? 1 : 0)));
+  }
   line(vscode.l10n.t('Runs on: {0}', describeEndpoint(job)));
   line(vscode.l10n.t('Locale: {0}', job.locale || '—'));
   line(vscode.l10n.t('Created: {0}', new Date(job.createdDateTime).toLocaleString(vscode.env.language)));

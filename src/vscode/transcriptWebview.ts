@@ -48,6 +48,11 @@ export function transcriptPage(o: TranscriptPageOptions): string {
   return webviewPage({ ...o, scripts: [o.modelScript, o.script] });
 }
 
+/** `media/webview.css`, next to a page's own stylesheet (both are in media/). */
+function baseStyleOf(style: string): string {
+  return style.replace(/[^/?#]+(?=[?#]|$)/, 'webview.css');
+}
+
 /** What {@link webviewPage} needs: the CSP source and nonce, the page's scripts and style, its loading text. */
 export interface WebviewPageOptions {
   cspSource: string;
@@ -61,7 +66,8 @@ export interface WebviewPageOptions {
 
 /**
  * The shell every Speech Batch webview starts from (transcript, batch summary): the strict CSP with the nonce, the
- * style, a status line until the data arrives, and the scripts that build the rest without innerHTML.
+ * shared base stylesheet (`media/webview.css`: theme colours, body, buttons, focus, the status line) and the page's
+ * own, a status line until the data arrives, and the scripts that build the rest without innerHTML.
  */
 export function webviewPage(o: WebviewPageOptions): string {
   const nonce = escapeHtml(o.nonce);
@@ -71,6 +77,7 @@ export function webviewPage(o: WebviewPageOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(baseStyleOf(o.style))}">
 <link rel="stylesheet" href="${escapeHtml(o.style)}">
 </head>
 <body>

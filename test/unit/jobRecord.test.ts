@@ -18,6 +18,9 @@ const succeeded: JobRecord = {
   durationMs: 65000,
   audioPaths: ['/calls/call-0001.wav', '/calls/call-0002.mp3'],
   uploads: ['2026-11-25/abc/call-0001.wav', '2026-11-25/abc/call-0002.mp3'],
+  audioBytes: [2_080_044, 0],
+  audioMs: [65_000, 0],
+  runningSince: '2026-11-25T01:00:05Z',
   files: [
     { name: 'contenturl_0.json', state: 'transcription', audioPath: '/calls/call-0001.wav', audioName: 'call-0001.wav', durationMs: 65000 },
     { name: 'call-0002.mp3', state: 'failed', audioName: 'call-0002.mp3', index: 1, error: 'The audio is empty.' },

@@ -11,9 +11,10 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/vscode/api';
 import type { JobRecord } from '../../src/vscode/jobRecord';
 import { parseCsv, summaryCsv, SUMMARY_CSV_COLUMNS } from '../../src/core/batchSummary';
-import { batchSummaryCalls, exportCsv } from '../../src/vscode/batchSummaryPanel';
+import { BATCH_SUMMARY_VIEW_TYPE, BatchSummarySerializer, batchSummaryCalls, exportCsv } from '../../src/vscode/batchSummaryPanel';
+import { jobKey } from '../../src/vscode/jobRecord';
 import { makeCorruptWav, makeMono } from '../support/audio';
-import { activateExtension, recordMessages, waitFor, withInputs } from './extensionHelpers';
+import { activateExtension, extension, recordMessages, waitFor, withInputs } from './extensionHelpers';
 
 const AUDIO_DIR = path.join(os.tmpdir(), 'speech-batch-vscode-audio');
 const PHRASES = ['good morning', 'thank you goodbye', 'my order has not arrived', 'can you check my account', 'the invoice is wrong'];
@@ -170,6 +171,20 @@ describe('batches in the jobs view (local service)', () => {
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Summary: monday'),
     );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    // After a reload VS Code hands the page's saved state (the job's key) to the serializer: the summary comes back.
+    const lines: string[] = [];
+    const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m) } as unknown as vscode.LogOutputChannel;
+    const serializer = new BatchSummarySerializer(extension().extensionUri, api.transcripts, api.jobs, log);
+    const restored = vscode.window.createWebviewPanel(BATCH_SUMMARY_VIEW_TYPE, 'restoring', vscode.ViewColumn.Active, {});
+    await serializer.deserializeWebviewPanel(restored, { jobKey: jobKey(job) });
+    assert.equal(restored.title, 'Summary: monday');
+    await waitFor('the restored summary to show its 3 calls', () => lines.find((l) => l === `Batch summary of job ${job.id} shows 3 call(s).`), 30_000);
+    const gone = vscode.window.createWebviewPanel(BATCH_SUMMARY_VIEW_TYPE, 'restoring', vscode.ViewColumn.Active, {});
+    await serializer.deserializeWebviewPanel(gone, { jobKey: 'local|local|00000000-0000-0000-0000-000000000000' });
+    assert.match(gone.webview.html, /This summary is no longer available/);
+    restored.dispose();
+    gone.dispose();
   });
 
   it('saves each transcript next to its audio when the setting asks for it (call.wav → call.transcript.md)', async () => {
