@@ -138,7 +138,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     models,
     locales: (kind) => backends.locales(kind),
     baseModels: (kind, locale) => backends.baseModels(kind, locale),
-    reveal: (job) => void treeView.reveal({ kind: 'job', job }, { select: true, focus: false }).then(undefined, () => undefined),
+    reveal: (job) => void treeView.reveal({ kind: 'job', job }, { select: true, focus: false }).then(undefined, (err: Error) => log.warn(`Selecting the new job failed: ${err.message}`)),
     revealNode: (node, options) => Promise.resolve(treeView.reveal(node, options)).then(undefined, (err: Error) => log.warn(`Revealing a job failed: ${err.message}`)),
     showPanel: (key) => panels.show(key),
     openSummary: (job) => openBatchSummary(context, transcripts, job, log),

@@ -102,7 +102,8 @@ export async function openWorkbench(server: CodeServer, options: WorkbenchOption
     page.on('pageerror', (err) => log(`[page error] ${err.message}`));
     // Without a test runner the workbench does not log through codeAutomationLog: take the browser console instead.
     if (!options.extensionTestsPath) page.on('console', (msg) => log(`[console.${msg.type()}] ${msg.text()}`));
-    await page.goto(workbenchUrl(server, options));
+    // The workbench's first load compiles a lot of JavaScript: on a loaded machine it takes far longer than 30 s.
+    await page.goto(workbenchUrl(server, options), { timeout: 180_000 });
     return { browser, page, exitCode, close };
   } catch (err) {
     await close();

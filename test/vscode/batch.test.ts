@@ -65,7 +65,7 @@ describe('batches in the jobs view (local service)', () => {
     try {
       job = await transcribeFolder(folder);
       assert.equal(job.displayName, 'monday', 'the job is named after the folder');
-      await waitFor('the new job to be selected in the jobs view', () => api.treeView.selection.find((n) => n.kind === 'job' && n.job.id === job.id));
+      await waitFor('the new job to be selected in the jobs view', () => api.treeView.selection.find((n) => n.kind === 'job' && n.job.id === job.id), 60_000);
       assert.ok(api.treeView.visible, 'the jobs view is shown');
       job = await waitFor('the job to finish', () => finished(api, job.id), 150_000);
       await waitFor('the finished notification', () => messages.messages.find((m) => m.includes('"monday" finished')));
