@@ -18,8 +18,8 @@ import { PocketsphinxEngine } from '../src/local/engine/pocketsphinx';
 import { WorkPool } from '../src/local/engine/pool';
 import { DEFAULT_SCRIPT, longScript, makeCall, makeMono, MORE_SCRIPTS } from '../test/support/audio';
 import { wordErrorRate } from '../test/support/wer';
+import { LIBRIVOX, librivoxClips } from './corpus';
 
-const LIBRIVOX = '/usr/share/pocketsphinx/test/data/librivox';
 
 interface Item {
   name: string;
@@ -62,11 +62,7 @@ function corpus(work: string, quick: boolean): Item[] {
     items.push({ name: `flite ${voice} (mono)`, file: makeMono(text, { voice }), references: [text] });
   }
   if (fs.existsSync(LIBRIVOX)) {
-    const lines = fs.readFileSync(path.join(LIBRIVOX, 'transcription'), 'utf8').trim().split('\n');
-    const clips = lines.map((line) => {
-      const [, words, id] = /^<s> (.*) <\/s> \((.*)\)$/.exec(line)!;
-      return { file: path.join(LIBRIVOX, `${id}.wav`), words: words! };
-    });
+    const clips = librivoxClips();
     const gap = path.join(work, 'gap.wav');
     sox(['-n', '-r', '16000', '-b', '16', '-c', '1', gap, 'trim', '0', '1.2']);
     const mono = path.join(work, 'librivox-mono.wav');

@@ -19,6 +19,7 @@
  *   .turn .party                      party name
  *   .turn .text                       text; mark.match (search hits, .current for the selected one) and
  *                                     span.low-confidence (title gives the confidence)
+ *   #analytics .legend                how many words are marked low-confidence and what the mark means
  */
 /** @typedef {import('../src/vscode/transcriptViewModel').HostMessage} HostMessage */
 /** @typedef {import('../src/vscode/transcriptViewModel').LoadMessage} LoadMessage */
@@ -232,6 +233,20 @@
     );
     const table = h('table', { className: 'parties' }, [h('thead', {}, [header]), h('tbody', {}, rows)]);
     ui.analytics.replaceChildren(summary, bar, table);
+  }
+
+  /**
+   * The low-confidence legend under the analytics: a sample of the mark and what it means (only when words are marked).
+   * @param {LoadMessage} data
+   * @param {TranscriptViewModel} view
+   * @param {Ui} ui
+   */
+  function renderLegend(data, view, ui) {
+    const marked = view.turns.reduce((n, turn) => n + turn.segments.filter((seg) => seg.confidence !== undefined).length, 0);
+    if (marked > 0) {
+      const text = M.format(data.strings.lowConfidenceLegend, marked, M.formatPercent(data.lowConfidence));
+      ui.analytics.append(h('p', { className: 'legend' }, [h('span', { className: 'sample', text: 'abc', attrs: { 'aria-hidden': 'true' } }), ' ' + text]));
+    }
   }
 
   /**
@@ -465,6 +480,7 @@
     const view = M.buildViewModel(message);
     model = view;
     renderAnalytics(message, layout, message.strings);
+    renderLegend(message, view, layout);
     renderAudio(message, layout, message.strings);
     matches = [];
     matchesByTurn = new Map();

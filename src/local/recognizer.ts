@@ -16,8 +16,9 @@ import { AudioFormatError } from './audio/types';
 import { AudioWorkers } from './audio/workerPool';
 import { PocketsphinxEngine } from './engine/pocketsphinx';
 import { WorkPool } from './engine/pool';
+import { calibrateUtterances } from './engine/calibration';
 import type { Engine, RecognizeOptions, Utterance } from './engine/types';
-import { speakersByPitch, type PitchRequest } from './recognition/diarize';
+import { diarizeChannel, type VoicedUtterance, type VoiceRequest } from './recognition/diarize';
 import { buildResultFile, type ChannelUtterances, type ResultFileInput } from './recognition/result-file';
 
 /** A result file as the service writes it (indented JSON), and the length of the audio it transcribes. */
@@ -62,6 +63,8 @@ export interface RecognizerOptions {
   tempDir?: string;
   /** Longest audio per file, in minutes; longer files fail from their header (default {@link DEFAULT_MAX_AUDIO_MINUTES}). */
   maxAudioMinutes?: number;
+  /** Keep the engines' raw word scores instead of their calibrated confidence (bench/confidence.ts measures them). */
+  rawConfidence?: boolean;
 }
 
 /** Transcribes audio files on this machine. One instance serves every job of the local service. */
@@ -73,6 +76,7 @@ export class Recognizer {
   private readonly workers: AudioWorkers;
   private readonly noiseFloorDbfs: number | null;
   private readonly maxAudioMs: number;
+  private readonly rawConfidence: boolean;
   private readonly closing = new AbortController();
   private readonly active = new Set<Promise<unknown>>();
 
@@ -83,6 +87,7 @@ export class Recognizer {
     this.pool = new WorkPool(options.concurrency ?? Math.max(1, os.cpus().length));
     this.workers = new AudioWorkers(this.pool.size);
     this.maxAudioMs = (options.maxAudioMinutes ?? DEFAULT_MAX_AUDIO_MINUTES) * 60_000;
+    this.rawConfidence = options.rawConfidence ?? false;
     this.noiseFloorDbfs = options.noiseFloorDbfs === undefined ? DEFAULT_NOISE_FLOOR_DBFS : options.noiseFloorDbfs;
   }
 
@@ -194,8 +199,7 @@ export class Recognizer {
     const channels: ChannelUtterances[] = [];
     for (const channel of selected) {
       const utterances = assembleChannel(await Promise.all(results.get(channel)!));
-      const speakers = maxSpeakers ? speakersByPitch(utterances.map((u) => u.pitchHz), utterances, maxSpeakers) : undefined;
-      channels.push({ channel, utterances: utterances.map(({ pitchHz: _, ...u }) => u), ...(speakers ? { speakers } : {}) });
+      channels.push(maxSpeakers ? { channel, ...diarizeChannel(utterances as VoicedUtterance[], maxSpeakers) } : { channel, utterances });
     }
     return {
       source,
@@ -208,14 +212,14 @@ export class Recognizer {
     };
   }
 
-  /** Recognises one segment in an engine slot; with `withPitch`, measures each utterance's pitch (for diarization). */
+  /** Recognises one segment in an engine slot; with `withVoice`, measures each word's voice (for diarization). */
   private async recognizeSegment(
     engine: Engine,
     segment: PreparedSegment,
     recognize: RecognizeOptions & { signal: AbortSignal },
     group: string | undefined,
     ack: () => void,
-    withPitch: boolean,
+    withVoice: boolean,
   ): Promise<SegmentResult> {
     let utterances: Utterance[];
     try {
@@ -224,14 +228,16 @@ export class Recognizer {
     } finally {
       ack(); // the worker may decode the next segment
     }
-    if (withPitch && utterances.length > 0) {
-      const pitches = await this.workers.run<(number | undefined)[]>(
-        'pitch',
-        { pcm: segment.pcm, ranges: utterances.map((u) => [u.startMs, u.endMs]) } satisfies PitchRequest,
+    if (engine.confidenceCalibration && !this.rawConfidence) utterances = calibrateUtterances(engine.confidenceCalibration, utterances);
+    if (withVoice && utterances.length > 0) {
+      const voices = await this.workers.run<(number[] | null)[]>(
+        'voice',
+        { pcm: segment.pcm, ranges: utterances.flatMap((u) => u.words.map((w): [number, number] => [w.startMs, w.endMs])) } satisfies VoiceRequest,
         [segment.pcm.buffer as ArrayBuffer],
         recognize.signal,
       );
-      utterances = utterances.map((u, i) => (pitches[i] === undefined ? u : { ...u, pitchHz: pitches[i] }));
+      let k = 0;
+      utterances = utterances.map((u): VoicedUtterance => ({ ...u, words: u.words.map((w) => ({ ...w, voice: voices[k++] })) }));
     }
     // Only the segment's place in the channel is kept until the file is assembled, never its PCM: a file's memory
     // must not grow with its length.

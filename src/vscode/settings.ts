@@ -22,7 +22,10 @@ export interface AzureSettings {
 export interface ViewSettings {
   partyNames: string[];
   joinTurnsWithinMs: number;
+  /** Local service: its confidences are calibrated per engine (P(word right)), so 0.5 marks words more likely wrong than right. */
   lowConfidenceThreshold: number;
+  /** Azure: its word confidence is Azure's own 0–1 score, not calibrated by Speech Batch. */
+  lowConfidenceThresholdAzure: number;
 }
 
 function config(): vscode.WorkspaceConfiguration {
@@ -65,6 +68,7 @@ export function viewSettings(): ViewSettings {
     partyNames: (c.get<unknown[]>('partyNames') ?? []).map((n) => (typeof n === 'string' ? n : '')),
     joinTurnsWithinMs: Math.max(0, c.get<number>('joinTurnsWithinMs') ?? 1500),
     lowConfidenceThreshold: c.get<number>('lowConfidenceThreshold') ?? 0.5,
+    lowConfidenceThresholdAzure: c.get<number>('lowConfidenceThresholdAzure') ?? 0.5,
   };
 }
 

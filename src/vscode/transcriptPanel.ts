@@ -27,7 +27,7 @@ import type {
 export const TRANSCRIPT_VIEW_TYPE = 'speechBatch.transcript';
 
 /** Settings the loader uses to build a transcript: open panels reload when one changes. */
-const VIEW_SETTINGS = ['lowConfidenceThreshold', 'joinTurnsWithinMs', 'partyNames'];
+const VIEW_SETTINGS = ['lowConfidenceThreshold', 'lowConfidenceThresholdAzure', 'joinTurnsWithinMs', 'partyNames'];
 
 /** Loads a transcript by key; undefined when it no longer exists. */
 export type TranscriptLoader = (key: string) => Promise<LoadedTranscript | undefined>;
@@ -329,7 +329,8 @@ function webviewStrings(): TranscriptStrings {
     playFrom: vscode.l10n.t('Play from {0}', '{0}'),
     overlapBadge: vscode.l10n.t('Overlap'),
     overlapTitle: vscode.l10n.t('Overlaps the speech of another party'),
-    lowConfidence: vscode.l10n.t('Low confidence: {0}', '{0}'),
+    lowConfidence: vscode.l10n.t('Likely misrecognized: confidence {0}', '{0}'),
+    lowConfidenceLegend: vscode.l10n.t('Words marked as likely misrecognized: {0} (confidence below {1}). Hover over one for its confidence.', '{0}', '{1}'),
     audio: vscode.l10n.t('Call recording'),
   };
 }

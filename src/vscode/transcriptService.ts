@@ -95,7 +95,7 @@ export class TranscriptService {
       ...this.disambiguated(ref, title),
       conversation,
       analytics: computeAnalytics(conversation),
-      lowConfidence: settings.lowConfidenceThreshold,
+      lowConfidence: ref.job.backend === 'azure' ? settings.lowConfidenceThresholdAzure : settings.lowConfidenceThreshold,
       ...(ref.file.audioPath ? { audioPath: ref.file.audioPath } : {}),
     };
   }

@@ -15,7 +15,10 @@ export interface LoadedTranscript {
   tabTitle?: string;
   conversation: Conversation;
   analytics: CallAnalytics;
-  /** Words below this confidence (0..1) are marked. */
+  /**
+   * Words below this confidence (0..1) are marked: `speechBatch.lowConfidenceThreshold` for the local service,
+   * whose confidences are calibrated (P(word right)), `speechBatch.lowConfidenceThresholdAzure` for Azure's scores.
+   */
   lowConfidence: number;
   /** The recording on disk, for the player (its folder becomes readable by the webview). */
   audioPath?: string;
@@ -58,8 +61,10 @@ export interface TranscriptStrings {
   playFrom: string;
   overlapBadge: string;
   overlapTitle: string;
-  /** `Low confidence: {0}` */
+  /** `Likely misrecognized: confidence {0}` (a marked word's tooltip) */
   lowConfidence: string;
+  /** `Words marked as likely misrecognized: {0} (confidence below {1}). …`: the legend, when words are marked. */
+  lowConfidenceLegend: string;
   audio: string;
 }
 

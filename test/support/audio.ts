@@ -49,6 +49,8 @@ export interface CallOptions {
   marginMs?: number;
   /** MP3 bit rate in kbit/s (default 48: keeps lame's gapless header, so the MP3 has the WAV's exact length). */
   mp3Kbps?: number;
+  /** flite voices of channel 0 and channel 1 (default `slt` and `rms`). */
+  voices?: readonly [string, string];
 }
 
 /** A short customer-service call with plain words, one short overlap ("okay" over the agent). */
@@ -172,7 +174,9 @@ export function makeCall(dir: string = AUDIO_CACHE_DIR, script: readonly Turn[] 
   const sampleRate = options.sampleRate ?? 16000;
   const marginMs = options.marginMs ?? 500;
   const mp3Kbps = options.mp3Kbps ?? 48;
-  const out = cacheDir('call', { script, sampleRate, marginMs, mp3Kbps }, dir);
+  const voices = options.voices ?? VOICES;
+  // Calls in the default voices keep their cache key from before voices could be chosen.
+  const out = cacheDir('call', { script, sampleRate, marginMs, mp3Kbps, ...(options.voices ? { voices } : {}) }, dir);
   const wav = path.join(out, 'call.wav');
   const mp3 = path.join(out, 'call.mp3');
   const referenceFile = path.join(out, 'reference.json');
@@ -186,7 +190,7 @@ export function makeCall(dir: string = AUDIO_CACHE_DIR, script: readonly Turn[] 
   let previousEnd = marginMs;
   script.forEach((turn, i) => {
     const file = path.join(out, `turn-${i}.wav`);
-    speak(turn.text, VOICES[turn.channel], file);
+    speak(turn.text, voices[turn.channel], file);
     const length = durationMs(file);
     const startMs = i === 0 ? marginMs : turn.overlapMs !== undefined ? previousEnd - turn.overlapMs : previousEnd + (turn.gapMs ?? 700);
     if (startMs < trackEnd[turn.channel]) throw new Error(`turn ${i} overlaps an earlier turn of the same channel`);
@@ -207,6 +211,31 @@ export function makeCall(dir: string = AUDIO_CACHE_DIR, script: readonly Turn[] 
   const result = { reference, durationMs: durationMs(wav) };
   fs.writeFileSync(referenceFile, JSON.stringify(result, null, 2));
   return { wav, mp3, ...result };
+}
+
+/** How {@link recode} writes a WAV: its rate, its encoding, and whether the channels are mixed into one. */
+export interface RecodeOptions {
+  /** Default 8000. */
+  sampleRate?: number;
+  /** Default µ-law (what call centres record). */
+  encoding?: 'pcm16' | 'mu-law';
+  /** Mix all channels into one (a mono recording of both parties of a call). */
+  mono?: boolean;
+}
+
+/** A WAV re-encoded at another rate and encoding, optionally mixed down to mono (cached). */
+export function recode(input: string, options: RecodeOptions = {}): string {
+  const sampleRate = options.sampleRate ?? 8000;
+  const encoding = options.encoding ?? 'mu-law';
+  const mono = options.mono ?? false;
+  const out = cacheDir('recode', { input: path.basename(path.dirname(input)), name: path.basename(input), sampleRate, encoding, mono });
+  const wav = path.join(out, 'recoded.wav');
+  if (!fs.existsSync(wav)) {
+    const format = encoding === 'mu-law' ? ['-e', 'u-law', '-b', '8'] : ['-e', 'signed-integer', '-b', '16'];
+    sox([input, '-r', String(sampleRate), ...format, `${wav}.tmp.wav`, ...(mono ? ['remix', '-'] : [])]);
+    fs.renameSync(`${wav}.tmp.wav`, wav);
+  }
+  return wav;
 }
 
 /** Speaks `text` (flite voice `slt` by default) into a mono WAV at `sampleRate` (cached). */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { normalizeWords, wordErrorRate } from '../support/wer';
+import { hypothesisWordsCorrect, normalizeWords, wordErrorRate } from '../support/wer';
 
 describe('wordErrorRate', () => {
   it('is 0 for the same words, whatever the case and punctuation', () => {
@@ -36,5 +36,15 @@ describe('wordErrorRate', () => {
 describe('normalizeWords', () => {
   it('lower-cases, strips punctuation and keeps apostrophes inside words', () => {
     assert.deepEqual(normalizeWords("No, that's all.  'Thank you' -- Goodbye!"), ['no', "that's", 'all', 'thank', 'you', 'goodbye']);
+  });
+});
+
+describe('word alignment', () => {
+  it('marks each hypothesis word right or wrong (substitutions and insertions are wrong)', () => {
+    const ref = normalizeWords('thank you for calling customer service');
+    const hyp = normalizeWords('thank you four calling the customer service');
+    assert.deepEqual(hypothesisWordsCorrect(ref, hyp), [true, true, false, true, false, true, true]);
+    assert.deepEqual(hypothesisWordsCorrect(ref, []), []);
+    assert.deepEqual(hypothesisWordsCorrect([], ['extra']), [false]);
   });
 });

@@ -51,7 +51,8 @@ const STRINGS: TranscriptStrings = {
   playFrom: 'Play from {0}',
   overlapBadge: 'Overlap',
   overlapTitle: 'Overlaps another party',
-  lowConfidence: 'Low confidence: {0}',
+  lowConfidence: 'Likely misrecognized: confidence {0}',
+  lowConfidenceLegend: 'Words marked as likely misrecognized: {0} (confidence below {1}). Hover over one for its confidence.',
   audio: 'Call recording',
 };
 
@@ -244,15 +245,24 @@ describe('transcript webview page (Chromium)', function () {
     assert.equal(await page.locator('.turn.overlap .badge[title="Overlaps another party"]').count(), 3);
   });
 
-  it('underlines low-confidence words with their confidence as title', async () => {
+  it('marks likely misrecognized words with a dotted underline (not a spelling squiggle), their confidence as title, and a legend', async () => {
     await open();
+    await load(loadMessage());
+    assert.equal(await page.locator('.low-confidence').count(), 0);
+    assert.equal(await page.locator('#analytics .legend').count(), 0, 'no legend without marked words');
     const conversation = stereoCall();
     conversation.turns[0].phrases[0].words[1].confidence = 0.31; // "thank"
     await load(loadMessage({ conversation }));
-    const marked = await page.locator('.low-confidence').evaluateAll((els) => els.map((e) => `${e.textContent} ${e.getAttribute('title')}`));
-    assert.deepEqual(marked, ['thank Low confidence: 31%']);
-    const style = await page.evaluate<string>(`getComputedStyle(document.querySelector('.low-confidence')).textDecorationLine`);
-    assert.equal(style, 'underline');
+    const marked = await page.locator('.turn .low-confidence').evaluateAll((els) => els.map((e) => `${e.textContent} ${e.getAttribute('title')}`));
+    assert.deepEqual(marked, ['thank Likely misrecognized: confidence 31%']);
+    const style = await page.evaluate<string>(
+      `(() => { const s = getComputedStyle(document.querySelector('.turn .low-confidence')); return s.textDecorationLine + ' ' + s.textDecorationStyle; })()`,
+    );
+    assert.equal(style, 'underline dotted');
+    assert.equal(
+      await page.locator('#analytics .legend').textContent(),
+      'abc Words marked as likely misrecognized: 1 (confidence below 50%). Hover over one for its confidence.',
+    );
   });
 
   it('searches with highlight, count, next/previous (buttons and keys) and clears with Escape', async () => {

@@ -1,13 +1,13 @@
 /**
  * Entry point of the local service's audio worker threads (bundled as dist/local-worker.js): runs the CPU-heavy
- * steps of recognition — streamed decoding, resampling, segmenting, silence shortening, PCM conversion, pitch for
- * diarization, building and serialising the result file — so that the service's main thread only answers HTTP and moves data. One task at a time; see
+ * steps of recognition — streamed decoding, resampling, segmenting, silence shortening, PCM conversion, voice
+ * statistics for diarization, building and serialising the result file — so that the service's main thread only answers HTTP and moves data. One task at a time; see
  * ./workerPool.ts for the protocol.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { pitchOfRanges, type PitchRequest } from '../recognition/diarize';
+import { voiceStatistics, type VoiceRequest } from '../recognition/diarize';
 import { buildResultFile, type ResultFileInput } from '../recognition/result-file';
 import { segmentFile, type SegmentFileRequest } from './segmentFile';
 import type { WorkerAck, WorkerPartial, WorkerReply, WorkerTask } from './workerPool';
@@ -41,8 +41,8 @@ async function perform(task: WorkerTask): Promise<{ result: unknown; transfer: A
         port!.off('message', onAck);
       }
     }
-    case 'pitch':
-      return { result: pitchOfRanges(task.request as PitchRequest), transfer: [] };
+    case 'voice':
+      return { result: voiceStatistics(task.request as VoiceRequest), transfer: [] };
     case 'result': {
       const file = buildResultFile(task.request as ResultFileInput);
       return { result: { json: JSON.stringify(file, null, 2), durationMilliseconds: file.durationMilliseconds ?? 0 }, transfer: [] };

@@ -14,7 +14,7 @@ import { AudioFormatError } from './types';
 
 export interface WorkerTask {
   id: number;
-  kind: 'segment' | 'pitch' | 'result';
+  kind: 'segment' | 'voice' | 'result';
   request: unknown;
 }
 

@@ -6,6 +6,7 @@
 
 import { ENGINE_NOT_INSTALLED } from '../../core/localService';
 import type { SegmenterOptions } from '../audio/segmenter';
+import type { ConfidenceCalibration } from './calibration';
 
 /** Mono 16-bit PCM at 16 kHz: what every engine receives. */
 export interface MonoPcm16k {
@@ -37,8 +38,6 @@ export interface Utterance {
   confidence: number;
   /** Word timings (filled always; the service only returns them when the job asked for word timestamps). */
   words: RecognizedWord[];
-  /** Median voice pitch, set by the recogniser when it diarizes mono audio. */
-  pitchHz?: number;
 }
 
 
@@ -75,4 +74,9 @@ export interface Engine {
    * models with a fixed window (whisper: 30 s), long for engines with a start-up cost per run (pocketsphinx).
    */
   readonly segmenting?: SegmenterOptions;
+  /**
+   * How this engine's raw word scores map to P(word right), measured on reference audio (./calibration.ts); the
+   * recogniser applies it, so result files carry calibrated confidences. Without it the raw scores are kept.
+   */
+  readonly confidenceCalibration?: ConfidenceCalibration;
 }
