@@ -271,7 +271,7 @@ function speakersLabel(n: number): string {
 function diarizationChoices(backend: BackendKind): Choice<number>[] {
   const how =
     backend === 'local'
-      ? vscode.l10n.t('told apart by voice pitch: works when the voices clearly differ')
+      ? vscode.l10n.t('told apart by their voices: works best with pauses between turns')
       : vscode.l10n.t('Azure tells the speakers apart');
   return [
     { value: 0, label: vscode.l10n.t('Off'), description: vscode.l10n.t('one speaker per channel') },
