@@ -9,7 +9,7 @@
  *    {@link WINDOW_MS} of speech — short enough that a window rarely holds two voices, long enough to model one.
  * 3. **Clustering** (main thread, per channel): agglomerative, always merging the two clusters whose union costs the
  *    least by the Bayesian information criterion (ΔBIC of one Gaussian for both against one each); it stops when
- *    every merge would cost more than the model it saves (ΔBIC > 0) and at most `maxSpeakers` remain — so a
+ *    that cheapest merge costs at least {@link STOP_PER_FRAME} per frame and at most `maxSpeakers` remain — so a
  *    one-voice recording stays one speaker, and the caller's maximum is honoured.
  * 4. **Resegmentation**: each window (short ones too) goes to the cluster whose Gaussian explains its frames best,
  *    twice, refining the models in between; words take their window's speaker, and utterances are split where the
@@ -36,6 +36,13 @@ const WINDOW_MS = 1500;
 const MIN_FRAMES = 60;
 /** Weight of the BIC's model-size penalty. */
 const LAMBDA = 1;
+/**
+ * Clusters stay apart when merging the closest two would cost at least this much ΔBIC per frame. ΔBIC itself grows
+ * with the length of the clusters, and real voices vary enough that one voice split in two still scores ΔBIC > 0
+ * over a minute of speech; per frame, bench/diarization.ts measured 0.11–0.24 for one voice (a LibriVox reader,
+ * flite rms, flite slt) and 0.46–1.02 for two (three male flite pairs, a female/male pair).
+ */
+const STOP_PER_FRAME = 0.35;
 /** Variance floor added to covariance diagonals (keeps short stretches invertible). */
 const FLOOR = 1e-3;
 
@@ -190,8 +197,13 @@ function gaussian(stats: readonly number[]): Gaussian {
   return { n, mean, chol, logDet };
 }
 
-/** ΔBIC of modelling two stretches with one Gaussian instead of one each: > 0 means two voices. */
-function deltaBic(a: readonly number[], b: readonly number[]): number {
+/** ΔBIC per frame of modelling two stretches with one Gaussian instead of one each: the higher, the more two voices. */
+function mergeCost(a: readonly number[], b: readonly number[]): number {
+  return deltaBic(a, b) / (a[0] + b[0]);
+}
+
+/** ΔBIC of modelling two stretches with one Gaussian instead of one each: > 0 favours two voices. */
+export function deltaBic(a: readonly number[], b: readonly number[]): number {
   const n = a[0] + b[0];
   const penalty = 0.5 * LAMBDA * (DIM + (DIM * (DIM + 1)) / 2) * Math.log(n);
   return 0.5 * (n * gaussian(add(a, b)).logDet - a[0] * gaussian(a).logDet - b[0] * gaussian(b).logDet) - penalty;
@@ -261,7 +273,7 @@ export function clusterVoices(windows: readonly (readonly number[] | null)[], ma
         if (c < bestCost) [bestCost, best] = [c, [ids[a], ids[b]]];
       }
     }
-    if (!best || (bestCost > 0 && ids.length <= maxSpeakers)) break;
+    if (!best || (ids.length <= maxSpeakers && mergeCost(byId.get(best[0])!, byId.get(best[1])!) >= STOP_PER_FRAME)) break;
     const merged = add(byId.get(best[0])!, byId.get(best[1])!);
     const id = nextId++;
     byId.set(id, merged);
