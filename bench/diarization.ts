@@ -16,7 +16,7 @@
  * Target: ≤ 15 % on the same-gender pairs with 0.5 s pauses. --cost also times diarization's own work (voice
  * statistics and clustering, in this process) on a 5-minute call.
  *
- *     npx tsx bench/diarization.ts [--quick] [--full] [--cost] [--only <part of a group or voice pair>]      (npm run bench:diarization)
+ *     npx tsx bench/diarization.ts [--quick] [--full] [--cost] [--only <parts of a group and voice pair, comma-separated>]      (npm run bench:diarization)
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -69,7 +69,7 @@ function flite(quick: boolean): Item[] {
   for (const [a, b, kind] of pairs) {
     for (const condition of conditions) {
       scripts.forEach((script, s) => {
-        if (only && !`${kind}, ${condition.label}`.includes(only) && !`${a}/${b}`.includes(only)) return;
+        if (only && !only.split(',').every((part) => `${kind}, ${condition.label} ${a}/${b}`.includes(part))) return;
         const call = makeCall(undefined, withPauses(script, condition.gapMs, condition.overlaps), { voices: [a, b] });
         const reference = call.reference.map((t) => ({ speaker: t.channel, startMs: t.startMs, endMs: t.endMs }));
         const name = `${a}/${b} script ${s + 1}`;
@@ -84,7 +84,7 @@ function flite(quick: boolean): Item[] {
 }
 
 /** LibriVox clips alternating with pocketsphinx-testdata's other recordings (another speaker), 0.5 s apart. */
-function realSpeech(work: string): Item[] {
+export function realSpeech(work: string): Item[] {
   const clips = librivoxClips().map((c) => c.file);
   const others = ['goforward', 'numbers', 'something'].map((n) => path.join(LIBRIVOX, '..', `${n}.raw`)).filter((f) => fs.existsSync(f));
   if (clips.length === 0 || others.length === 0) return [];
@@ -215,7 +215,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: Error) => {
-  console.error(err.stack ?? err.message);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: Error) => {
+    console.error(err.stack ?? err.message);
+    process.exit(1);
+  });
+}

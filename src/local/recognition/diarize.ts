@@ -39,10 +39,12 @@ const LAMBDA = 1;
 /**
  * Clusters stay apart when merging the closest two would cost at least this much ΔBIC per frame. ΔBIC itself grows
  * with the length of the clusters, and real voices vary enough that one voice split in two still scores ΔBIC > 0
- * over a minute of speech; per frame, bench/diarization.ts measured 0.11–0.24 for one voice (a LibriVox reader,
- * flite rms, flite slt) and 0.46–1.02 for two (three male flite pairs, a female/male pair).
+ * over a minute of speech. Per frame, for the last merge (two clusters into one), measured at 16 kHz and 8 kHz µ-law:
+ * 0.08–0.24 for one voice (a LibriVox reader, flite rms, flite slt), 0.34–1.02 for two (the LibriVox reader and
+ * another speaker, three male flite pairs, a female/male pair); the lowest two-voice figure is the real speakers at
+ * 8 kHz. A two-party call wrongly made one speaker costs users more than a one-voice file split in two.
  */
-const STOP_PER_FRAME = 0.35;
+const STOP_PER_FRAME = 0.29;
 /** Variance floor added to covariance diagonals (keeps short stretches invertible). */
 const FLOOR = 1e-3;
 
@@ -252,7 +254,7 @@ function logLikelihood(g: Gaussian, stats: readonly number[]): number {
  * most `maxSpeakers`, then each stretch reassigned to the best-fitting cluster. Returns a cluster index per stretch
  * (null statistics get -1).
  */
-export function clusterVoices(windows: readonly (readonly number[] | null)[], maxSpeakers: number): number[] {
+export function clusterVoices(windows: readonly (readonly number[] | null)[], maxSpeakers: number, stopPerFrame = STOP_PER_FRAME): number[] {
   const seeds = windows.map((w, i) => ({ w, i })).filter((s): s is { w: readonly number[]; i: number } => s.w !== null && s.w[0] >= MIN_FRAMES);
   const fallback = seeds.length > 0 ? seeds : windows.map((w, i) => ({ w, i })).filter((s): s is { w: readonly number[]; i: number } => s.w !== null);
   const assignment = new Array<number>(windows.length).fill(-1);
@@ -273,7 +275,7 @@ export function clusterVoices(windows: readonly (readonly number[] | null)[], ma
         if (c < bestCost) [bestCost, best] = [c, [ids[a], ids[b]]];
       }
     }
-    if (!best || (ids.length <= maxSpeakers && mergeCost(byId.get(best[0])!, byId.get(best[1])!) >= STOP_PER_FRAME)) break;
+    if (!best || (ids.length <= maxSpeakers && mergeCost(byId.get(best[0])!, byId.get(best[1])!) >= stopPerFrame)) break;
     const merged = add(byId.get(best[0])!, byId.get(best[1])!);
     const id = nextId++;
     byId.set(id, merged);
