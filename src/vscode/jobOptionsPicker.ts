@@ -41,6 +41,8 @@ export interface OptionsSource {
   locales(): Promise<string[]>;
   /** Base models a job in `locale` can name. */
   models(locale: string): Promise<ModelChoice[]>;
+  /** The model jobs that name none run on, by name, when a setting chooses it (`speechBatch.local.model`). */
+  defaultModel?: string;
 }
 
 /** Lets the user adjust the options of one job. Resolves with the options, or undefined when cancelled. */
@@ -56,7 +58,7 @@ export async function pickJobOptions(defaults: JobOptions, fileSummary: string, 
     }
     return list;
   };
-  const picker: Picker = { backend: source.backend, locales: source.locales, modelsFor };
+  const picker: Picker = { backend: source.backend, locales: source.locales, modelsFor, defaultModel: source.defaultModel };
   for (;;) {
     const picked = await vscode.window.showQuickPick(optionItems(options, picker), {
       title: vscode.l10n.t('Transcribe {0}', fileSummary),
@@ -74,6 +76,14 @@ interface Picker {
   backend: BackendKind;
   locales(): Promise<string[]>;
   modelsFor(locale: string): Promise<ModelChoice[]>;
+  defaultModel?: string;
+}
+
+/** The model a job that names none runs on: the one the setting chooses, else the service's pick for the locale. */
+async function defaultOf(o: JobOptions, picker: Picker, localeModels: readonly ModelChoice[] | undefined): Promise<ModelChoice | undefined> {
+  const named = picker.defaultModel?.toLowerCase();
+  if (named) return (await picker.modelsFor(o.locale).catch(() => [])).find((m) => m.name.toLowerCase() === named);
+  return localeModels ? defaultModelFor(localeModels, o.locale) : undefined;
 }
 
 /** The models of the job's locale, or undefined when the service could not list them. */
@@ -107,7 +117,7 @@ async function withModelForLocale(o: JobOptions, picker: Picker): Promise<JobOpt
 async function optionItems(o: JobOptions, picker: Picker): Promise<OptionItem[]> {
   const models = await modelsOf(o, picker);
   const model = chosenModel(o, models);
-  const effective = model ?? (models ? defaultModelFor(models, o.locale) : undefined);
+  const effective = model ?? (await defaultOf(o, picker, models));
   const current = <T>(choices: Choice<T>[], value: T) => choices.find((c) => c.value === value)?.label;
   return [
     { id: 'start', label: `$(play) ${vscode.l10n.t('Start Transcription')}`, alwaysShow: true },
@@ -165,7 +175,7 @@ async function editOption(id: OptionId, o: JobOptions, picker: Picker): Promise<
     }
     case 'punctuation': {
       const models = await modelsOf(o, picker);
-      const effective = chosenModel(o, models) ?? (models ? defaultModelFor(models, o.locale) : undefined);
+      const effective = chosenModel(o, models) ?? (await defaultOf(o, picker, models));
       const mode = await pickChoice(vscode.l10n.t('Punctuation'), punctuationChoices(effective), punctuationValue(o.punctuationMode, effective));
       if (mode === undefined) return undefined;
       // "As the model writes it" keeps a mode that is not None (it matters again on a model that does not punctuate).
@@ -375,13 +385,17 @@ async function pickModel(o: JobOptions, picker: Picker): Promise<JobOptions | un
     return undefined;
   }
   const chosen = chosenModel(o, models);
-  const fallback = defaultModelFor(models, o.locale);
+  const fallback = await defaultOf(o, picker, models);
   type ModelItem = vscode.QuickPickItem & { self?: string; custom?: true };
   const mark = (on: boolean, label: string) => (on ? `$(check) ${label}` : label);
   const items: ModelItem[] = [
     {
       label: mark(!o.customModel.trim(), defaultLabel(fallback, picker.backend)),
-      description: picker.backend === 'local' ? vscode.l10n.t('the best installed model for {0}', o.locale) : vscode.l10n.t('chosen by Azure for {0}', o.locale),
+      description: picker.defaultModel
+        ? vscode.l10n.t('set in speechBatch.local.model')
+        : picker.backend === 'local'
+          ? vscode.l10n.t('the best installed model for {0}', o.locale)
+          : vscode.l10n.t('chosen by Azure for {0}', o.locale),
       self: '',
     },
     ...[...models]

@@ -125,6 +125,20 @@ describe('settings and secrets', () => {
     assert.equal(api.jobs.all().length, jobsBefore);
   });
 
+  it('names the model of speechBatch.local.model as the default in Transcribe with Options…', async () => {
+    await config().update('local.model', 'pocketsphinx', global);
+    try {
+      const client = new SpeechClient({ endpoint: await api.localService.endpoint(), key: await api.secrets.localServiceKey() });
+      const pocketsphinx = (await client.listBaseModels()).map(describeBaseModel).find((m) => m.name === 'pocketsphinx')!;
+      const { quickPicks } = await withInputs({ quickPicks: [undefined] }, () =>
+        vscode.commands.executeCommand('speechBatch.transcribeWithOptions', vscode.Uri.file(placeholderAudio('speech-batch-options-model-'))),
+      );
+      assert.equal(quickPicks[0]!.find((i) => i.label === 'Model')?.description, `Default (${pocketsphinx.displayName})`);
+    } finally {
+      await config().update('local.model', undefined, global);
+    }
+  });
+
   it('submits the options picked in Transcribe with Options… to the service: values explained, the current one marked, models from the service', async () => {
     const audio = makeMono('hello', { dir: path.join(os.tmpdir(), 'speech-batch-vscode-audio') });
     const before = new Set(api.jobs.all().map((j) => j.id));

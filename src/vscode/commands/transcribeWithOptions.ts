@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { pickJobOptions } from '../jobOptionsPicker';
-import { backendSetting, jobDefaults } from '../settings';
+import { backendSetting, jobDefaults, localModelSettings } from '../settings';
 import { audioOf, type CommandTarget } from './args';
 import type { CommandContext } from './context';
 import { folderName, startTranscription } from './transcribe';
@@ -16,6 +16,7 @@ export async function transcribeWithOptions(ctx: CommandContext, target: Command
     backend,
     locales: () => ctx.locales(backend),
     models: (locale) => ctx.baseModels(backend, locale),
+    defaultModel: backend === 'local' ? localModelSettings().model || undefined : undefined,
   });
   if (options) await startTranscription(ctx, files, options, await folderName(target));
 }
