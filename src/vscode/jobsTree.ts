@@ -16,8 +16,22 @@ import { Disposable } from './lifecycle';
 /** The id of the view (package.json `contributes.views`). */
 export const JOBS_VIEW_ID = 'speechBatch.jobs';
 
-/** A node of the tree: what commands invoked from the view receive. */
-export type JobsTreeNode = { kind: 'job'; job: JobRecord } | { kind: 'file'; job: JobRecord; file: JobFileRecord };
+/**
+ * A node of the tree: what commands invoked from the view receive. The files of a big job are grouped by state
+ * ("Failed (3)", "Transcribed (997)"), and a group of more than {@link PAGE_SIZE} files in pages ("1–100").
+ */
+export type JobsTreeNode =
+  | { kind: 'job'; job: JobRecord }
+  | { kind: 'file'; job: JobRecord; file: JobFileRecord }
+  | { kind: 'group'; job: JobRecord; state: FileState }
+  | { kind: 'page'; job: JobRecord; state: FileState; start: number };
+
+type FileState = JobFileRecord['state'];
+
+/** Files per page of a group; a job with at most this many files lists them without groups. */
+export const PAGE_SIZE = 100;
+/** Groups in the order shown: what needs attention first. */
+const GROUP_ORDER: readonly FileState[] = ['failed', 'transcription'];
 
 const STATUS_ICONS: Record<Status, vscode.ThemeIcon> = {
   NotStarted: new vscode.ThemeIcon('clock'),
@@ -45,26 +59,104 @@ export class JobsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   getTreeItem(node: JobsTreeNode): vscode.TreeItem {
-    return node.kind === 'job' ? jobItem(node.job) : fileItem(node.job, node.file);
+    switch (node.kind) {
+      case 'job':
+        return jobItem(node.job);
+      case 'file':
+        return fileItem(node.job, node.file);
+      case 'group':
+        return groupItem(node.job, node.state);
+      case 'page':
+        return pageItem(node.job, node.state, node.start);
+    }
   }
 
   async getChildren(node?: JobsTreeNode): Promise<JobsTreeNode[]> {
     if (!node) return this.jobs.all().map((job) => ({ kind: 'job', job }));
-    if (node.kind !== 'job') return [];
+    if (node.kind === 'file') return [];
+    if (node.kind !== 'job') return fileChildren(this.jobs.latest(node.job), node);
     let job = node.job;
     try {
       job = await this.jobs.ensureFiles(job);
     } catch (err) {
       this.log.warn(`Listing the files of job ${job.id} failed: ${(err as Error).message}`);
     }
-    return job.files.map((file) => ({ kind: 'file', job, file }));
+    return fileChildren(job, node);
   }
 
   getParent(node: JobsTreeNode): JobsTreeNode | undefined {
     if (node.kind === 'job') return undefined;
     const job = this.jobs.get(jobKey(node.job));
-    return job ? { kind: 'job', job } : undefined;
+    if (!job) return undefined;
+    if (node.kind === 'page') return { kind: 'group', job, state: node.state };
+    if (node.kind === 'group' || !isGrouped(job)) return { kind: 'job', job };
+    const inState = filesIn(job, node.file.state);
+    if (inState.length <= PAGE_SIZE) return { kind: 'group', job, state: node.file.state };
+    const position = inState.findIndex((f) => sameFile(f, node.file));
+    return { kind: 'page', job, state: node.file.state, start: Math.max(0, position - (position % PAGE_SIZE)) };
   }
+}
+
+/** Whether a job has too many files to list them flat under it. */
+function isGrouped(job: JobRecord): boolean {
+  return job.files.length > PAGE_SIZE;
+}
+
+/** The files of a job in one state, in the order of its inputs. */
+function filesIn(job: JobRecord, state: FileState): JobFileRecord[] {
+  const order = new Map(job.audioPaths.map((p, i) => [p, i]));
+  const position = (f: JobFileRecord): number => f.index ?? (f.audioPath !== undefined ? order.get(f.audioPath) : undefined) ?? Number.MAX_SAFE_INTEGER;
+  return job.files.filter((f) => f.state === state).sort((a, b) => position(a) - position(b));
+}
+
+function sameFile(a: JobFileRecord, b: JobFileRecord): boolean {
+  return a.name === b.name && a.state === b.state && a.index === b.index;
+}
+
+/** The children of a job, a group or a page: files, or groups by state and pages for a big job. */
+function fileChildren(job: JobRecord, node: Exclude<JobsTreeNode, { kind: 'file' }>): JobsTreeNode[] {
+  const files = (list: JobFileRecord[]): JobsTreeNode[] => list.map((file) => ({ kind: 'file', job, file }));
+  if (node.kind === 'job') {
+    if (!isGrouped(job)) return files(job.files);
+    return GROUP_ORDER.filter((state) => job.files.some((f) => f.state === state)).map((state) => ({ kind: 'group', job, state }));
+  }
+  const inState = filesIn(job, node.state);
+  if (node.kind === 'page') return files(inState.slice(node.start, node.start + PAGE_SIZE));
+  if (inState.length <= PAGE_SIZE) return files(inState);
+  return Array.from({ length: Math.ceil(inState.length / PAGE_SIZE) }, (_, i) => ({ kind: 'page', job, state: node.state, start: i * PAGE_SIZE }));
+}
+
+/** "Failed (3)", "Transcribed (997)": the files of a big job in one state. */
+function groupItem(job: JobRecord, state: FileState): vscode.TreeItem {
+  const count = job.files.filter((f) => f.state === state).length;
+  const label =
+    state === 'failed' ? vscode.l10n.t('Failed ({0})', formatCount(count)) : vscode.l10n.t('Transcribed ({0})', formatCount(count));
+  // Failures are what a user looks for: open unless there are pages of them.
+  const expanded = state === 'failed' && count <= PAGE_SIZE;
+  const item = new vscode.TreeItem(label, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `${jobKey(job)}|group|${state}`;
+  item.contextValue = `group.${state}`;
+  item.iconPath =
+    state === 'failed'
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+  return item;
+}
+
+/** "101–200" with the first and last file's names: one page of a group. */
+function pageItem(job: JobRecord, state: FileState, start: number): vscode.TreeItem {
+  const page = filesIn(job, state).slice(start, start + PAGE_SIZE);
+  const item = new vscode.TreeItem(vscode.l10n.t('{0}–{1}', formatCount(start + 1), formatCount(start + page.length)), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `${jobKey(job)}|page|${state}|${start}`;
+  item.contextValue = 'page';
+  const name = (f: JobFileRecord | undefined): string => (f ? (f.audioName ?? f.name) : '');
+  item.description = page.length > 1 ? `${name(page[0])} … ${name(page.at(-1))}` : name(page[0]);
+  return item;
+}
+
+/** 1000 → "1,000" in the display language. */
+function formatCount(n: number): string {
+  return n.toLocaleString(vscode.env.language);
 }
 
 /** The tree item of a job. */
@@ -108,14 +200,14 @@ export function outcomeLabel(job: JobRecord): string {
 function countsText(job: JobRecord): string | undefined {
   const { total, done, transcribed, failed } = fileCounts(job);
   if (total === undefined) return undefined;
-  const files = total === 1 ? vscode.l10n.t('{0} file', total) : vscode.l10n.t('{0} files', total);
+  const files = total === 1 ? vscode.l10n.t('{0} file', total) : vscode.l10n.t('{0} files', formatCount(total));
   switch (jobOutcome(job)) {
     case 'pending':
-      return job.status === 'Running' && (done > 0 || job.backend === 'local') ? vscode.l10n.t('{0} of {1}', done, total) : files;
+      return job.status === 'Running' && (done > 0 || job.backend === 'local') ? vscode.l10n.t('{0} of {1}', formatCount(done), formatCount(total)) : files;
     case 'partial':
       return job.cancelled
-        ? vscode.l10n.t('{0} of {1}', transcribed, total)
-        : vscode.l10n.t('{0} of {1} · {2} failed', transcribed, total, failed);
+        ? vscode.l10n.t('{0} of {1}', formatCount(transcribed), formatCount(total))
+        : vscode.l10n.t('{0} of {1} · {2} failed', formatCount(transcribed), formatCount(total), formatCount(failed));
     default:
       return files;
   }
