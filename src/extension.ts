@@ -54,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const store = new JobStore(context.globalState, log);
   const jobs = new JobManager(store, backends, log);
   const transcripts = new TranscriptService(context, jobs, backends);
+  jobs.keepResultsWith(transcripts);
   const poller = new JobPoller(jobs, pollingSettings, log);
   const tree = new JobsTreeProvider(jobs, log);
   const treeView = vscode.window.createTreeView<JobsTreeNode>(JOBS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });

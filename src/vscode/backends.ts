@@ -1,6 +1,7 @@
 /**
  * The two places jobs run, behind one interface: the bundled local service (audio passed as file:// URLs) and
- * Azure AI Speech (audio uploaded to Blob Storage first, passed as read-only SAS URLs).
+ * Azure AI Speech (batch: audio uploaded to Blob Storage first, passed as read-only SAS URLs). Fast transcription
+ * needs neither: the audio travels in its request (JobManager, transcriptionPlan.ts).
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -162,10 +163,15 @@ export class AzureBackend implements Backend {
     if (uploads.length > 0) await (await loadBlob()).deleteUploads(await this.target(), uploads);
   }
 
+  /** Whether a storage connection is set: batch jobs need one, fast transcription does not. */
+  async hasStorage(): Promise<boolean> {
+    return Boolean(await this.secrets.storageConnection());
+  }
+
   private async target(): Promise<BlobTarget> {
     const connection = await this.secrets.storageConnection();
     if (!connection) {
-      throw new UserFacingError(vscode.l10n.t('No storage connection is set: Azure needs the audio in Blob Storage.'), [
+      throw new UserFacingError(vscode.l10n.t('No storage connection is set: Azure batch transcription reads the audio from Blob Storage.'), [
         commandAction(vscode.l10n.t('Set Storage Connection'), Commands.setStorageConnection),
       ]);
     }

@@ -2,11 +2,13 @@
  * The jobs use cases: submit audio, refresh a job's status and result files, delete a job, and find the jobs of the
  * Speech resource created elsewhere. The store persists the outcome; the tree and the poller react to its events.
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { audioDurationsMs } from '../core/audioLength';
 import { SpeechApiError, SpeechClient, type GetTranscriptionResult } from '../core/client';
+import { transcribeFile, type FastChoices } from '../core/fastFlow';
 import { redactUrl } from '../core/redact';
 import { readJobOutputs } from '../core/jobFlow';
 import { isTerminal, type Transcription } from '../core/wire';
@@ -17,6 +19,11 @@ import { jobOutcome } from './jobProgress';
 import { applyTranscription, audioLabel, failedFile, resultFile } from './jobResults';
 import type { JobStore } from './jobStore';
 import { Disposable } from './lifecycle';
+import { Commands } from './commandIds';
+import { commandAction, UserFacingError } from './errors';
+import { readableReason } from './jobProgress';
+import { phraseList, transcriptionMode } from './settings';
+import { planTranscription } from './transcriptionPlan';
 
 /** What one status check found. */
 export interface RefreshResult {
@@ -36,6 +43,11 @@ export interface SubmitOptions {
   signal?: AbortSignal;
 }
 
+/** Where the results of fast transcriptions are kept (there is no job on the service to fetch them from again). */
+export interface ResultKeeper {
+  save(job: JobRecord, file: JobFileRecord, text: string): Promise<void>;
+}
+
 export class JobManager extends Disposable {
   private readonly finished = this._register(new vscode.EventEmitter<JobRecord>());
   private readonly submitted = this._register(new vscode.EventEmitter<JobRecord>());
@@ -47,6 +59,9 @@ export class JobManager extends Disposable {
   readonly onDidChange: vscode.Event<JobRecord | undefined>;
   /** The status check running per job key. */
   private readonly refreshing = new Map<string, Promise<RefreshResult>>();
+  /** Fast transcriptions running in this VS Code, by job key: Cancel aborts their requests. */
+  private readonly fastRuns = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  private results: ResultKeeper | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -82,8 +97,42 @@ export class JobManager extends Disposable {
     return this.store.get(jobKey(job)) ?? job;
   }
 
-  /** Creates one job over all the given audio files. */
+  /** Where fast transcriptions keep their results (the transcript service; set once at activation). */
+  keepResultsWith(results: ResultKeeper): void {
+    this.results = results;
+  }
+
+  /**
+   * Transcribes the given audio files: the files that go fast (transcriptionPlan.ts) in one fast job, run here one
+   * request per file; the others in one batch job. Resolves with the job created first (batch, else fast), once the
+   * batch job is submitted and the fast job started; a fast job runs on in the background (Cancel Job stops it).
+   */
   async submit(audioPaths: readonly string[], submit: SubmitOptions): Promise<JobRecord> {
+    const phrases = audioPaths.length > 0 ? phraseList(vscode.Uri.file(audioPaths[0]!)) : [];
+    const plan = await planTranscription(audioPaths, {
+      backend: submit.backend,
+      mode: transcriptionMode(),
+      storageConfigured: submit.backend === 'azure' ? await this.backends.azure.hasStorage() : true,
+      phrases,
+      customModel: submit.options.customModel,
+    });
+    if (plan.refused.length > 0) {
+      const list = plan.refused.map((r) => `${path.basename(r.path)}: ${r.reason}`).join('; ');
+      throw new UserFacingError(
+        vscode.l10n.t('Without a storage connection, Azure transcribes files under 2 hours and 250 MB only (fast transcription). Longer files need batch transcription, which reads the audio from Blob Storage: {0}', list),
+        [commandAction(vscode.l10n.t('Set Storage Connection'), Commands.setStorageConnection)],
+      );
+    }
+    if (phrases.length > 0 && plan.batch.length > 0) {
+      this.log.info(`The phrase list (${phrases.length} phrase(s)) is not used for the ${plan.batch.length} file(s) of the batch job: batch transcription takes no phrase list.`);
+    }
+    const batch = plan.batch.length > 0 ? await this.submitBatch(plan.batch, { ...submit, displayName: plan.fast.length > 0 ? undefined : submit.displayName }) : undefined;
+    const fast = plan.fast.length > 0 ? await this.startFast(plan.fast, submit, phrases, batch ? undefined : submit.displayName) : undefined;
+    return (batch ?? fast)!;
+  }
+
+  /** Creates one batch job over all the given audio files. */
+  private async submitBatch(audioPaths: readonly string[], submit: SubmitOptions): Promise<JobRecord> {
     const backend = this.backends.of(submit.backend);
     const endpoint = backend.endpointId();
     const client = await backend.client(endpoint);
@@ -129,6 +178,105 @@ export class JobManager extends Disposable {
     return job;
   }
 
+  /** Creates a fast job (Running) and starts its requests in the background. */
+  private async startFast(audioPaths: readonly string[], submit: SubmitOptions, phrases: string[], displayName?: string): Promise<JobRecord> {
+    const backend = this.backends.of(submit.backend);
+    const endpoint = backend.endpointId();
+    const client = await backend.client(endpoint);
+    const now = new Date().toISOString();
+    const audioBytes = await Promise.all(audioPaths.map((p) => fs.promises.stat(p).then((s) => s.size, () => 0)));
+    const job: JobRecord = {
+      backend: submit.backend,
+      endpoint,
+      id: randomUUID(),
+      displayName: displayName ?? jobName(audioPaths),
+      locale: submit.options.locale,
+      status: 'Running',
+      createdDateTime: now,
+      runningSince: now,
+      audioPaths: [...audioPaths],
+      uploads: [],
+      files: [],
+      audioBytes,
+      fast: true,
+    };
+    await this.store.put(job);
+    const choices: FastChoices = {
+      locale: submit.options.locale,
+      profanityFilterMode: submit.options.profanityFilterMode,
+      diarization: submit.options.diarization,
+      phrases,
+    };
+    this.log.info(`Started fast transcription ${job.id} (${audioPaths.length} file(s), ${job.locale}${phrases.length ? `, phrase list of ${phrases.length}` : ''}) on ${describeEndpoint(job)}.`);
+    const abort = new AbortController();
+    const key = jobKey(job);
+    const done = this.runFast(job, client, choices, abort.signal).finally(() => this.fastRuns.delete(key));
+    this.fastRuns.set(key, { abort, done });
+    this.submitted.fire(job);
+    return job;
+  }
+
+  /**
+   * The requests of a fast job, one file after the other: each file's row appears as soon as it is done (its result
+   * kept on disk), a file that fails is a failed row, and the job ends like a batch job (notification, attention).
+   */
+  private async runFast(job: JobRecord, client: SpeechClient, choices: FastChoices, signal: AbortSignal): Promise<void> {
+    const key = jobKey(job);
+    const files: JobFileRecord[] = [];
+    for (const [index, audioPath] of job.audioPaths.entries()) {
+      if (signal.aborted || !this.store.get(key)) break;
+      const name = `contenturl_${index}.json`;
+      const audioName = audioLabel(job.audioPaths, audioPath);
+      try {
+        const result = await transcribeFile(client, audioPath, choices, { signal, log: (m) => this.log.info(`Fast transcription ${job.id}, ${audioName}: ${m}`) });
+        const file: JobFileRecord = { name, state: 'transcription', audioPath, audioName, index, durationMs: result.durationMilliseconds };
+        await this.results!.save(job, file, JSON.stringify(result, null, 2));
+        files.push(file);
+      } catch (err) {
+        if (signal.aborted) break;
+        const message = readableReason(err instanceof Error ? err.message : String(err), path.basename(audioPath));
+        this.log.warn(`Fast transcription ${job.id}, ${audioName}: ${message}`);
+        files.push({ name: path.basename(audioPath), state: 'failed', audioPath, audioName, index, error: message });
+      }
+      const current = this.store.get(key);
+      if (current && !current.cancelled) await this.store.put({ ...current, files: [...files] });
+    }
+    const current = this.store.get(key);
+    if (!current || current.cancelled) return;
+    const transcribed = files.filter((f) => f.state === 'transcription');
+    const finished: JobRecord = {
+      ...current,
+      files,
+      status: transcribed.length > 0 ? 'Succeeded' : 'Failed',
+      lastActionDateTime: new Date().toISOString(),
+      durationMs: transcribed.reduce((sum, f) => sum + (f.durationMs ?? 0), 0),
+    };
+    if (transcribed.length === 0) finished.error = { code: 'Failed', message: files.find((f) => f.error)?.error ?? vscode.l10n.t('No file was transcribed.') };
+    if (jobOutcome(finished) !== 'succeeded') finished.attention = true;
+    await this.store.put(finished);
+    this.log.info(`Fast transcription ${job.id} ${finished.status}: ${transcribed.length} of ${job.audioPaths.length} file(s).`);
+    this.finished.fire(finished);
+  }
+
+  /** A fast job left Running by a VS Code that closed during its requests: its unfinished files failed. */
+  private async interrupted(job: JobRecord): Promise<RefreshResult> {
+    const done = new Set(job.files.map((f) => f.audioPath));
+    const reason = vscode.l10n.t('Interrupted: VS Code closed before this file was transcribed');
+    const files = [
+      ...job.files,
+      ...job.audioPaths
+        .map((audioPath, index) => ({ audioPath, index }))
+        .filter(({ audioPath }) => !done.has(audioPath))
+        .map(({ audioPath, index }): JobFileRecord => ({ name: path.basename(audioPath), state: 'failed', audioPath, audioName: audioLabel(job.audioPaths, audioPath), index, error: reason })),
+    ];
+    const transcribed = files.some((f) => f.state === 'transcription');
+    const updated: JobRecord = { ...job, files, status: transcribed ? 'Succeeded' : 'Failed', attention: true, lastActionDateTime: new Date().toISOString() };
+    if (!transcribed) updated.error = { code: 'Interrupted', message: reason };
+    await this.store.put(updated);
+    this.finished.fire(updated);
+    return { job: updated, changed: true };
+  }
+
   /**
    * Checks a job's status on its service; on reaching a final state, lists its result files. A pending job the
    * service no longer knows becomes Failed. A job deleted while this ran stays deleted.
@@ -146,6 +294,12 @@ export class JobManager extends Disposable {
 
   private async refreshNow(job: JobRecord): Promise<RefreshResult> {
     const key = jobKey(job);
+    if (job.fast) {
+      // No job on the service to ask: a fast job is what this VS Code's requests made of it.
+      const current = this.store.get(key) ?? job;
+      if (!isTerminal(current.status) && !this.fastRuns.has(key)) return this.interrupted(current);
+      return { job: current, changed: false };
+    }
     const client = await this.backends.clientFor(job);
     let answer: GetTranscriptionResult | undefined;
     try {
@@ -185,7 +339,7 @@ export class JobManager extends Disposable {
 
   /** The result files of a finished job, listed once (jobs imported from the resource list them on first look). */
   async ensureFiles(job: JobRecord): Promise<JobRecord> {
-    if (!isTerminal(job.status) || job.files.length > 0) return job;
+    if (!isTerminal(job.status) || job.files.length > 0 || job.fast) return job;
     const updated = { ...job, files: await this.resultFiles(await this.backends.clientFor(job), job) };
     if (updated.files.length > 0 && this.store.get(jobKey(job))) await this.store.put(updated);
     return updated;
@@ -218,6 +372,7 @@ export class JobManager extends Disposable {
    * unfinished files as failed ("cancelled"), so Retry Failed runs the rest. Local jobs only: Azure cannot cancel.
    */
   async cancel(job: JobRecord, keep: (job: JobRecord) => Promise<void>): Promise<JobRecord> {
+    if (job.fast) return this.cancelFast(job);
     if (job.backend !== 'local') throw new Error('Only local jobs can be cancelled.');
     const key = jobKey(job);
     await this.refreshing.get(key)?.catch(() => undefined);
@@ -264,8 +419,48 @@ export class JobManager extends Disposable {
     return cancelled;
   }
 
+  /** Stops a fast job's request (the upload or the wait for the answer); the files done before are kept. */
+  private async cancelFast(job: JobRecord): Promise<JobRecord> {
+    const key = jobKey(job);
+    const run = this.fastRuns.get(key);
+    const current = this.store.get(key) ?? job;
+    const cancelledMark: JobRecord = { ...current, cancelled: true };
+    await this.store.put(cancelledMark);
+    run?.abort.abort(new vscode.CancellationError());
+    await run?.done.catch(() => undefined);
+    const latest = this.store.get(key) ?? cancelledMark;
+    const reason = vscode.l10n.t('Cancelled before it was transcribed');
+    const done = new Set(latest.files.map((f) => f.audioPath));
+    const unfinished = latest.audioPaths
+      .map((audioPath, index) => ({ audioPath, index }))
+      .filter(({ audioPath }) => !done.has(audioPath))
+      .map(({ audioPath, index }): JobFileRecord => ({ name: path.basename(audioPath), state: 'failed', audioPath, audioName: audioLabel(latest.audioPaths, audioPath), index, error: reason }));
+    const transcribed = latest.files.filter((f) => f.state === 'transcription').length;
+    const cancelled: JobRecord = {
+      ...latest,
+      status: transcribed > 0 ? 'Succeeded' : 'Failed',
+      cancelled: true,
+      files: [...latest.files, ...unfinished],
+      lastActionDateTime: new Date().toISOString(),
+      error: { code: 'Cancelled', message: vscode.l10n.t('Cancelled: {0} of {1} files were done.', transcribed, latest.audioPaths.length) },
+    };
+    delete cancelled.attention;
+    await this.store.put(cancelled);
+    this.log.info(`Cancelled fast transcription ${job.id} with ${transcribed} of ${latest.audioPaths.length} file(s) done.`);
+    return cancelled;
+  }
+
   /** Deletes the job on its service (already gone is fine), its uploads (azure), and forgets it. */
   async delete(job: JobRecord): Promise<void> {
+    if (job.fast) {
+      // Nothing on the service: stop its requests (if running) and forget it; the caller forgets its results.
+      const run = this.fastRuns.get(jobKey(job));
+      await this.store.remove(job);
+      run?.abort.abort(new vscode.CancellationError());
+      await run?.done.catch(() => undefined);
+      this.log.info(`Deleted fast transcription ${job.id}.`);
+      return;
+    }
     try {
       await (await this.backends.clientFor(job)).delete(job.id);
     } catch (err) {

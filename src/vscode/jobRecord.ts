@@ -57,6 +57,11 @@ export interface JobRecord {
   attention?: boolean;
   /** The user cancelled the job: the service stopped it; the files finished before are kept. */
   cancelled?: boolean;
+  /**
+   * A fast transcription: one `transcriptions:transcribe` request per file, run by this VS Code; `id` is this VS
+   * Code's own (there is no job on the service) and the results exist only in its saved results.
+   */
+  fast?: boolean;
 }
 
 /** A key that identifies a job across backends and endpoints. */
@@ -134,6 +139,7 @@ function toJobRecord(entry: unknown): JobRecord | undefined {
   if (isString(entry.runningSince)) job.runningSince = entry.runningSince;
   if (entry.attention === true) job.attention = true;
   if (entry.cancelled === true) job.cancelled = true;
+  if (entry.fast === true) job.fast = true;
   return job;
 }
 

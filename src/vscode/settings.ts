@@ -8,6 +8,7 @@ import type { ProfanityFilterMode, PunctuationMode } from '../core/wire';
 import type { BackendKind } from './jobRecord';
 import type { JobOptions } from './jobRequest';
 import { pollTiming, type PollTiming } from './pollSchedule';
+import { TRANSCRIPTION_MODES, type TranscriptionMode } from './transcriptionPlan';
 
 const SECTION = 'speechBatch';
 
@@ -60,6 +61,21 @@ export function jobDefaults(): JobOptions {
     timeToLiveHours: c.get<number>('timeToLiveHours') ?? 48,
     customModel: c.get<string>('customModel') ?? '',
   };
+}
+
+/** `speechBatch.transcriptionMode`: fast transcription, batch jobs, or the rule of transcriptionPlan.ts. */
+export function transcriptionMode(): TranscriptionMode {
+  const value = config().get<string>('transcriptionMode');
+  return TRANSCRIPTION_MODES.find((m) => m === value) ?? 'auto';
+}
+
+/**
+ * `speechBatch.phraseList` for the workspace folder of `resource` (a resource-scoped setting: each folder may have
+ * its own product, agent and street names): trimmed, without empty entries and repeats.
+ */
+export function phraseList(resource?: vscode.Uri): string[] {
+  const raw = vscode.workspace.getConfiguration(SECTION, resource).get<unknown[]>('phraseList') ?? [];
+  return [...new Set(raw.filter((p): p is string => typeof p === 'string').map((p) => p.trim()).filter(Boolean))];
 }
 
 export function viewSettings(): ViewSettings {

@@ -59,6 +59,9 @@ export class TranscriptService {
     } catch {
       // not cached yet
     }
+    if (ref.job.fast) {
+      throw new Error(vscode.l10n.t('The transcript {0} of "{1}" is no longer saved on this machine; transcribe the file again.', ref.file.name, ref.job.displayName));
+    }
     const client = await this.backends.clientFor(ref.job);
     const file = (await client.listFiles(ref.job.id)).find((f) => f.name === ref.file.name);
     const url = file?.links?.contentUrl;
@@ -66,6 +69,12 @@ export class TranscriptService {
     const text = JSON.stringify(await client.fetchContent<unknown>(url), null, 2);
     await vscode.workspace.fs.writeFile(cached, new TextEncoder().encode(text));
     return text;
+  }
+
+  /** Keeps a result that exists nowhere else (a fast transcription's answer, as a result file). */
+  async save(job: JobRecord, file: JobFileRecord, text: string): Promise<void> {
+    const uri = this.cacheUri({ job, file });
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   }
 
   /** The parsed transcript (kept in memory). */

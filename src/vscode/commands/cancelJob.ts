@@ -1,6 +1,7 @@
 /**
- * `speechBatch.cancelJob`: stops a running local job and keeps the files it finished (their transcripts are saved
- * first). Azure Speech cannot stop a job: the user is told that and offered Delete, which discards its results.
+ * `speechBatch.cancelJob`: stops a running local job, or a fast transcription (its request is aborted), and keeps
+ * the files it finished (their transcripts are saved first). Azure Speech cannot stop a batch job: the user is told
+ * that and offered Delete, which discards its results.
  */
 import * as vscode from 'vscode';
 import { UserFacingError } from '../errors';
@@ -13,7 +14,7 @@ export async function cancelJob(ctx: CommandContext, target: CommandTarget): Pro
   if (job.status !== 'Running' && job.status !== 'NotStarted') {
     throw new UserFacingError(vscode.l10n.t('"{0}" has already finished.', job.displayName));
   }
-  if (job.backend === 'azure') {
+  if (job.backend === 'azure' && !job.fast) {
     const remove = vscode.l10n.t('Delete Job');
     const answer = await vscode.window.showWarningMessage(
       vscode.l10n.t('Azure Speech cannot stop a job once it was submitted.'),
