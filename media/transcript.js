@@ -2,8 +2,14 @@
 /**
  * The transcript webview: the merged conversation as a chat, call analytics, search, rename, audio player.
  * Protocol (src/vscode/transcriptViewModel.ts, which this file is type-checked against): posts `ready`, gets `load`
- * (again after a rename) or `unavailable`; posts `rendered`, `rename`, `copy`, `export`. Keeps `{key, positionMs, query}` with
- * setState so the host's serializer can restore the panel. Text goes in with textContent only.
+ * (the transcript in compact form, once), then `audio` (how to play the recording, when it is ready), `parties`
+ * (after a rename) or `unavailable`; posts `rendered`, `rename`, `copy`, `export` and `audioRequest` (windows of a
+ * streamed recording, answered by `audioData`). Keeps `{key, positionMs, query, scrollTurn, scrollOffset}` with
+ * setState so the host's serializer can restore the panel where the user left it. Text goes in with textContent only.
+ *
+ * Long calls: the text shows at once and the audio follows (the player says it is loading); only the turns near the
+ * viewport are in the DOM (the list is virtual: heights are estimated, then measured as turns are shown), so a
+ * 3-hour call with thousands of turns scrolls and searches as fast as a short one.
  *
  * DOM hooks (stable; the end-to-end tests use them):
  *   #message                          status text (loading, "no longer available")
@@ -11,16 +17,20 @@
  *   #analytics .rename[data-party]    rename button of a party (asks the host for the new name)
  *   #search, #search-count, #search-prev, #search-next   search box, "2 of 5", previous/next match
  *   #copy, #export                    toolbar buttons
- *   audio                             the recording (only when the host has a local file)
+ *   .player                           the player: `audio` once the recording can play; .player-status while it loads
+ *                                     or when it cannot play (data-state="loading" | "ready" | "error")
  *   #player-time                      its position / length as 0:12 / 0:48 (length: the decoded audio's)
- *   #turns > .turn                    one turn: data-party (party id), data-start (ms); classes side-left or
- *                                     side-right, party-N (colour), overlap (crosstalk), active (now playing)
+ *   #turns                            the conversation (aria-rowcount-like: data-count = number of turns)
+ *   #turns > .turn                    one turn near the viewport: data-index, data-party (party id), data-start (ms);
+ *                                     classes side-left or side-right, party-N (colour), overlap, active (now playing)
  *   .turn .time                       start as 00:01:23 (a button that plays from there when there is audio)
  *   .turn .party                      party name
  *   .turn .text                       text; mark.match (search hits, .current for the selected one) and
  *                                     span.low-confidence (title gives the confidence)
  *   #analytics .legend                how many words are marked low-confidence and what the mark means
  */
+/** @typedef {import('../src/vscode/transcriptViewModel').AudioDataMessage} AudioDataMessage */
+/** @typedef {import('../src/vscode/transcriptViewModel').AudioSource} AudioSource */
 /** @typedef {import('../src/vscode/transcriptViewModel').HostMessage} HostMessage */
 /** @typedef {import('../src/vscode/transcriptViewModel').LoadMessage} LoadMessage */
 /** @typedef {import('../src/vscode/transcriptViewModel').TextMatch} TextMatch */
@@ -32,6 +42,7 @@
 /**
  * The page's static parts, built on the first `load`.
  * @typedef {object} Ui
+ * @property {HTMLElement} toolbar
  * @property {HTMLElement} title
  * @property {HTMLInputElement} search
  * @property {HTMLElement} count
@@ -54,18 +65,18 @@
   const vscode = page.acquireVsCodeApi();
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
 
-  /** `{key, positionMs, query}`, persisted with setState. */
+  /** Space between two turns (px); part of each turn's measured height. */
+  const GAP = 8;
+  /** How far beyond the viewport turns are kept in the DOM (px, each side, at least). */
+  const OVERSCAN = 800;
+
   /** @type {TranscriptWebviewState} */
   let state = vscode.getState() || {};
-  /** The last `load` message. */
+  /** The `load` message shown. */
   /** @type {LoadMessage | null} */
   let data = null;
-  /** View model of `data` and the `.turn` element of each turn. */
   /** @type {TranscriptViewModel | null} */
   let model = null;
-  /** @type {HTMLElement[]} */
-  let turnElements = [];
-  /** Static parts, built on the first `load`. */
   /** @type {Ui | null} */
   let ui = null;
   /** @type {({ turn: number } & TextMatch)[]} */
@@ -82,8 +93,8 @@
     vscode.setState(state);
   }
 
-  /** `document.createElement` with a class, text and attributes; children appended in order. */
   /**
+   * `document.createElement` with a class, text and attributes; children appended in order.
    * @param {string} tag
    * @param {{ className?: string, text?: string, attrs?: Record<string, string | number | boolean> }} [props]
    * @param {(Node | string)[]} [children]
@@ -122,6 +133,7 @@
   /** @param {string} text */
   function showMessage(text) {
     ui = null;
+    player.reset();
     const message = h('p', { text, attrs: { id: 'message', role: 'status' } });
     app.replaceChildren(message);
     app.removeAttribute('aria-busy');
@@ -143,7 +155,7 @@
     search.value = state.query || '';
     search.addEventListener('input', () => {
       saveState({ query: search.value });
-      updateSearch(0);
+      updateSearch(0, true);
     });
     search.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') {
@@ -153,7 +165,7 @@
         event.preventDefault();
         search.value = '';
         saveState({ query: '' });
-        updateSearch(0);
+        updateSearch(0, false);
       }
     });
     const count = h('span', { attrs: { id: 'search-count', 'aria-live': 'polite' } });
@@ -172,14 +184,14 @@
       ]),
     ]);
     const analytics = h('section', { attrs: { id: 'analytics', 'aria-label': s.analytics } });
-    const player = h('div', { className: 'player' });
+    const playerBox = h('div', { className: 'player' });
     const turns = h('ol', { attrs: { id: 'turns', 'aria-label': s.conversation } });
     turns.addEventListener('click', onTurnsClick);
 
-    app.replaceChildren(toolbar, analytics, player, turns);
+    app.replaceChildren(toolbar, analytics, playerBox, turns);
     app.removeAttribute('aria-busy');
     /** @type {Ui} */
-    const built = { title, search, count, prev, next, analytics, player, turns, audio: null };
+    const built = { toolbar, title, search, count, prev, next, analytics, player: playerBox, turns, audio: null };
     ui = built;
     return built;
   }
@@ -189,10 +201,10 @@
   /**
    * @param {LoadMessage} data
    * @param {Ui} ui
-   * @param {TranscriptStrings} s
    */
-  function renderAnalytics(data, ui, s) {
-    const a = M.buildAnalytics(data.analytics, data.conversation.parties);
+  function renderAnalytics(data, ui) {
+    const s = data.strings;
+    const a = M.buildAnalytics(data.analytics, data.transcript.parties);
     const item = (/** @type {string} */ label, /** @type {string} */ value) => h('div', {}, [h('dt', { text: label }), h('dd', { text: value })]);
     const longest = a.longestMonologue
       ? M.format(s.longestMonologueValue, a.longestMonologue.duration, a.longestMonologue.partyName, a.longestMonologue.time)
@@ -233,6 +245,9 @@
     );
     const table = h('table', { className: 'parties' }, [h('thead', {}, [header]), h('tbody', {}, rows)]);
     ui.analytics.replaceChildren(summary, bar, table);
+    if (model) {
+      renderLegend(data, model, ui);
+    }
   }
 
   /**
@@ -242,7 +257,7 @@
    * @param {Ui} ui
    */
   function renderLegend(data, view, ui) {
-    const marked = view.turns.reduce((n, turn) => n + turn.segments.filter((seg) => seg.confidence !== undefined).length, 0);
+    const marked = view.turns.reduce((n, turn) => n + Math.floor(turn.low.length / 3), 0);
     if (marked > 0) {
       const text = M.format(data.strings.lowConfidenceLegend, marked, M.formatPercent(data.lowConfidence));
       ui.analytics.append(h('p', { className: 'legend' }, [h('span', { className: 'sample', text: 'abc', attrs: { 'aria-hidden': 'true' } }), ' ' + text]));
@@ -261,88 +276,417 @@
     return b;
   }
 
-  // ---- audio -------------------------------------------------------------------------------------------------
+  // ---- the virtual list of turns -------------------------------------------------------------------------------
 
   /**
-   * @param {LoadMessage} data
-   * @param {Ui} ui
-   * @param {TranscriptStrings} s
+   * Keeps only the turns near the viewport in `#turns`; the space of the others is the list's top and bottom
+   * padding. Each turn's height is estimated from its text length until it has been shown and measured; when a
+   * measurement above the viewport changes the layout, the page scrolls by the difference so what the user reads
+   * stays still.
    */
-  function renderAudio(data, ui, s) {
-    const uri = data.audioUri;
-    if (!uri) {
-      ui.player.replaceChildren();
-      ui.audio = null;
-      return;
-    }
-    if (ui.audio && ui.audio.getAttribute('src') === uri) {
-      return; // keep playing across re-renders (e.g. after a rename)
-    }
-    const audio = /** @type {HTMLAudioElement} */ (h('audio', { attrs: { controls: '', preload: 'metadata', src: uri, 'aria-label': s.audio } }));
-    audio.addEventListener('timeupdate', onTimeUpdate);
-    audio.addEventListener('seeked', onTimeUpdate);
-    if (state.positionMs && state.positionMs > 0) {
-      audio.currentTime = state.positionMs / 1000;
-    }
-    // The length shown is the decoded audio's (the browser's own clock is hidden by the CSS: it reads the header).
-    const time = h('span', { attrs: { id: 'player-time', 'aria-live': 'off' } });
-    ui.player.replaceChildren(audio, time);
-    ui.audio = audio;
-    showPlayerTime();
-  }
+  const list = (function () {
+    /** Height (px, gap included) of each turn: estimated, or measured where `measured[i]`. */
+    let heights = new Float64Array(0);
+    let measured = new Uint8Array(0);
+    /** `offsets[i]`: top of turn i in the list; `offsets[n]`: the list's height. Valid unless `dirty`. */
+    let offsets = new Float64Array(1);
+    let dirty = true;
+    /** Rendered turns by index. */
+    /** @type {Map<number, HTMLElement>} */
+    let rows = new Map();
+    /** Estimation parameters, refined from measured turns. */
+    let lineHeight = 20;
+    let baseHeight = 58;
+    let charsPerLine = 80;
+    let calibrated = false;
+    let width = 0;
+    let scheduled = 0;
 
-  function showPlayerTime() {
-    const time = ui && ui.player.querySelector('#player-time');
-    if (time && ui && ui.audio && data) {
-      time.textContent = M.playerTime(Math.round(ui.audio.currentTime * 1000), data.conversation.durationMs);
+    function count() {
+      return model ? model.turns.length : 0;
     }
-  }
 
-  function onTimeUpdate() {
-    if (!ui || !ui.audio || !model) {
-      return;
+    /** @param {number} i */
+    function estimate(i) {
+      if (!model) {
+        return baseHeight;
+      }
+      const lines = Math.max(1, Math.ceil(model.turns[i].text.length / charsPerLine));
+      return baseHeight + (lines - 1) * lineHeight;
     }
-    const ms = Math.round(ui.audio.currentTime * 1000);
-    saveState({ positionMs: ms });
-    showPlayerTime();
-    setActiveTurn(M.activeTurnIndex(model.turns, ms));
-  }
+
+    function computeOffsets() {
+      if (!dirty) {
+        return;
+      }
+      const n = heights.length;
+      if (offsets.length !== n + 1) {
+        offsets = new Float64Array(n + 1);
+      }
+      let y = 0;
+      for (let i = 0; i < n; i++) {
+        offsets[i] = y;
+        y += heights[i];
+      }
+      offsets[n] = y;
+      dirty = false;
+    }
+
+    /** The first turn whose bottom is below `y` (list coordinates). */
+    /** @param {number} y */
+    function indexAt(y) {
+      computeOffsets();
+      let lo = 0;
+      let hi = heights.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (offsets[mid + 1] <= y) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
+
+    /** Document y of the list's top. */
+    function listTop() {
+      return ui ? ui.turns.getBoundingClientRect().top + window.scrollY : 0;
+    }
+
+    /** Height of what stays stuck at the top of the viewport (toolbar, player). */
+    function stuckHeight() {
+      if (!ui) {
+        return 0;
+      }
+      return Math.max(0, ui.toolbar.getBoundingClientRect().bottom, ui.player.getBoundingClientRect().bottom);
+    }
+
+    /** The viewport in list coordinates, below what is stuck at its top. */
+    function viewport() {
+      const top = listTop();
+      return { top: window.scrollY + stuckHeight() - top, bottom: window.scrollY + window.innerHeight - top };
+    }
+
+    /** (Re)sets the list for the current model: estimates for every turn, nothing rendered. */
+    function reset() {
+      const n = count();
+      heights = new Float64Array(n);
+      measured = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        heights[i] = estimate(i);
+      }
+      dirty = true;
+      rows = new Map();
+      width = ui ? ui.turns.clientWidth : 0;
+      if (ui) {
+        ui.turns.replaceChildren();
+        ui.turns.setAttribute('data-count', String(n));
+      }
+    }
+
+    /** The row of turn `i`, built with its current party name, matches and highlight. */
+    /** @param {number} i */
+    function buildRow(i) {
+      const turn = /** @type {TranscriptViewModel} */ (model).turns[i];
+      const s = /** @type {LoadMessage} */ (data).strings;
+      const time = player.available()
+        ? h('button', { className: 'time', text: turn.time, attrs: { type: 'button', 'aria-label': M.format(s.playFrom, turn.time) } })
+        : h('span', { className: 'time', text: turn.time });
+      const meta = h('div', { className: 'meta' }, [time, h('span', { className: 'party', text: turn.partyName })]);
+      if (turn.overlap) {
+        meta.append(h('span', { className: 'badge', text: s.overlapBadge, attrs: { title: s.overlapTitle } }));
+      }
+      const classes = ['turn', 'side-' + turn.side, 'party-' + (turn.partyIndex % 6)];
+      if (turn.overlap) {
+        classes.push('overlap');
+      }
+      const attrs = /** @type {Record<string, string | number>} */ ({
+        'data-index': i,
+        'data-party': turn.partyId,
+        'data-start': turn.startMs,
+        'aria-posinset': i + 1,
+        'aria-setsize': count(),
+      });
+      if (i === activeTurn) {
+        classes.push('active');
+        attrs['aria-current'] = 'true';
+      }
+      const row = h('li', { className: classes.join(' '), attrs }, [meta, h('p', { className: 'text' })]);
+      fillText(row, i);
+      return row;
+    }
+
+    /** Fills the `.text` of a row with its segments: search hits as `mark`, low-confidence words as spans. */
+    /**
+     * @param {HTMLElement} row
+     * @param {number} i
+     */
+    function fillText(row, i) {
+      const s = /** @type {LoadMessage} */ (data).strings;
+      const turn = /** @type {TranscriptViewModel} */ (model).turns[i];
+      const own = matchesByTurn.get(i) || { first: 0, list: [] };
+      const pieces = M.highlightSegments(M.segmentsOf(turn), own.list, own.first);
+      const nodes = pieces.map((piece) => {
+        /** @type {Node} */
+        let node = document.createTextNode(piece.text);
+        if (piece.confidence !== undefined) {
+          const title = M.format(s.lowConfidence, M.formatPercent(piece.confidence));
+          node = h('span', { className: 'low-confidence', attrs: { title } }, [node]);
+        }
+        if (piece.match !== undefined) {
+          node = h('mark', { className: piece.match === currentMatch ? 'match current' : 'match', attrs: { 'data-match': piece.match } }, [node]);
+        }
+        return node;
+      });
+      const text = row.querySelector('.text');
+      if (text) {
+        text.replaceChildren(...nodes);
+      }
+    }
+
+    /** Measures the rendered rows; returns how much the turns above `anchor` grew (px). */
+    /** @param {number} anchor */
+    function measure(anchor) {
+      let shiftAbove = 0;
+      /** @type {number[]} */
+      const oneLine = [];
+      rows.forEach((row, i) => {
+        const height = row.getBoundingClientRect().height + GAP;
+        if (height > 0 && Math.abs(height - heights[i]) > 0.5) {
+          if (i < anchor) {
+            shiftAbove += height - heights[i];
+          }
+          heights[i] = height;
+          dirty = true;
+        }
+        if (!measured[i]) {
+          measured[i] = 1;
+          const text = /** @type {TranscriptViewModel} */ (model).turns[i].text;
+          if (text.length < 40) {
+            oneLine.push(height);
+          }
+        }
+      });
+      calibrate(oneLine);
+      return shiftAbove;
+    }
+
+    /** Refines the estimates of unmeasured turns from what was measured (once, on the first rows shown). */
+    /** @param {number[]} oneLine */
+    function calibrate(oneLine) {
+      if (!ui || oneLine.length === 0 || calibrated) {
+        return;
+      }
+      const sample = ui.turns.querySelector('.turn .text');
+      if (!sample) {
+        return;
+      }
+      const style = window.getComputedStyle(sample);
+      const fontSize = parseFloat(style.fontSize) || 13;
+      lineHeight = parseFloat(style.lineHeight) || fontSize * 1.45;
+      baseHeight = oneLine.reduce((a, b) => a + b, 0) / oneLine.length;
+      // Turns are at most 75% of the list wide; about half an em per character of running text.
+      charsPerLine = Math.max(20, Math.floor((ui.turns.clientWidth * 0.75 - 26) / (fontSize * 0.5)));
+      for (let i = 0; i < heights.length; i++) {
+        if (!measured[i]) {
+          heights[i] = estimate(i);
+        }
+      }
+      calibrated = true;
+      dirty = true;
+    }
+
+    /** Puts the rows of the turns in and near the viewport into the DOM, keeping what the user reads in place. */
+    function render() {
+      scheduled = 0;
+      if (!ui || !model) {
+        return;
+      }
+      const n = count();
+      if (n === 0) {
+        return;
+      }
+      if (ui.turns.clientWidth !== width) {
+        // New width: every turn wraps differently. Keep the turn at the top where it is.
+        const view = viewport();
+        const anchor = indexAt(Math.max(0, view.top));
+        computeOffsets();
+        const into = view.top - offsets[anchor];
+        width = ui.turns.clientWidth;
+        measured = new Uint8Array(n);
+        calibrated = false;
+        for (let i = 0; i < n; i++) {
+          heights[i] = estimate(i);
+        }
+        dirty = true;
+        layout();
+        scrollToTurn(anchor, into, 'start');
+        return;
+      }
+      layout();
+    }
+
+    /** One pass: rows for the viewport, measured; then again while measuring moved the viewport's rows. */
+    function layout() {
+      for (let pass = 0; pass < 3; pass++) {
+        const view = viewport();
+        const margin = Math.max(OVERSCAN, window.innerHeight);
+        const first = indexAt(Math.max(0, view.top - margin));
+        const last = indexAt(Math.max(0, view.bottom + margin));
+        const anchor = indexAt(Math.max(0, view.top));
+        place(first, last);
+        const shift = measure(anchor);
+        pad(first, last);
+        if (shift !== 0 && anchor > 0) {
+          window.scrollBy(0, shift);
+        }
+        if (shift === 0) {
+          break;
+        }
+      }
+      saveScroll();
+    }
+
+    /**
+     * @param {number} first
+     * @param {number} last
+     */
+    function place(first, last) {
+      if (!ui) {
+        return;
+      }
+      /** @type {Map<number, HTMLElement>} */
+      const next = new Map();
+      for (let i = first; i <= last; i++) {
+        next.set(i, rows.get(i) || buildRow(i));
+      }
+      const same = next.size === rows.size && [...next.keys()].every((i) => rows.has(i));
+      rows = next;
+      if (!same) {
+        pad(first, last);
+        ui.turns.replaceChildren(...next.values());
+      }
+    }
+
+    /**
+     * @param {number} first
+     * @param {number} last
+     */
+    function pad(first, last) {
+      if (!ui) {
+        return;
+      }
+      computeOffsets();
+      ui.turns.style.paddingTop = offsets[first] + 'px';
+      ui.turns.style.paddingBottom = Math.max(0, offsets[heights.length] - offsets[last + 1]) + 'px';
+    }
+
+    /**
+     * Scrolls so that turn `i` shows: `start` puts its top `into` px above the viewport's top (under the toolbar),
+     * `center` centres it, `nearest` scrolls only if it is not wholly visible.
+     * @param {number} i
+     * @param {number} into
+     * @param {'start' | 'center' | 'nearest'} where
+     */
+    function scrollToTurn(i, into, where) {
+      if (!ui || i < 0 || i >= count()) {
+        return;
+      }
+      for (let pass = 0; pass < 4; pass++) {
+        computeOffsets();
+        const view = viewport();
+        const top = offsets[i];
+        const height = heights[i] - GAP;
+        const visible = view.bottom - view.top;
+        let target = view.top;
+        if (where === 'start') {
+          target = top + into;
+        } else if (where === 'center') {
+          target = top - Math.max(0, (visible - height) / 2);
+        } else if (top < view.top) {
+          target = top - GAP;
+        } else if (top + height > view.bottom) {
+          target = Math.min(top - GAP, top + height - visible + GAP);
+        }
+        const delta = target - view.top;
+        if (Math.abs(delta) < 1) {
+          if (pass > 0) {
+            break;
+          }
+        } else {
+          window.scrollBy(0, delta);
+        }
+        layout();
+      }
+    }
+
+    /** Remembers the turn at the top of the view (restored with the page). */
+    function saveScroll() {
+      if (!ui || count() === 0) {
+        return;
+      }
+      const view = viewport();
+      const top = Math.max(0, view.top);
+      const i = indexAt(top);
+      const offset = Math.round(top - offsets[i]);
+      if (state.scrollTurn !== i || state.scrollOffset !== offset) {
+        saveState({ scrollTurn: i, scrollOffset: offset });
+      }
+    }
+
+    /** Re-renders the rows shown (e.g. after a rename or a new player); heights stay. */
+    function refresh() {
+      if (!ui) {
+        return;
+      }
+      rows.forEach((_row, i) => rows.set(i, buildRow(i)));
+      ui.turns.replaceChildren(...rows.values());
+    }
+
+    /** Refills the text of turn `i` if it is shown (search hits changed). */
+    /** @param {number} i */
+    function refreshText(i) {
+      const row = rows.get(i);
+      if (row) {
+        fillText(row, i);
+      }
+    }
+
+    /** @param {number} i */
+    function row(i) {
+      return rows.get(i);
+    }
+
+    function schedule() {
+      if (!scheduled) {
+        scheduled = window.requestAnimationFrame(render);
+      }
+    }
+
+    return { reset, render, schedule, scrollToTurn, refresh, refreshText, row };
+  })();
+
+  window.addEventListener('scroll', () => list.schedule(), { passive: true });
+  window.addEventListener('resize', () => list.schedule());
 
   /** @param {number} index */
   function setActiveTurn(index) {
     if (index === activeTurn) {
       return;
     }
-    const old = turnElements[activeTurn];
+    const old = list.row(activeTurn);
     if (old) {
       old.classList.remove('active');
       old.removeAttribute('aria-current');
     }
     activeTurn = index;
-    const now = turnElements[index];
+    const now = list.row(index);
     if (now) {
       now.classList.add('active');
       now.setAttribute('aria-current', 'true');
-      now.scrollIntoView({ block: 'nearest' });
     }
-  }
-
-  /** Moves to `ms`: highlights and shows the turn there, and moves the player (playing when `play`). */
-  /**
-   * @param {number} ms
-   * @param {boolean} play
-   */
-  function seek(ms, play) {
-    if (!ui || !model) {
-      return;
-    }
-    setActiveTurn(M.activeTurnIndex(model.turns, ms));
-    if (ui.audio) {
-      ui.audio.currentTime = ms / 1000;
-      if (play) {
-        ui.audio.play().catch(() => undefined); // e.g. an unsupported codec: the player shows its own error
-      }
-    }
+    list.scrollToTurn(index, 0, 'nearest');
   }
 
   /** @param {MouseEvent} event */
@@ -354,73 +698,318 @@
     }
   }
 
-  // ---- turns -------------------------------------------------------------------------------------------------
-
   /**
-   * @param {LoadMessage} data
-   * @param {TranscriptViewModel} model
-   * @param {Ui} ui
-   * @param {TranscriptStrings} s
+   * Moves to `ms`: highlights and shows the turn there, and moves the player (playing when `play`).
+   * @param {number} ms
+   * @param {boolean} play
    */
-  function renderTurns(data, model, ui, s) {
-    turnElements = model.turns.map((turn) => {
-      const time = data.audioUri
-        ? h('button', { className: 'time', text: turn.time, attrs: { type: 'button', 'aria-label': M.format(s.playFrom, turn.time) } })
-        : h('span', { className: 'time', text: turn.time });
-      const meta = h('div', { className: 'meta' }, [time, h('span', { className: 'party', text: turn.partyName })]);
-      if (turn.overlap) {
-        meta.append(h('span', { className: 'badge', text: s.overlapBadge, attrs: { title: s.overlapTitle } }));
-      }
-      const classes = ['turn', 'side-' + turn.side, 'party-' + (turn.partyIndex % 6)];
-      if (turn.overlap) {
-        classes.push('overlap');
-      }
-      return h('li', { className: classes.join(' '), attrs: { 'data-party': turn.partyId, 'data-start': turn.startMs } }, [
-        meta,
-        h('p', { className: 'text' }),
-      ]);
-    });
-    if (turnElements.length === 0) {
-      ui.turns.replaceChildren(h('li', { className: 'empty', text: s.noSpeech }));
-    } else {
-      ui.turns.replaceChildren(...turnElements);
-    }
-    activeTurn = -1;
-    model.turns.forEach((_turn, i) => renderText(i));
-  }
-
-  /** (Re)fills the `.text` of turn `i` with its segments: search hits as `mark`, low-confidence words as spans. */
-  /** @param {number} i */
-  function renderText(i) {
-    if (!data || !model) {
+  function seek(ms, play) {
+    if (!model) {
       return;
     }
-    const s = data.strings;
-    const own = matchesByTurn.get(i) || { first: 0, list: [] };
-    const pieces = M.highlightSegments(model.turns[i].segments, own.list, own.first);
-    const nodes = pieces.map((piece) => {
-      /** @type {Node} */
-      let node = document.createTextNode(piece.text);
-      if (piece.confidence !== undefined) {
-        const title = M.format(s.lowConfidence, M.formatPercent(piece.confidence));
-        node = h('span', { className: 'low-confidence', attrs: { title } }, [node]);
-      }
-      if (piece.match !== undefined) {
-        node = h('mark', { className: piece.match === currentMatch ? 'match current' : 'match', attrs: { 'data-match': piece.match } }, [node]);
-      }
-      return node;
-    });
-    const text = turnElements[i].querySelector('.text');
-    if (text) {
-      text.replaceChildren(...nodes);
+    setActiveTurn(M.activeTurnIndex(model.turns, ms));
+    player.seek(ms, play);
+  }
+
+  // ---- player ------------------------------------------------------------------------------------------------
+
+  /**
+   * The audio player. The host announces how to play the recording (`audio`) once it has looked at the file, so
+   * the transcript never waits for it; until then the player says it is loading. A streamed recording is a
+   * MediaSource fed with the windows the player needs: around the playback position, asked for when the user seeks
+   * or when what is buffered ahead runs low, older windows dropped — a 3-hour recording starts anywhere at once and
+   * the page never holds more than a few minutes of it.
+   */
+  const player = (function () {
+    /**
+     * Buffering: seconds kept ready ahead while playing / paused; window lengths asked for (small after a seek, so
+     * it starts fast; larger while playing); seconds kept behind / ahead of the position (the rest is dropped).
+     */
+    const AHEAD = { playing: 30, paused: 6 };
+    const WINDOW_MS = { first: 4000, next: 20000 };
+    const KEEP = { behind: 60, ahead: 240 };
+
+    /** @type {AudioSource | null} */
+    let source = null;
+    /** @type {HTMLElement | null} */
+    let status = null;
+    /** Streaming state. */
+    /** @type {MediaSource | null} */
+    let mediaSource = null;
+    /** @type {SourceBuffer | null} */
+    let buffer = null;
+    /** @type {Uint8Array[]} */
+    let queue = [];
+    let requestCount = 0;
+    /** @type {{ request: number, startMs: number, durationMs: number } | null} */
+    let pending = null;
+    let endAppended = false;
+
+    function audio() {
+      return ui ? ui.audio : null;
     }
+
+    /** True once the recording can be played (the times become buttons). */
+    function available() {
+      return !!source && source.kind !== 'none';
+    }
+
+    /** The player's place before the host said how to play: a loading note, or nothing without a recording. */
+    /**
+     * @param {Ui} ui
+     * @param {boolean} hasAudio
+     * @param {TranscriptStrings} s
+     */
+    function announce(ui, hasAudio, s) {
+      if (!hasAudio) {
+        reset();
+        ui.player.replaceChildren();
+        ui.audio = null;
+        return;
+      }
+      if (source) {
+        return; // keep playing across loads of the same recording
+      }
+      status = h('span', { className: 'player-status', text: s.audioLoading, attrs: { role: 'status' } });
+      ui.player.setAttribute('data-state', 'loading');
+      ui.player.replaceChildren(status);
+    }
+
+    /**
+     * The host said how to play the recording.
+     * @param {AudioSource} next
+     */
+    function open(next) {
+      if (!ui || !data) {
+        return;
+      }
+      reset();
+      source = next;
+      const s = data.strings;
+      if (next.kind === 'none') {
+        status = h('span', { className: 'player-status', text: next.message, attrs: { role: 'status' } });
+        ui.player.setAttribute('data-state', 'error');
+        ui.player.replaceChildren(status);
+        ui.audio = null;
+        return;
+      }
+      const element = /** @type {HTMLAudioElement} */ (h('audio', { attrs: { controls: '', preload: 'metadata', 'aria-label': s.audio } }));
+      element.addEventListener('timeupdate', onTimeUpdate);
+      element.addEventListener('seeked', onTimeUpdate);
+      ui.audio = element;
+      if (next.kind === 'uri') {
+        element.src = next.uri;
+      } else {
+        stream(element, next);
+      }
+      if (state.positionMs && state.positionMs > 0) {
+        element.currentTime = state.positionMs / 1000;
+      }
+      ui.player.setAttribute('data-state', 'ready');
+      // The length shown is the decoded audio's (the browser's own clock is hidden by the CSS: it reads the header).
+      const time = h('span', { attrs: { id: 'player-time', 'aria-live': 'off' } });
+      ui.player.replaceChildren(element, time);
+      showTime();
+      list.refresh(); // times become buttons
+    }
+
+    /** Position / length under the player, the length being the decoded audio's (the result's duration). */
+    function showTime() {
+      const time = ui && ui.player.querySelector('#player-time');
+      if (time && ui && ui.audio && data) {
+        time.textContent = M.playerTime(Math.round(ui.audio.currentTime * 1000), data.transcript.durationMs);
+      }
+    }
+
+    /**
+     * @param {HTMLAudioElement} element
+     * @param {{ mime: string, durationMs: number, init: Uint8Array }} stream
+     */
+    function stream(element, stream) {
+      const ms = new window.MediaSource();
+      mediaSource = ms;
+      const url = URL.createObjectURL(ms);
+      ms.addEventListener(
+        'sourceopen',
+        () => {
+          URL.revokeObjectURL(url);
+          if (mediaSource !== ms) {
+            return;
+          }
+          ms.duration = stream.durationMs / 1000;
+          const sb = ms.addSourceBuffer(stream.mime);
+          buffer = sb;
+          sb.addEventListener('updateend', pump);
+          queue.push(stream.init);
+          pump();
+          want();
+        },
+        { once: true },
+      );
+      element.src = url;
+      for (const event of ['seeking', 'timeupdate', 'playing', 'pause']) {
+        element.addEventListener(event, want);
+      }
+    }
+
+    /** Appends the next queued segment, or ends the stream once the last window is in. */
+    function pump() {
+      const sb = buffer;
+      const ms = mediaSource;
+      if (!sb || !ms || sb.updating || ms.readyState === 'closed') {
+        return;
+      }
+      const next = queue.shift();
+      if (next) {
+        evict(sb);
+        if (sb.updating) {
+          queue.unshift(next);
+          return;
+        }
+        sb.appendBuffer(next);
+        return;
+      }
+      if (endAppended && !pending && ms.readyState === 'open') {
+        try {
+          ms.endOfStream();
+        } catch {
+          // a seek reopened the stream meanwhile
+        }
+      }
+      want();
+    }
+
+    /** Drops what is far behind or far ahead of the position, so the buffer stays a few minutes long. */
+    /** @param {SourceBuffer} sb */
+    function evict(sb) {
+      const element = audio();
+      if (!element || sb.buffered.length === 0) {
+        return;
+      }
+      const t = element.currentTime;
+      const start = sb.buffered.start(0);
+      const end = sb.buffered.end(sb.buffered.length - 1);
+      if (start < t - KEEP.behind) {
+        sb.remove(start, t - KEEP.behind);
+      } else if (end > t + KEEP.ahead) {
+        sb.remove(t + KEEP.ahead, end);
+      }
+    }
+
+    /** Asks the host for the window the player needs next, if any. */
+    function want() {
+      const element = audio();
+      const sb = buffer;
+      if (!element || !sb || !source || source.kind !== 'stream' || pending || queue.length > 0 || sb.updating) {
+        return;
+      }
+      const durationMs = source.durationMs;
+      const t = element.currentTime;
+      let end = -1;
+      for (let k = 0; k < sb.buffered.length; k++) {
+        if (sb.buffered.start(k) <= t + 0.3 && sb.buffered.end(k) >= t) {
+          end = sb.buffered.end(k);
+        }
+      }
+      const ahead = element.paused ? AHEAD.paused : AHEAD.playing;
+      if (end >= 0 && (end - t >= ahead || end * 1000 >= durationMs - 50)) {
+        return;
+      }
+      const startMs = Math.max(0, Math.floor(end >= 0 ? end * 1000 : t * 1000));
+      if (startMs >= durationMs) {
+        return;
+      }
+      requestCount++;
+      pending = { request: requestCount, startMs, durationMs: end >= 0 ? WINDOW_MS.next : WINDOW_MS.first };
+      vscode.postMessage({ type: 'audioRequest', request: pending.request, startMs: pending.startMs, durationMs: pending.durationMs });
+    }
+
+    /**
+     * A window the host read.
+     * @param {AudioDataMessage} message
+     */
+    function received(message) {
+      if (!pending || message.request !== pending.request) {
+        return;
+      }
+      pending = null;
+      if (message.error || !message.data) {
+        showError(message.error || '');
+        return;
+      }
+      if (source && source.kind === 'stream' && message.endMs >= source.durationMs - 1) {
+        endAppended = true;
+      }
+      queue.push(message.data);
+      pump();
+    }
+
+    /** @param {string} message */
+    function showError(message) {
+      if (!ui) {
+        return;
+      }
+      const note = h('span', { className: 'player-status', text: message, attrs: { role: 'alert' } });
+      ui.player.setAttribute('data-state', 'error');
+      ui.player.append(note);
+    }
+
+    /**
+     * @param {number} ms
+     * @param {boolean} play
+     */
+    function seek(ms, play) {
+      const element = audio();
+      if (!element) {
+        return;
+      }
+      element.currentTime = ms / 1000;
+      if (play) {
+        element.play().catch(() => undefined); // e.g. an unsupported codec: the player shows its own error
+      }
+    }
+
+    /** Forgets the recording (a new page or "no longer available"). */
+    function reset() {
+      const element = audio();
+      if (element) {
+        element.pause();
+        element.removeAttribute('src');
+        element.load();
+      }
+      source = null;
+      status = null;
+      mediaSource = null;
+      buffer = null;
+      queue = [];
+      pending = null;
+      endAppended = false;
+    }
+
+    return { announce, open, received, seek, reset, available, showTime };
+  })();
+
+  function onTimeUpdate() {
+    if (!ui || !ui.audio || !model) {
+      return;
+    }
+    const ms = Math.round(ui.audio.currentTime * 1000);
+    if (ms !== state.positionMs) {
+      saveState({ positionMs: ms });
+    }
+    player.showTime();
+    setActiveTurn(M.activeTurnIndex(model.turns, ms));
   }
 
   // ---- search ------------------------------------------------------------------------------------------------
 
-  /** Recomputes the matches of the search box and selects match `select` (clamped), re-rendering changed turns. */
-  /** @param {number} select */
-  function updateSearch(select) {
+  /**
+   * Recomputes the matches of the search box over all turns and selects match `select` (clamped); the turns shown
+   * get their marks, and the selected match is scrolled to when `reveal`.
+   * @param {number} select
+   * @param {boolean} reveal
+   */
+  function updateSearch(select, reveal) {
     if (!ui || !model) {
       return;
     }
@@ -437,8 +1026,8 @@
       changed.add(m.turn);
     });
     currentMatch = matches.length > 0 ? Math.min(Math.max(select, 0), matches.length - 1) : -1;
-    changed.forEach((i) => renderText(i));
-    showCurrentMatch();
+    changed.forEach((i) => list.refreshText(i));
+    showCurrentMatch(reveal);
   }
 
   /** @param {number} delta */
@@ -448,12 +1037,13 @@
     }
     const previous = matches[currentMatch];
     currentMatch = M.wrapIndex(currentMatch + delta, matches.length);
-    renderText(previous.turn);
-    renderText(matches[currentMatch].turn);
-    showCurrentMatch();
+    list.refreshText(previous.turn);
+    list.refreshText(matches[currentMatch].turn);
+    showCurrentMatch(true);
   }
 
-  function showCurrentMatch() {
+  /** @param {boolean} reveal */
+  function showCurrentMatch(reveal) {
     if (!ui || !data) {
       return;
     }
@@ -461,9 +1051,12 @@
     const query = ui.search.value.trim();
     ui.count.textContent = !query ? '' : matches.length === 0 ? s.noMatches : M.format(s.matchCount, currentMatch + 1, matches.length);
     ui.prev.disabled = ui.next.disabled = matches.length === 0;
-    const mark = ui.turns.querySelector('mark.current');
-    if (mark) {
-      mark.scrollIntoView({ block: 'center' });
+    if (reveal && currentMatch >= 0) {
+      list.scrollToTurn(matches[currentMatch].turn, 0, 'center');
+      const mark = ui.turns.querySelector('mark.current');
+      if (mark) {
+        mark.scrollIntoView({ block: 'nearest' });
+      }
     }
   }
 
@@ -471,25 +1064,50 @@
 
   /** @param {LoadMessage} message */
   function load(message) {
-    const firstLoad = !ui || !data || data.key !== message.key;
+    const sameKey = !!data && data.key === message.key;
+    const restoring = !data && state.key === message.key;
+    // Read before the first render, which saves the (new) scroll position.
+    const scrollTurn = state.scrollTurn;
+    const scrollOffset = state.scrollOffset || 0;
     data = message;
     saveState({ key: message.key });
     document.title = message.title;
     const layout = ui || buildLayout(message.strings);
     layout.title.textContent = message.title;
-    const view = M.buildViewModel(message);
-    model = view;
-    renderAnalytics(message, layout, message.strings);
-    renderLegend(message, view, layout);
-    renderAudio(message, layout, message.strings);
+    model = M.buildViewModel(message.transcript);
+    renderAnalytics(message, layout);
+    player.announce(layout, message.hasAudio, message.strings);
     matches = [];
     matchesByTurn = new Map();
-    renderTurns(message, view, layout, message.strings);
-    updateSearch(firstLoad ? 0 : currentMatch);
-    if (state.positionMs && state.positionMs > 0) {
-      setActiveTurn(M.activeTurnIndex(view.turns, state.positionMs));
+    activeTurn = state.positionMs && state.positionMs > 0 ? M.activeTurnIndex(model.turns, state.positionMs) : -1;
+    list.reset();
+    if (model.turns.length === 0) {
+      layout.turns.replaceChildren(h('li', { className: 'empty', text: message.strings.noSpeech }));
     }
-    vscode.postMessage({ type: 'rendered', turns: view.turns.length });
+    list.render();
+    updateSearch(sameKey ? currentMatch : 0, false);
+    if (restoring && typeof scrollTurn === 'number' && scrollTurn > 0) {
+      list.scrollToTurn(Math.min(scrollTurn, model.turns.length - 1), scrollOffset, 'start');
+    } else if (!sameKey && currentMatch >= 0) {
+      showCurrentMatch(true);
+    } else if (!sameKey && activeTurn >= 0) {
+      list.scrollToTurn(activeTurn, 0, 'nearest');
+    }
+    vscode.postMessage({ type: 'rendered', turns: model.turns.length });
+  }
+
+  /**
+   * New party names: the analytics and the turns shown take them; nothing is reloaded.
+   * @param {import('../src/vscode/transcriptViewModel').PartiesMessage} message
+   */
+  function rename(message) {
+    if (!data || !ui) {
+      return;
+    }
+    data = Object.assign({}, data, { transcript: Object.assign({}, data.transcript, { parties: message.parties }) });
+    model = M.buildViewModel(data.transcript);
+    renderAnalytics(data, ui);
+    list.refresh();
   }
 
   window.addEventListener('message', (event) => {
@@ -500,6 +1118,15 @@
     switch (message.type) {
       case 'load':
         load(message);
+        break;
+      case 'audio':
+        player.open(message.source);
+        break;
+      case 'audioData':
+        player.received(message);
+        break;
+      case 'parties':
+        rename(message);
         break;
       case 'unavailable':
         data = null;

@@ -10,10 +10,8 @@
 /** @typedef {import('../src/vscode/transcriptViewModel').TextMatch} TextMatch */
 /** @typedef {import('../src/vscode/transcriptViewModel').PartyLayout} PartyLayout */
 /** @typedef {import('../src/vscode/transcriptViewModel').TurnView} TurnView */
-/** @typedef {import('../src/vscode/transcriptViewModel').ViewModelInput} ViewModelInput */
+/** @typedef {import('../src/vscode/transcriptViewModel').CompactTranscript} CompactTranscript */
 /** @typedef {import('../src/core/model').Party} Party */
-/** @typedef {import('../src/core/model').Phrase} Phrase */
-/** @typedef {import('../src/core/model').Turn} Turn */
 /** @typedef {import('../src/core/model').CallAnalytics} CallAnalytics */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) {
@@ -23,8 +21,6 @@
   }
 })(typeof window !== 'undefined' ? window : globalThis, /** @returns {TranscriptModelApi} */ function () {
   'use strict';
-
-  const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
   /** @param {number} n */
   function pad2(n) {
@@ -90,99 +86,35 @@
     return parties.map((p, index) => ({ id: p.id, name: p.name, index, side: index % 2 === 0 ? 'left' : 'right' }));
   }
 
-  /** Index of `word` in `lower` at or after `from`, starting and ending on word boundaries; -1 if absent. */
   /**
-   * @param {string} lower
-   * @param {string} word
-   * @param {number} from
-   */
-  function findWord(lower, word, from) {
-    if (!word) {
-      return -1;
-    }
-    for (let i = lower.indexOf(word, from); i >= 0; i = lower.indexOf(word, i + 1)) {
-      const startOk = i === 0 || !LETTER_OR_DIGIT.test(lower[i - 1]) || !LETTER_OR_DIGIT.test(word[0]);
-      const end = i + word.length;
-      const endOk = end >= lower.length || !LETTER_OR_DIGIT.test(lower[end]) || !LETTER_OR_DIGIT.test(word[word.length - 1]);
-      if (startOk && endOk) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /**
-   * @param {Segment[]} segments
-   * @param {string} text
-   * @param {number} [confidence]
-   */
-  function pushSegment(segments, text, confidence) {
-    if (!text) {
-      return;
-    }
-    const last = segments[segments.length - 1];
-    if (confidence === undefined && last && last.confidence === undefined) {
-      last.text += text;
-    } else {
-      segments.push(confidence === undefined ? { text } : { text, confidence });
-    }
-  }
-
-  /**
-   * Splits a phrase's display text into plain runs and low-confidence words (confidence < `threshold`).
-   * Words are located in order in the display text (case-insensitive, on word boundaries); a word whose form is
-   * not in the display text (e.g. lexical "twenty" for display "20") is left unmarked rather than guessed.
+   * A turn's text as segments `{text, confidence?}`: its low-confidence words (the `low` marks the host computed)
+   * carry their confidence. Joined, the segments' texts are the turn's text.
    */
   /**
-   * @param {Pick<Phrase, 'text' | 'words'>} phrase
-   * @param {number} threshold
-   * @param {Segment[]} segments
-   */
-  function segmentPhrase(phrase, threshold, segments) {
-    const text = phrase.text || '';
-    const lower = text.toLowerCase();
-    let cursor = 0;
-    for (const word of phrase.words || []) {
-      const at = findWord(lower, (word.text || '').toLowerCase(), cursor);
-      if (at < 0) {
-        continue;
-      }
-      const end = at + word.text.length;
-      if (typeof word.confidence === 'number' && word.confidence < threshold) {
-        pushSegment(segments, text.slice(cursor, at));
-        pushSegment(segments, text.slice(at, end), word.confidence);
-        cursor = end;
-      } else {
-        pushSegment(segments, text.slice(cursor, end));
-        cursor = end;
-      }
-    }
-    pushSegment(segments, text.slice(cursor));
-  }
-
-  /**
-   * The text of a turn as segments `{text, confidence?}`; `confidence` is set on low-confidence words only.
-   * Joined, the segments' texts are the text shown (the turn's phrases joined by spaces).
-   */
-  /**
-   * @param {Pick<Turn, 'text' | 'phrases'>} turn
-   * @param {number} threshold
+   * @param {Pick<TurnView, 'text' | 'low'>} turn
    * @returns {Segment[]}
    */
-  function segmentTurn(turn, threshold) {
+  function segmentsOf(turn) {
+    const text = turn.text;
+    const low = turn.low || [];
     /** @type {Segment[]} */
     const segments = [];
-    const phrases = turn.phrases || [];
-    if (phrases.length === 0) {
-      pushSegment(segments, turn.text || '');
-      return segments;
-    }
-    phrases.forEach((phrase, i) => {
-      if (i > 0) {
-        pushSegment(segments, ' ');
+    let cursor = 0;
+    for (let k = 0; k + 2 < low.length; k += 3) {
+      const start = low[k];
+      const end = low[k + 1];
+      if (start < cursor || end > text.length || end <= start) {
+        continue;
       }
-      segmentPhrase(phrase, threshold, segments);
-    });
+      if (start > cursor) {
+        segments.push({ text: text.slice(cursor, start) });
+      }
+      segments.push({ text: text.slice(start, end), confidence: low[k + 2] });
+      cursor = end;
+    }
+    if (cursor < text.length || segments.length === 0) {
+      segments.push({ text: text.slice(cursor) });
+    }
     return segments;
   }
 
@@ -258,26 +190,27 @@
   }
 
   /** The view model of a whole transcript: parties with their sides and turns ready to render. */
-  /** @param {ViewModelInput} data */
-  function buildViewModel(data) {
-    const parties = layoutParties(data.conversation.parties);
-    const byId = new Map(parties.map((p) => [p.id, p]));
-    const threshold = typeof data.lowConfidence === 'number' ? data.lowConfidence : 0;
-    const turns = data.conversation.turns.map((turn, index) => {
-      const party = byId.get(turn.partyId) || { id: turn.partyId, name: turn.partyId, index: 0, side: 'left' };
-      const segments = segmentTurn(turn, threshold);
+  /** @param {CompactTranscript} transcript */
+  function buildViewModel(transcript) {
+    const parties = layoutParties(transcript.parties);
+    const overlapping = new Set(transcript.overlap);
+    /** @type {Map<number, number[]>} */
+    const low = new Map(transcript.low.map((marks) => [marks[0], marks.slice(1)]));
+    /** @type {TurnView[]} */
+    const turns = transcript.text.map((text, index) => {
+      const party = parties[transcript.party[index]] || { id: '?', name: '?', index: 0, side: 'left' };
       return {
         index,
         partyId: party.id,
         partyName: party.name,
         partyIndex: party.index,
         side: party.side,
-        startMs: turn.startMs,
-        endMs: turn.endMs,
-        time: formatClock(turn.startMs),
-        overlap: !!turn.overlap,
-        text: segments.map((s) => s.text).join(''),
-        segments,
+        startMs: transcript.start[index],
+        endMs: transcript.end[index],
+        time: formatClock(transcript.start[index]),
+        overlap: overlapping.has(index),
+        text,
+        low: low.get(index) || [],
       };
     });
     return { parties, turns };
@@ -339,11 +272,18 @@
   function searchTurns(turns, query) {
     /** @type {({ turn: number } & TextMatch)[]} */
     const all = [];
-    turns.forEach((turn, i) => {
-      for (const m of findMatches(turn.text, query)) {
-        all.push({ turn: i, start: m.start, end: m.end });
+    const needle = (query || '').trim();
+    if (!needle) {
+      return all;
+    }
+    const re = new RegExp(escapeRegExp(needle), 'giu');
+    for (let i = 0; i < turns.length; i++) {
+      const text = turns[i].text;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        all.push({ turn: i, start: m.index, end: m.index + m[0].length });
       }
-    });
+    }
     return all;
   }
 
@@ -392,7 +332,7 @@
     formatPercent,
     format,
     layoutParties,
-    segmentTurn,
+    segmentsOf,
     findMatches,
     highlightSegments,
     buildViewModel,

@@ -2,19 +2,26 @@
  * The transcript view: one webview panel per transcript key, restored after a reload by a serializer.
  *
  * Handshake: the page (`media/transcript.js`) posts `ready` whenever it (re)loads; the panel answers with the
- * transcript (`load`) or with a "no longer available" message. Renames go through an input box, are saved with
- * `setPartyNames` and re-rendered; copy/export run the extension's commands with the transcript's key.
+ * transcript in compact form (`load`, built once per transcript) or with a "no longer available" message, then — text
+ * first, audio after — looks at the recording and says how to play it (`audio`): streamed in windows the page asks
+ * for (`audioRequest` → `audioData`, see core/playback.ts), or as a webview resource when it cannot be windowed.
+ * Renames go through an input box, are saved with `setPartyNames` and sent as new names only (`parties`); copy/export
+ * run the extension's commands with the transcript's key.
  */
 
 import * as vscode from 'vscode';
 import { renameParties } from '../core/merge';
+import { openPlayback, PLAYBACK_MIME, type PlaybackSource } from '../core/playback';
 import { Commands } from './commandIds';
 import { showError, UserFacingError, userMessage } from './errors';
 import { Disposable, toDisposable } from './lifecycle';
 import { getPartyNames, renamedPartyNames, setPartyNames } from './partyNames';
 import { onDidChangeSettings } from './settings';
 import { createNonce, transcriptPage } from './transcriptWebview';
+import { compactTranscript } from './transcriptViewData';
 import type {
+  AudioSource,
+  CompactTranscript,
   HostMessage,
   LoadedTranscript,
   LoadMessage,
@@ -163,6 +170,12 @@ class TranscriptPanel extends Disposable {
   /** Fires once, when the panel closes. */
   readonly onDidDispose = this.disposed.event;
   private ready = false;
+  /** The transcript as the page gets it, built once per loaded transcript. */
+  private compact: { data: LoadedTranscript; transcript: CompactTranscript } | undefined;
+  /** The recording opened for playback (once per panel), with the path it was opened for. */
+  private playback: { path: string; source: Promise<PlaybackSource | undefined> } | undefined;
+  /** Windows are read one after the other. */
+  private reading: Promise<unknown> = Promise.resolve();
 
   /** `content`: the transcript, or the text to show instead. */
   constructor(
@@ -195,6 +208,7 @@ class TranscriptPanel extends Disposable {
     });
     this._register(webview.onDidReceiveMessage((message: WebviewMessage) => this.onMessage(message)));
     this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(toDisposable(() => void this.playback?.source.then((source) => source?.close()).catch(() => undefined)));
   }
 
   /** The transcript's key; undefined when the panel shows why there is none. */
@@ -207,6 +221,7 @@ class TranscriptPanel extends Disposable {
     this.content = data;
     if (this.ready) {
       await this.post(this.loadMessage(data));
+      void this.announceAudio(data);
     }
   }
 
@@ -231,6 +246,10 @@ class TranscriptPanel extends Disposable {
           await this.post(
             typeof content === 'string' ? { type: 'unavailable', message: content } : this.loadMessage(content),
           );
+          if (typeof content !== 'string') void this.announceAudio(content);
+          break;
+        case 'audioRequest':
+          if (typeof content !== 'string') void this.sendWindow(content, message.request, message.startMs, message.durationMs);
           break;
         case 'rendered':
           this.log.debug(`Transcript view ${typeof content === 'string' ? '(unavailable)' : content.key}: ${message.turns} turns shown`);
@@ -257,9 +276,67 @@ class TranscriptPanel extends Disposable {
   }
 
   private loadMessage(data: LoadedTranscript): LoadMessage {
-    const { audioPath, ...shown } = data;
-    const audioUri = audioPath ? this.panel.webview.asWebviewUri(vscode.Uri.file(audioPath)).toString() : undefined;
-    return { type: 'load', ...shown, ...(audioUri ? { audioUri } : {}), strings: webviewStrings() };
+    if (this.compact?.data !== data) {
+      this.compact = { data, transcript: compactTranscript(data.conversation, data.lowConfidence) };
+    }
+    return {
+      type: 'load',
+      key: data.key,
+      title: data.title,
+      transcript: this.compact.transcript,
+      analytics: data.analytics,
+      lowConfidence: data.lowConfidence,
+      hasAudio: !!data.audioPath,
+      strings: webviewStrings(),
+    };
+  }
+
+  /** The recording, opened for windowed playback once per panel (undefined: it cannot be windowed). */
+  private playbackOf(audioPath: string): Promise<PlaybackSource | undefined> {
+    if (this.playback?.path !== audioPath) {
+      const previous = this.playback?.source;
+      void previous?.then((source) => source?.close()).catch(() => undefined);
+      this.playback = { path: audioPath, source: openPlayback(audioPath) };
+    }
+    return this.playback.source;
+  }
+
+  /** Tells the page how to play the recording, once it has been looked at (the text is already showing). */
+  private async announceAudio(data: LoadedTranscript): Promise<void> {
+    const audioPath = data.audioPath;
+    if (!audioPath) return;
+    let source: AudioSource;
+    try {
+      const playback = await this.playbackOf(audioPath);
+      source = playback
+        ? { kind: 'stream', mime: PLAYBACK_MIME, durationMs: playback.durationMs, init: playback.init() }
+        : { kind: 'uri', uri: this.panel.webview.asWebviewUri(vscode.Uri.file(audioPath)).toString() };
+      this.log.debug(`Transcript view ${data.key}: recording ${playback ? `streamed (${playback.sampleRate} Hz, ${playback.channels} ch)` : 'loaded as a resource'}`);
+    } catch (err) {
+      this.log.warn(`Transcript view ${data.key}: the recording cannot be played: ${userMessage(err)}`);
+      source = { kind: 'none', message: vscode.l10n.t('The recording cannot be played: {0}', userMessage(err)) };
+    }
+    if (!this.isDisposed && this.content === data) await this.post({ type: 'audio', source });
+  }
+
+  /** Reads the window the player asked for and sends it (reads are queued, one at a time). */
+  private async sendWindow(data: LoadedTranscript, request: number, startMs: number, durationMs: number): Promise<void> {
+    const audioPath = data.audioPath;
+    if (!audioPath) return;
+    const read = this.reading.then(async () => {
+      const source = await this.playbackOf(audioPath);
+      if (!source) throw new Error(vscode.l10n.t('This recording cannot be streamed.'));
+      return source.window(startMs, Math.min(Math.max(durationMs, 1000), 60_000));
+    });
+    this.reading = read.catch(() => undefined);
+    try {
+      const window = await read;
+      if (!this.isDisposed) await this.post({ type: 'audioData', request, startMs: window.startMs, endMs: window.endMs, data: window.data });
+    } catch (err) {
+      this.log.warn(`Transcript view ${data.key}: reading the recording at ${startMs} ms failed: ${userMessage(err)}`);
+      const error = vscode.l10n.t('The recording could not be read: {0}', userMessage(err));
+      if (!this.isDisposed) await this.post({ type: 'audioData', request, startMs, endMs: startMs, error });
+    }
   }
 
   /** Asks for a party's new name, saves it for this transcript and shows it. */
@@ -282,7 +359,13 @@ class TranscriptPanel extends Disposable {
     await setPartyNames(this.context, data.key, renamedPartyNames(data.conversation.parties, partyId, name, saved));
     this.log.info(`Transcript ${data.key}: party ${partyId} renamed`);
     this.renamed.fire(data.key);
-    await this.update(withName(data, partyId, name));
+    const renamed = withName(data, partyId, name);
+    if (this.compact?.data === data) {
+      // Only the names change: the page takes them without reloading, and the compact turns stay as they are.
+      this.compact = { data: renamed, transcript: { ...this.compact.transcript, parties: renamed.conversation.parties.map(({ id, name }) => ({ id, name })) } };
+    }
+    this.content = renamed;
+    if (this.ready) await this.post({ type: 'parties', parties: this.compact?.transcript.parties ?? [] });
   }
 }
 
@@ -332,5 +415,6 @@ function webviewStrings(): TranscriptStrings {
     lowConfidence: vscode.l10n.t('Likely misrecognized: confidence {0}', '{0}'),
     lowConfidenceLegend: vscode.l10n.t('Words marked as likely misrecognized: {0} (confidence below {1}). Hover over one for its confidence.', '{0}', '{1}'),
     audio: vscode.l10n.t('Call recording'),
+    audioLoading: vscode.l10n.t('Loading the recording…'),
   };
 }

@@ -4,7 +4,7 @@
  * Types only, no VS Code and no DOM: `media/transcript.js` and `media/transcriptModel.js` are type-checked against
  * them (`// @ts-check`, media/tsconfig.json, part of `npm run typecheck`).
  */
-import type { CallAnalytics, Conversation, Party, Turn } from '../core/model';
+import type { CallAnalytics, Conversation, Party } from '../core/model';
 
 /** One transcript, loaded and analysed with the current names and settings: what every view of it shows. */
 export interface LoadedTranscript {
@@ -66,14 +66,75 @@ export interface TranscriptStrings {
   /** `Words marked as likely misrecognized: {0} (confidence below {1}). …`: the legend, when words are marked. */
   lowConfidenceLegend: string;
   audio: string;
+  /** Shown in the player's place until the recording can play. */
+  audioLoading: string;
 }
 
-/** Host → webview: the transcript to show (again after a rename), with the recording as a webview URI. */
-export interface LoadMessage extends Omit<LoadedTranscript, 'audioPath'> {
+/**
+ * The turns of a transcript as the page gets them: one array per field, one entry per turn (in speaking order),
+ * built once by the host (`transcriptViewData.ts`). No phrases or words: the page never re-reads the result.
+ */
+export interface CompactTranscript {
+  parties: Pick<Party, 'id' | 'name'>[];
+  /** Index into `parties` of each turn's party. */
+  party: number[];
+  /** Start and end of each turn (ms). */
+  start: number[];
+  end: number[];
+  /** Indices of the turns that overlap another party's speech (crosstalk), ascending. */
+  overlap: number[];
+  /** The text shown for each turn. */
+  text: string[];
+  /** Low-confidence words: `[turn, start, end, confidence, start, end, confidence, …]` (character offsets into the
+   * turn's text, confidence 0..1), one entry per turn that has any, ascending by turn. */
+  low: number[][];
+  durationMs: number;
+}
+
+/** Host → webview: the transcript to show. Sent once per page (again only when the transcript itself changed). */
+export interface LoadMessage {
   type: 'load';
-  /** The recording as a webview URI, when there is a local file. */
-  audioUri?: string;
+  key: string;
+  title: string;
+  transcript: CompactTranscript;
+  analytics: CallAnalytics;
+  /** Words below this confidence (0..1) are marked (the marks are in `transcript.low`). */
+  lowConfidence: number;
+  /** There is a local recording: the player shows that it is loading until an `audio` message says how to play it. */
+  hasAudio: boolean;
   strings: TranscriptStrings;
+}
+
+/**
+ * How the page plays the recording. `stream`: a MediaSource of type `mime` (`audio/mp4; codecs="flac"`) fed with
+ * windows the page asks for (`audioRequest` → `audioData`), starting with the `init` segment; `uri`: a webview
+ * resource URI the player loads itself (formats the host cannot window); `none`: why there is no playback.
+ */
+export type AudioSource =
+  | { kind: 'stream'; mime: string; durationMs: number; init: Uint8Array }
+  | { kind: 'uri'; uri: string }
+  | { kind: 'none'; message: string };
+
+/** Host → webview: the recording is ready to play (or cannot be played). */
+export interface AudioMessage {
+  type: 'audio';
+  source: AudioSource;
+}
+
+/** Host → webview: a window of the recording as one media segment (`startMs`..`endMs`), or why it could not be read. */
+export interface AudioDataMessage {
+  type: 'audioData';
+  request: number;
+  startMs: number;
+  endMs: number;
+  data?: Uint8Array;
+  error?: string;
+}
+
+/** Host → webview: the parties were renamed (the turns and analytics stay as they are). */
+export interface PartiesMessage {
+  type: 'parties';
+  parties: Pick<Party, 'id' | 'name'>[];
 }
 
 /** Host → webview: the transcript could not be loaded (e.g. restored after its job was deleted). */
@@ -82,18 +143,20 @@ export interface UnavailableMessage {
   message: string;
 }
 
-export type HostMessage = LoadMessage | UnavailableMessage;
+export type HostMessage = LoadMessage | AudioMessage | AudioDataMessage | PartiesMessage | UnavailableMessage;
 
 /**
  * Webview → host. `ready`: the page is listening (the host answers with `load` or `unavailable`);
- * `rendered`: the page shows `turns` turns; `rename`: the user wants to rename a party; `copy`/`export`: toolbar.
+ * `rendered`: the page shows the transcript of `turns` turns; `rename`: the user wants to rename a party;
+ * `copy`/`export`: toolbar; `audioRequest`: the player needs the recording from `startMs` on (about `durationMs`).
  */
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'rendered'; turns: number }
   | { type: 'rename'; partyId: string }
   | { type: 'copy' }
-  | { type: 'export' };
+  | { type: 'export' }
+  | { type: 'audioRequest'; request: number; startMs: number; durationMs: number };
 
 /** What the webview keeps with `setState` (and the serializer gets back after a reload). */
 export interface TranscriptWebviewState {
@@ -102,6 +165,9 @@ export interface TranscriptWebviewState {
   positionMs?: number;
   /** Search query, restored with the page. */
   query?: string;
+  /** The turn at the top of the view and how far (px) the view is scrolled into it, restored with the page. */
+  scrollTurn?: number;
+  scrollOffset?: number;
 }
 
 /** What `acquireVsCodeApi()` returns to the page. */
@@ -146,9 +212,10 @@ export interface TurnView {
   /** `HH:MM:SS` of startMs. */
   time: string;
   overlap: boolean;
-  /** The text shown: the segments joined. */
+  /** The text shown. */
   text: string;
-  segments: Segment[];
+  /** Its low-confidence words as `[start, end, confidence, …]` (see {@link CompactTranscript.low}). */
+  low: number[];
 }
 
 export interface TranscriptViewModel {
@@ -180,8 +247,6 @@ export interface AnalyticsView {
   parties: PartyAnalyticsView[];
 }
 
-/** The part of a {@link LoadMessage} the view model is built from. */
-export type ViewModelInput = Pick<LoadMessage, 'conversation' | 'lowConfidence'>;
 
 /** The functions of `media/transcriptModel.js`; the file is checked against this interface. */
 export interface TranscriptModelApi {
@@ -191,10 +256,11 @@ export interface TranscriptModelApi {
   formatPercent(ratio: number): string;
   format(template: string, ...args: unknown[]): string;
   layoutParties(parties: Pick<Party, 'id' | 'name'>[]): PartyLayout[];
-  segmentTurn(turn: Pick<Turn, 'text' | 'phrases'>, threshold: number): Segment[];
+  /** A turn's text as segments, its low-confidence words (`low` marks) carrying their confidence. */
+  segmentsOf(turn: Pick<TurnView, 'text' | 'low'>): Segment[];
   findMatches(text: string, query: string): TextMatch[];
   highlightSegments(segments: Segment[], matches: TextMatch[], firstMatch: number): Segment[];
-  buildViewModel(data: ViewModelInput): TranscriptViewModel;
+  buildViewModel(transcript: CompactTranscript): TranscriptViewModel;
   buildAnalytics(analytics: CallAnalytics, parties: Pick<Party, 'id' | 'name'>[]): AnalyticsView;
   searchTurns(turns: Pick<TurnView, 'text'>[], query: string): ({ turn: number } & TextMatch)[];
   activeTurnIndex(turns: Pick<TurnView, 'startMs' | 'endMs'>[], ms: number): number;

@@ -31,7 +31,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `default-src 'none'`,
     `script-src 'nonce-${nonce}'`,
     `style-src ${cspSource}`,
-    `media-src ${cspSource}`,
+    // blob: only for the MediaSource the player streams the recording into (media, never scripts).
+    `media-src ${cspSource} blob:`,
     `img-src ${cspSource}`,
   ].join('; ');
 }

@@ -13,6 +13,7 @@ import type { CallAnalytics, Conversation } from '../../src/core/model';
 import { formatClock, formatDuration } from '../../src/core/ticks';
 import { clockDuration } from '../../src/vscode/humanize';
 import type { TranscriptModelApi } from '../../src/vscode/transcriptViewModel';
+import { compactTranscript } from '../../src/vscode/transcriptViewData';
 import { loadTranscript } from '../fixtures/results';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -143,7 +144,7 @@ describe('one set of numbers', () => {
 
       it('every figure shown is the same in the view, the player, the Markdown and text exports and the CLI summary', () => {
         const view = M.buildAnalytics(analytics, conversation.parties);
-        const turns = M.buildViewModel({ conversation, lowConfidence: 0 }).turns;
+        const turns = M.buildViewModel(compactTranscript(conversation, 0)).turns;
         const md = markdownFigures(formatConversation(conversation, 'md', { analytics }));
         const txtTimes = formatConversation(conversation, 'txt')
           .split('\n')

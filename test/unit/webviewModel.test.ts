@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { computeAnalytics } from '../../src/core/analytics';
 import type { Phrase, Turn } from '../../src/core/model';
 import type { Segment, TranscriptModelApi } from '../../src/vscode/transcriptViewModel';
+import { compactTranscript, segmentTurn } from '../../src/vscode/transcriptViewData';
 import { stereoCall } from '../fixtures/results';
 
 // The page's helpers are plain JS (UMD), type-checked against TranscriptModelApi by media/tsconfig.json.
@@ -61,7 +62,7 @@ describe('webview model: conversation layout', () => {
   });
 
   it('builds the turns of the stereo call fixture in order, with times, names, sides and overlap', () => {
-    const vm = M.buildViewModel({ conversation: stereoCall(), lowConfidence: 0.5 });
+    const vm = M.buildViewModel(compactTranscript(stereoCall(), 0.5));
     assert.deepEqual(
       vm.turns.map((t) => `${t.time} ${t.partyName}/${t.side}${t.overlap ? ' (overlap)' : ''}: ${t.text}`),
       [
@@ -79,45 +80,69 @@ describe('webview model: conversation layout', () => {
   it('shows renamed parties without touching the turns', () => {
     const conversation = stereoCall();
     conversation.parties[1] = { ...conversation.parties[1], name: 'Mrs Jones' };
-    const vm = M.buildViewModel({ conversation, lowConfidence: 0.5 });
+    const vm = M.buildViewModel(compactTranscript(conversation, 0.5));
     assert.equal(vm.turns[1].partyName, 'Mrs Jones');
     assert.equal(vm.turns[0].partyName, 'Agent');
   });
 });
 
-describe('webview model: low-confidence words', () => {
+describe('transcript view data: low-confidence words', () => {
   it('marks exactly the words below the threshold, keeping punctuation and spacing', () => {
-    const segments = M.segmentTurn(turn(phrase('Hello, thank you.', [['Hello,', 0.9], ['thank', 0.3], ['you.', 0.49]])), 0.5);
+    const segments = segmentTurn(turn(phrase('Hello, thank you.', [['Hello,', 0.9], ['thank', 0.3], ['you.', 0.49]])), 0.5);
     assert.deepEqual(segments, [{ text: 'Hello, ' }, { text: 'thank', confidence: 0.3 }, { text: ' ' }, { text: 'you.', confidence: 0.49 }]);
     assert.equal(segments.map((s) => s.text).join(''), 'Hello, thank you.');
   });
 
   it('finds lexical (lower-case, unpunctuated) words in the display text', () => {
-    const segments = M.segmentTurn(turn(phrase('Okay. It says error.', [['okay', 0.9], ['it', 0.2], ['says', 0.9], ['error', 0.1]])), 0.5);
+    const segments = segmentTurn(turn(phrase('Okay. It says error.', [['okay', 0.9], ['it', 0.2], ['says', 0.9], ['error', 0.1]])), 0.5);
     assert.deepEqual(marked(segments), ['It@0.2', 'error@0.1']);
     assert.equal(segments.map((s) => s.text).join(''), 'Okay. It says error.');
   });
 
   it('marks the right one of repeated words and never a word inside another', () => {
-    const segments = M.segmentTurn(turn(phrase('a cat and a can', [['a', 0.9], ['cat', 0.9], ['and', 0.9], ['a', 0.1], ['can', 0.9]])), 0.5);
+    const segments = segmentTurn(turn(phrase('a cat and a can', [['a', 0.9], ['cat', 0.9], ['and', 0.9], ['a', 0.1], ['can', 0.9]])), 0.5);
     assert.deepEqual(segments, [{ text: 'a cat and ' }, { text: 'a', confidence: 0.1 }, { text: ' can' }]);
   });
 
   it('leaves words without a match in the display text unmarked (lexical "twenty" for "20")', () => {
-    const segments = M.segmentTurn(turn(phrase('Pay 20 euros', [['pay', 0.9], ['twenty', 0.1], ['euros', 0.2]])), 0.5);
+    const segments = segmentTurn(turn(phrase('Pay 20 euros', [['pay', 0.9], ['twenty', 0.1], ['euros', 0.2]])), 0.5);
     assert.deepEqual(marked(segments), ['euros@0.2']);
   });
 
   it('joins the phrases of a turn with spaces and marks words in each', () => {
-    const segments = M.segmentTurn(turn(phrase('Yes.', [['yes', 0.3]]), phrase('Right now.', [['right', 0.9], ['now', 0.4]], 2000)), 0.5);
+    const segments = segmentTurn(turn(phrase('Yes.', [['yes', 0.3]]), phrase('Right now.', [['right', 0.9], ['now', 0.4]], 2000)), 0.5);
     assert.equal(segments.map((s) => s.text).join(''), 'Yes. Right now.');
     assert.deepEqual(marked(segments), ['Yes@0.3', 'now@0.4']);
   });
 
   it('marks nothing with threshold 0 or without word confidences, and falls back to the turn text', () => {
-    assert.deepEqual(marked(M.segmentTurn(turn(phrase('Hi there', [['hi', 0.01]])), 0)), []);
-    assert.deepEqual(marked(M.segmentTurn(turn(phrase('Hi there', [['hi', undefined]])), 0.5)), []);
-    assert.deepEqual(M.segmentTurn({ text: 'No phrases', phrases: [] }, 0.5), [{ text: 'No phrases' }]);
+    assert.deepEqual(marked(segmentTurn(turn(phrase('Hi there', [['hi', 0.01]])), 0)), []);
+    assert.deepEqual(marked(segmentTurn(turn(phrase('Hi there', [['hi', undefined]])), 0.5)), []);
+    assert.deepEqual(segmentTurn({ text: 'No phrases', phrases: [] }, 0.5), [{ text: 'No phrases' }]);
+  });
+});
+
+describe('transcript view data: the compact form the page gets', () => {
+  it('keeps each turn as columns: party, start, end, overlap, text and its low-confidence words', () => {
+    const conversation = stereoCall();
+    conversation.turns[0].phrases[0].words[1].confidence = 0.31; // "thank"
+    const compact = compactTranscript(conversation, 0.5);
+    assert.deepEqual(compact.parties, [{ id: 'ch0', name: 'Agent' }, { id: 'ch1', name: 'Customer' }]);
+    assert.deepEqual(compact.party, [0, 1, 0, 1, 0, 1]);
+    assert.deepEqual(compact.start, conversation.turns.map((t) => t.startMs));
+    assert.deepEqual(compact.overlap, [2, 3, 4]);
+    assert.equal(compact.text[0], 'Hello, thank you for calling. How can I help?');
+    assert.deepEqual(compact.low, [[0, 7, 12, 0.31]]);
+    assert.ok(!JSON.stringify(compact).includes('"words"'), 'no words or phrases are passed to the page');
+  });
+
+  it('gives the page the same segments as the words would (marks back into segments)', () => {
+    const conversation = stereoCall();
+    conversation.turns[3].phrases[0].words.forEach((w, i) => (w.confidence = i % 2 ? 0.2 : 0.9));
+    const vm = M.buildViewModel(compactTranscript(conversation, 0.5));
+    for (const [i, turn] of conversation.turns.entries()) {
+      assert.deepEqual(M.segmentsOf(vm.turns[i]), segmentTurn(turn, 0.5), `turn ${i}`);
+    }
   });
 });
 
@@ -132,7 +157,7 @@ describe('webview model: search', () => {
   });
 
   it('numbers matches across all turns in reading order', () => {
-    const vm = M.buildViewModel({ conversation: stereoCall(), lowConfidence: 0.5 });
+    const vm = M.buildViewModel(compactTranscript(stereoCall(), 0.5));
     const hits = M.searchTurns(vm.turns, 'card');
     assert.deepEqual(
       hits.map((h) => `${vm.turns[h.turn].time}:${vm.turns[h.turn].text.slice(h.start, h.end)}`),

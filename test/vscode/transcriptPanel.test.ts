@@ -158,7 +158,7 @@ describe('transcript panel (webview) in VS Code', function () {
     const nonce = /script-src 'nonce-([A-Za-z0-9+/=]{16,})'/.exec(csp)?.[1];
     assert.ok(nonce, `the CSP allows scripts by nonce only: ${csp}`);
     const source = webview.cspSource;
-    assert.equal(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${source}; media-src ${source}; img-src ${source}`);
+    assert.equal(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${source}; media-src ${source} blob:; img-src ${source}`);
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 2);
     for (const [, attributes, body] of scripts) {
@@ -173,6 +173,8 @@ describe('transcript panel (webview) in VS Code', function () {
     assert.deepEqual(roots, [path.dirname(wav.fsPath), path.join(extension().extensionPath, 'media')].sort());
 
     await until('the restored page rendered', () => lines.includes(rendered('job-c/contenturl_0.json', 6)), RENDER_TIMEOUT_MS);
+    // Text first, audio after: the recording is looked at once the text is shown, and streamed in windows.
+    await until('the recording is streamed', () => lines.some((l) => l.includes('job-c/contenturl_0.json: recording streamed')), RENDER_TIMEOUT_MS);
     // Restored, the panel is tracked by its key like an opened one.
     await p.show('job-c/contenturl_0.json');
     assert.deepEqual(calls, ['job-c/contenturl_0.json']);

@@ -13,6 +13,11 @@ import { computeAnalytics } from '../../src/core/analytics';
 import type { Conversation } from '../../src/core/model';
 import type { HostMessage, LoadMessage, TranscriptStrings, TranscriptWebviewState, WebviewMessage } from '../../src/vscode/transcriptViewModel';
 import { createNonce, transcriptPage } from '../../src/vscode/transcriptWebview';
+import { compactTranscript } from '../../src/vscode/transcriptViewData';
+import { mergeFile } from '../../src/core/merge';
+import { parseResultText } from '../../src/core/result';
+import { openPlayback, PLAYBACK_MIME, type PlaybackSource } from '../../src/core/playback';
+import { LAST_WORD, longResult } from '../support/longCall';
 import { chromiumPath } from '../support/workbench';
 import { stereoCall } from '../fixtures/results';
 
@@ -54,20 +59,27 @@ const STRINGS: TranscriptStrings = {
   lowConfidence: 'Likely misrecognized: confidence {0}',
   lowConfidenceLegend: 'Words marked as likely misrecognized: {0} (confidence below {1}). Hover over one for its confidence.',
   audio: 'Call recording',
+  audioLoading: 'Loading the recording…',
 };
 
 function loadMessage(options: { conversation?: Conversation; audio?: boolean; lowConfidence?: number } = {}): LoadMessage {
   const conversation = options.conversation ?? stereoCall();
+  const lowConfidence = options.lowConfidence ?? 0.5;
   return {
     type: 'load',
     key: 'job-1/contenturl_0.json',
     title: 'call 1.wav',
-    conversation,
+    transcript: compactTranscript(conversation, lowConfidence),
     analytics: computeAnalytics(conversation),
-    audioUri: options.audio ? `${ORIGIN}/audio/call.wav` : undefined,
-    lowConfidence: options.lowConfidence ?? 0.5,
+    hasAudio: !!options.audio,
+    lowConfidence,
     strings: STRINGS,
   };
+}
+
+/** A call of `minutes` made by repeating the stereo call fixture (a turn every few seconds, like a real call). */
+function longCall(minutes: number): Conversation {
+  return mergeFile(parseResultText(JSON.stringify(longResult(minutes)), 'long.json'), { names: ['Agent', 'Customer'] });
 }
 
 /** Serves a file, honouring a byte Range like VS Code's resource loader (the player seeks with ranges). */
@@ -95,12 +107,16 @@ describe('transcript webview page (Chromium)', function () {
   let pageErrors: string[] = [];
   let tmp: string;
   let wav: string;
+  let longWav: string;
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'webview-dom-'));
     wav = path.join(tmp, 'call.wav');
     // 30 s of stereo tones: long enough to seek to every turn of the fixture (0.5 s … 25 s).
     execFileSync('sox', ['-n', '-r', '8000', '-c', '2', '-b', '16', wav, 'synth', '30', 'sine', '300', 'sine', '500']);
+    // 10 minutes: long enough that the player cannot have buffered a turn near its end before it is clicked.
+    longWav = path.join(tmp, 'long.wav');
+    execFileSync('sox', ['-n', '-r', '8000', '-c', '2', '-b', '16', longWav, 'synth', '600', 'sine', '300', 'sine', '500']);
     process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
     browser = await chromium.launch({
       executablePath: chromiumPath(),
@@ -182,7 +198,51 @@ describe('transcript webview page (Chromium)', function () {
 
   async function load(message: LoadMessage): Promise<void> {
     await post(message);
-    await waitForPosted({ type: 'rendered', turns: message.conversation.turns.length });
+    await waitForPosted({ type: 'rendered', turns: message.transcript.text.length });
+  }
+
+  /** Posts binary data to the page as the host does (a Uint8Array in the message). */
+  async function postWithData(message: HostMessage, data: Uint8Array | undefined, field: 'init' | 'data'): Promise<void> {
+    const base64 = data ? Buffer.from(data).toString('base64') : '';
+    await page.evaluate(`(() => {
+      const m = ${JSON.stringify(message)};
+      const bytes = Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));
+      if (${JSON.stringify(field)} === 'init') m.source.init = bytes; else m.data = bytes;
+      window.postMessage(m, '*');
+    })()`);
+  }
+
+  /**
+   * Plays the host's part of streaming `file`: announces it (`audio`) and answers every `audioRequest` with the
+   * window the real playback reader makes, until the returned stop function is called.
+   */
+  async function streamAudio(file: string): Promise<{ stop(): Promise<void>; requests: WebviewMessage[] }> {
+    const source: PlaybackSource = (await openPlayback(file, { ffmpeg: false }))!;
+    const requests: WebviewMessage[] = [];
+    await postWithData({ type: 'audio', source: { kind: 'stream', mime: PLAYBACK_MIME, durationMs: source.durationMs, init: new Uint8Array() } }, source.init(), 'init');
+    let running = true;
+    const loop = (async () => {
+      let seen = 0;
+      while (running) {
+        const all = await posted().catch(() => []);
+        for (const m of all.slice(seen)) {
+          if (m.type !== 'audioRequest') continue;
+          requests.push(m);
+          const w = await source.window(m.startMs, m.durationMs);
+          await postWithData({ type: 'audioData', request: m.request, startMs: w.startMs, endMs: w.endMs }, w.data, 'data').catch(() => undefined);
+        }
+        seen = all.length;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    })();
+    return {
+      requests,
+      stop: async () => {
+        running = false;
+        await loop;
+        await source.close();
+      },
+    };
   }
 
   /** Waits until the turn starting at `start` ms is the highlighted one. */
@@ -303,8 +363,7 @@ describe('transcript webview page (Chromium)', function () {
     assert.equal(await page.locator('#analytics .rename[data-party="ch1"]').getAttribute('aria-label'), 'Rename Customer');
 
     const renamed = loadMessage();
-    renamed.conversation.parties[1] = { ...renamed.conversation.parties[1], name: 'Mrs Jones' };
-    await post(renamed);
+    await post({ type: 'parties', parties: [renamed.transcript.parties[0], { id: 'ch1', name: 'Mrs Jones' }] });
     await until(`document.querySelectorAll('.turn .party')[1]?.textContent === 'Mrs Jones'`);
     assert.deepEqual(await texts('.turn .party'), ['Agent', 'Mrs Jones', 'Agent', 'Mrs Jones', 'Agent', 'Mrs Jones']);
     assert.ok(((await page.locator('#analytics').textContent()) ?? '').includes('Mrs Jones'));
@@ -320,24 +379,51 @@ describe('transcript webview page (Chromium)', function () {
     assert.deepEqual(messages.filter((m) => m.type === 'copy' || m.type === 'export'), [{ type: 'copy' }, { type: 'export' }]);
   });
 
-  it('plays from a clicked time and highlights the turn being played', async () => {
+  it('shows the text at once and the player as loading until the host says how to play the recording', async () => {
     await open();
     await load(loadMessage({ audio: true }));
-    await until(`document.querySelector('audio').readyState >= 1`);
-    assert.equal(await page.locator('audio').getAttribute('src'), `${ORIGIN}/audio/call.wav`);
+    assert.equal(await page.locator('.turn').count(), 6);
+    assert.equal(await page.locator('.player').getAttribute('data-state'), 'loading');
+    assert.equal(await page.locator('.player .player-status').textContent(), 'Loading the recording…');
+    assert.equal(await page.locator('audio').count(), 0);
+    assert.equal(await page.locator('span.time').count(), 6, 'times are not buttons before the player can play');
 
-    await page.click('.turn[data-start="16000"] button.time');
-    await waitForActive('16000');
-    const position = await page.evaluate<number>(`document.querySelector('audio').currentTime`);
-    assert.ok(position >= 16 && position < 20, `player at ${position} s`);
+    await post({ type: 'audio', source: { kind: 'none', message: 'The recording cannot be played: no such file' } });
+    await page.locator('.player[data-state="error"]', { hasText: 'no such file' }).waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('.turn').count(), 6, 'the transcript stays');
+  });
 
-    // The page follows the player: moving it to 9 s highlights the customer's turn that started at 8.8 s.
-    await page.evaluate(`{ const a = document.querySelector('audio'); a.pause(); a.currentTime = 9; }`);
-    await waitForActive('8800');
-    assert.equal(await page.locator('.turn[aria-current="true"]').count(), 1);
-    // …and the position is kept for a reloaded page.
-    await until(`window.__state().positionMs === 9000`);
-    assert.equal(await page.locator('#player-time').textContent(), '0:09 / 0:30');
+  it('streams the recording: plays from a clicked time far into the call, follows the player, keeps the position', async () => {
+    await open();
+    const conversation = longCall(10);
+    await load(loadMessage({ conversation, audio: true }));
+    const stream = await streamAudio(longWav);
+    try {
+      await until(`document.querySelector('audio')?.readyState >= 1`);
+      assert.match((await page.locator('audio').getAttribute('src')) ?? '', /^blob:/, 'a MediaSource, not the file');
+      assert.ok(Math.abs((await page.evaluate<number>(`document.querySelector('audio').duration`)) - 600) < 0.1, 'the whole length is known');
+
+      const n = conversation.turns.length;
+      const far = conversation.turns[n - 2]!;
+      await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+      await page.click(`.turn[data-index="${n - 2}"] button.time`);
+      await waitForActive(String(far.startMs));
+      await until(`document.querySelector('audio').currentTime > ${far.startMs / 1000 + 0.2}`); // it plays from there
+      const asked = stream.requests.filter((r) => r.type === 'audioRequest' && r.startMs > 500_000);
+      assert.ok(asked.length > 0 && asked[0]!.type === 'audioRequest' && asked[0]!.startMs <= far.startMs, `asked for the audio there: ${JSON.stringify(stream.requests)}`);
+      assert.ok(stream.requests.every((r) => r.type === 'audioRequest' && r.durationMs <= 20_000), 'never the whole file at once');
+
+      // The page follows the player: moving it back to 9 s highlights the customer's turn that started at 8.8 s.
+      await page.evaluate(`{ const a = document.querySelector('audio'); a.pause(); a.currentTime = 9; }`);
+      await waitForActive('8800');
+      assert.equal(await page.locator('.turn[aria-current="true"]').count(), 1);
+      await until(`document.querySelector('.turn.active').getBoundingClientRect().top < window.innerHeight`);
+      // …and the position is kept for a reloaded page.
+      await until(`window.__state().positionMs === 9000`);
+      assert.equal(await page.locator('#player-time').textContent(), '0:09 / 10:00');
+    } finally {
+      await stream.stop();
+    }
   });
 
   it('shows the player’s length from the decoded audio, floored like the analytics, not the browser’s from the header', async () => {
@@ -345,16 +431,69 @@ describe('transcript webview page (Chromium)', function () {
     // The file holds 30 s; the service decoded 23.7 s of it (as for a damaged file): 0:23 everywhere on the page.
     const conversation = { ...stereoCall(), durationMs: 23_700 };
     await load(loadMessage({ audio: true, conversation }));
-    await until(`document.querySelector('audio').readyState >= 1`);
+    await post({ type: 'audio', source: { kind: 'uri', uri: `${ORIGIN}/audio/call.wav` } });
+    await until(`document.querySelector('audio')?.readyState >= 1`);
     assert.equal(Math.round(await page.evaluate<number>(`document.querySelector('audio').duration`)), 30);
     assert.equal(await page.locator('#player-time').textContent(), '0:00 / 0:23');
     assert.ok(((await page.locator('#analytics').textContent()) ?? '').includes('Duration0:23'));
+  });
+
+  it('plays a recording the host cannot stream from its resource URI', async () => {
+    await open();
+    await load(loadMessage({ audio: true }));
+    await post({ type: 'audio', source: { kind: 'uri', uri: `${ORIGIN}/audio/call.wav` } });
+    await until(`document.querySelector('audio')?.readyState >= 1`);
+    assert.equal(await page.locator('audio').getAttribute('src'), `${ORIGIN}/audio/call.wav`);
+    await page.click('.turn[data-start="12500"] button.time');
+    await waitForActive('12500');
+    await until(`document.querySelector('audio').currentTime >= 12.5`);
+  });
+
+  it('keeps only the turns near the view in the page for a 3-hour call, and search finds the last turn', async () => {
+    await open();
+    const conversation = longCall(180);
+    const n = conversation.turns.length;
+    assert.ok(n > 2000, `${n} turns`);
+    await load(loadMessage({ conversation }));
+    assert.equal(await page.locator('#turns').getAttribute('data-count'), String(n));
+    const shown = await page.locator('.turn').count();
+    assert.ok(shown > 5 && shown < 100, `${shown} of ${n} turns are in the DOM`);
+    const height = await page.evaluate<number>('document.documentElement.scrollHeight');
+    assert.ok(height > n * 40, `the page is as tall as all ${n} turns (${height} px)`);
+
+    await page.fill('#search', LAST_WORD);
+    assert.equal(await page.locator('#search-count').textContent(), '1 of 1');
+    const last = page.locator(`.turn[data-index="${n - 1}"]`);
+    await last.locator('mark.current').waitFor({ timeout: 5000 });
+    assert.ok(await last.isVisible());
+    const box = await page.evaluate<{ top: number; bottom: number }>(
+      `(() => { const r = document.querySelector('mark.current').getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; })()`,
+    );
+    const viewport = await page.evaluate<number>('window.innerHeight');
+    assert.ok(box.top > 0 && box.bottom < viewport, `the hit is in view: ${JSON.stringify(box)} of ${viewport}`);
+    assert.ok((await page.locator('.turn').count()) < 100, 'still only the turns near the view');
+    const state = await page.evaluate<TranscriptWebviewState>('window.__state()');
+    assert.ok((state.scrollTurn ?? 0) > n - 40, `the scroll position is kept: turn ${state.scrollTurn}`);
+
+    // Scrolling back to the top renders the first turns again.
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.locator('.turn[data-index="0"]').waitFor({ timeout: 5000 });
+  });
+
+  it('restores the turn the user was reading in a long call', async () => {
+    await open({ key: 'job-1/contenturl_0.json', scrollTurn: 1500, scrollOffset: 0 });
+    await load(loadMessage({ conversation: longCall(180) }));
+    await page.locator('.turn[data-index="1500"]').waitFor({ timeout: 5000 });
+    const top = await page.evaluate<number>(`document.querySelector('.turn[data-index="1500"]').getBoundingClientRect().top`);
+    const stuck = await page.evaluate<number>(`document.querySelector('.toolbar').getBoundingClientRect().bottom`);
+    assert.ok(Math.abs(top - stuck) < 30, `turn 1500 is at the top of the view (${top} px, toolbar ends at ${stuck} px)`);
   });
 
   it('shows plain times and no player without a local recording', async () => {
     await open();
     await load(loadMessage());
     assert.equal(await page.locator('audio').count(), 0);
+    assert.equal(await page.locator('.player-status').count(), 0);
     assert.equal(await page.locator('button.time').count(), 0);
     assert.equal(await page.locator('span.time').count(), 6);
   });
@@ -385,6 +524,8 @@ describe('transcript webview page (Chromium)', function () {
   it('is keyboard accessible: Ctrl+F focuses the search, controls are buttons with labels', async () => {
     await open();
     await load(loadMessage({ audio: true }));
+    await post({ type: 'audio', source: { kind: 'uri', uri: `${ORIGIN}/audio/call.wav` } });
+    await page.locator('button.time').first().waitFor({ timeout: 5000 });
     await page.locator('body').click();
     await page.keyboard.press('Control+f');
     assert.equal(await page.evaluate<string>('document.activeElement.id'), 'search');

@@ -3,6 +3,8 @@
  * G.711 tables follow ITU-T G.711 (the same expansion sox and ffmpeg use).
  */
 
+import { alawToLinear, ulawToLinear } from '../../core/g711';
+
 /** Reads the sample at byte offset `pos` of `view` as a float (nominally -1..1). */
 export type SampleReader = (view: DataView, pos: number) => number;
 
@@ -16,21 +18,6 @@ export const readFloat64: SampleReader = (v, p) => v.getFloat64(p, true);
 
 function tableReader(table: Float32Array): SampleReader {
   return (v, p) => table[v.getUint8(p)];
-}
-
-function alawToLinear(byte: number): number {
-  const a = byte ^ 0x55;
-  const exponent = (a & 0x70) >> 4;
-  let magnitude = (a & 0x0f) << 4;
-  magnitude = exponent === 0 ? magnitude + 8 : (magnitude + 0x108) << (exponent - 1);
-  return a & 0x80 ? magnitude : -magnitude;
-}
-
-function ulawToLinear(byte: number): number {
-  const u = ~byte & 0xff;
-  const exponent = (u & 0x70) >> 4;
-  const magnitude = ((((u & 0x0f) << 3) + 0x84) << exponent) - 0x84;
-  return u & 0x80 ? -magnitude : magnitude;
 }
 
 function g711Table(expand: (byte: number) => number): Float32Array {
