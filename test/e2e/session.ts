@@ -27,6 +27,8 @@ export interface SessionOptions {
   files: Record<string, string>;
   /** User settings added to the flow defaults. */
   settings?: Record<string, unknown>;
+  /** Prepares the code-server before the workbench opens: its user data and extensions folders. */
+  prepare?: (folders: { userData: string; extensions: string }) => void;
 }
 
 /** A workbench opened on a temp workspace. */
@@ -52,6 +54,7 @@ export class Session {
         fs.mkdirSync(path.dirname(path.join(server.workspace, name)), { recursive: true });
         fs.copyFileSync(source, path.join(server.workspace, name));
       }
+      options.prepare?.({ userData: path.join(server.home, 'user-data'), extensions: path.join(server.home, 'extensions') });
       workbench = await openWorkbench(server, { extensionDevelopmentPath: REPO_ROOT, onLog: (line) => log.push(line) });
       const session = new Session(server, workbench, log);
       session.page.setDefaultTimeout(30_000);
