@@ -13,6 +13,7 @@
  *
  * DOM hooks (stable; the end-to-end tests use them):
  *   #message                          status text (loading, "no longer available")
+ *   #warnings                         banner of damage found in the audio (role alert; one p per warning), when any
  *   #analytics                        call analytics (summary, talk-time bar, one row per party)
  *   #analytics .rename[data-party]    rename button of a party (asks the host for the new name)
  *   #search, #search-count, #search-prev, #search-next   search box, "2 of 5", previous/next match
@@ -183,17 +184,32 @@
         button('export', s.export, s.exportTitle, () => vscode.postMessage({ type: 'export' })),
       ]),
     ]);
+    const warnings = h('div', { attrs: { id: 'warnings', role: 'alert', 'aria-label': s.audioWarning, hidden: '' } });
     const analytics = h('section', { attrs: { id: 'analytics', 'aria-label': s.analytics } });
     const playerBox = h('div', { className: 'player' });
     const turns = h('ol', { attrs: { id: 'turns', 'aria-label': s.conversation } });
     turns.addEventListener('click', onTurnsClick);
 
-    app.replaceChildren(toolbar, analytics, playerBox, turns);
+    app.replaceChildren(toolbar, warnings, analytics, playerBox, turns);
     app.removeAttribute('aria-busy');
     /** @type {Ui} */
     const built = { toolbar, title, search, count, prev, next, analytics, player: playerBox, turns, audio: null };
     ui = built;
     return built;
+  }
+
+  // ---- damage ------------------------------------------------------------------------------------------------
+
+  /** The banner of damage found in the audio ("Only 0:23 of 0:48 could be decoded: the file ends early"). */
+  /** @param {LoadMessage} data */
+  function renderWarnings(data) {
+    const banner = document.getElementById('warnings');
+    if (!banner) {
+      return;
+    }
+    const list = data.transcript.warnings || [];
+    banner.replaceChildren(...list.map((w) => h('p', {}, [h('strong', { text: data.strings.audioWarning + ': ' }), w])));
+    banner.hidden = list.length === 0;
   }
 
   // ---- analytics ---------------------------------------------------------------------------------------------
@@ -1075,6 +1091,7 @@
     const layout = ui || buildLayout(message.strings);
     layout.title.textContent = message.title;
     model = M.buildViewModel(message.transcript);
+    renderWarnings(message);
     renderAnalytics(message, layout);
     player.announce(layout, message.hasAudio, message.strings);
     matches = [];

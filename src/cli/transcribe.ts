@@ -43,10 +43,14 @@ export const TRANSCRIBE_USAGE = `Usage: speech-batch transcribe <file|folder|URL
               be able to read the inputs (local files only work with a local service; for Azure give SAS URLs).
               The key comes from --key or the SPEECH_BATCH_KEY environment variable. The job is deleted afterwards.
   --quiet     no progress on stderr (what failed is still said)
+  --strict    exit with 1 when a file's audio is damaged (cut short, corrupt, silent, clipped), though transcribed
   --verbose   show the local service's log
 While the job runs, stderr shows files done of the total, hours of audio done and the time left (redrawn in place
-on a terminal, a line now and then in a log).
-Exit codes: 0 every file transcribed, 1 the job or a file failed, 2 usage error.`;
+on a terminal, a line now and then in a log). Damage found in a file's audio is said on stderr ("call.wav: warning:
+Only 0:23 of 0:48 could be decoded: the file ends early") and in the transcript (text, Markdown, WebVTT, JSON);
+what could be decoded is transcribed.
+Exit codes: 0 every file transcribed, 1 the job or a file failed (or, with --strict, a file's audio is damaged),
+  2 usage error.`;
 
 
 /** One input: what the user named it and the URL the service reads. */
@@ -72,6 +76,8 @@ interface Options {
   fast: boolean;
   phrases: string[];
   quiet: boolean;
+  /** Damaged audio (warnings) makes the exit code 1. */
+  strict: boolean;
 }
 
 /** Signals that end the CLI: each stops the job and the service it started and removes their temp data. */
@@ -174,7 +180,7 @@ async function transcribeFast(client: SpeechClient, options: Options, signal: Ab
     }
   }
   output.flush();
-  return failed > 0 ? 1 : 0;
+  return output.exitCode(failed);
 }
 
 /** Where transcripts go: printed together at the end, or one file each in --out. */
@@ -184,8 +190,14 @@ class Output {
 
   constructor(private readonly options: Options) {}
 
+  /** Files whose audio was damaged (transcribed with warnings). */
+  private damaged = 0;
+
   async emit(label: string, result: unknown): Promise<void> {
     const conversation = mergeFile(parseResult(result), { names: this.options.names });
+    // Damage is said like a failure (also with --quiet); the transcript says it too.
+    for (const warning of conversation.warnings ?? []) progress(`${label}: warning: ${warning}`);
+    if (conversation.warnings) this.damaged++;
     const text = formatConversation(conversation, this.options.format);
     if (this.options.out) {
       const target = path.join(this.options.out, uniqueName(label, this.options.format, this.usedNames));
@@ -198,6 +210,14 @@ class Output {
 
   flush(): void {
     if (this.printed.length > 0) process.stdout.write(this.printed.join('\n'));
+    if (this.damaged > 0) {
+      progress(`${this.damaged} of ${this.options.inputs.length} file(s) with damaged audio${this.options.strict ? ' (--strict: exit code 1)' : ''}`);
+    }
+  }
+
+  /** 1 when files failed, or (with --strict) when audio was damaged; else 0. */
+  exitCode(failed: number): number {
+    return failed > 0 || (this.options.strict && this.damaged > 0) ? 1 : 0;
   }
 }
 
@@ -282,7 +302,7 @@ async function report(client: SpeechClient, options: Options, outputs: JobOutput
     }
   }
   output.flush();
-  return failed > 0 ? 1 : 0;
+  return output.exitCode(failed);
 }
 
 async function parseCommandLine(args: string[]): Promise<Options> {
@@ -299,6 +319,7 @@ async function parseCommandLine(args: string[]): Promise<Options> {
     phrase: { type: 'string', multiple: true },
     'phrase-list': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
+    strict: { type: 'boolean' },
   });
   if (positionals.length === 0) throw new UsageError('no audio file or folder given');
   const format = parseFormat(values.format);
@@ -329,6 +350,7 @@ async function parseCommandLine(args: string[]): Promise<Options> {
     fast,
     phrases,
     quiet: values.quiet ?? false,
+    strict: values.strict ?? false,
   };
 }
 

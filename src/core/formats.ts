@@ -65,6 +65,8 @@ export interface ConversationJson {
   /** Without query string or credentials. */
   source: string;
   durationMs: number;
+  /** Damage found in the audio, where there is any. */
+  warnings?: string[];
   parties: Party[];
   turns: { partyId: string; party: string; startMs: number; endMs: number; overlap: boolean; text: string }[];
   analytics: CallAnalytics;
@@ -76,6 +78,7 @@ export function conversationJson(conversation: Conversation, analytics?: CallAna
   return {
     source: redactSource(conversation.source),
     durationMs: conversation.durationMs,
+    ...(conversation.warnings ? { warnings: conversation.warnings } : {}),
     parties: conversation.parties,
     turns: conversation.turns.map((turn) => ({
       partyId: turn.partyId,
@@ -117,7 +120,15 @@ export function sourceDisplayName(source: string): string {
 
 function formatText(conversation: Conversation): string {
   const names = partyNames(conversation);
-  return lines(conversation.turns.map((turn) => `[${formatClock(turn.startMs)}] ${names(turn.partyId)}: ${oneLine(turn.text)}`));
+  return lines([
+    ...warningLines(conversation).map((w) => `Warning: ${w}`),
+    ...conversation.turns.map((turn) => `[${formatClock(turn.startMs)}] ${names(turn.partyId)}: ${oneLine(turn.text)}`),
+  ]);
+}
+
+/** The damage found in the audio, one line each (text, Markdown and WebVTT exports say it before the transcript). */
+function warningLines(conversation: Conversation): string[] {
+  return (conversation.warnings ?? []).map(oneLine);
 }
 
 function formatSrt(conversation: Conversation, options: FormatOptions): string {
@@ -136,7 +147,9 @@ function formatVtt(conversation: Conversation, options: FormatOptions): string {
       `\n${formatVttTime(cue.startMs)} --> ${formatVttTime(cue.endMs)}\n` +
       `<v ${escapeVtt(names(cue.partyId))}>${cue.lines.map(escapeVtt).join('\n')}`,
   );
-  return lines(['WEBVTT', ...body]);
+  // A NOTE block is for readers of the file; players skip it ("-->" may not appear in one).
+  const notes = warningLines(conversation).map((w) => `\nNOTE Warning: ${w.replace(/-->/g, '->')}`);
+  return lines(['WEBVTT', ...notes, ...body]);
 }
 
 function formatMarkdown(conversation: Conversation, options: FormatOptions): string {
@@ -149,6 +162,7 @@ function formatMarkdown(conversation: Conversation, options: FormatOptions): str
     `Duration ${formatDuration(conversation.durationMs)} · ${count(conversation.parties.length, 'party', 'parties')} · ` +
       count(conversation.turns.length, 'turn', 'turns'),
     '',
+    ...warningLines(conversation).flatMap((w) => [`> **Warning:** ${escapeMarkdown(w)}`, '']),
     '| Party | Track | Talk time | Share | Words |',
     '| --- | --- | --- | --- | --- |',
     ...analytics.parties.map((p) => {

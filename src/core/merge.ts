@@ -45,7 +45,13 @@ export function mergeFile(transcript: Transcript, options: MergeOptions = {}): C
   const turns = joinIntoTurns(phrases, joinWithinMs);
   markOverlaps(turns);
   const lastEnd = turns.reduce((end, turn) => Math.max(end, turn.endMs), 0);
-  return { source: transcript.source, durationMs: transcript.durationMs ?? lastEnd, parties, turns };
+  return {
+    source: transcript.source,
+    durationMs: transcript.durationMs ?? lastEnd,
+    ...(transcript.warnings ? { warnings: transcript.warnings } : {}),
+    parties,
+    turns,
+  };
 }
 
 /**
@@ -210,5 +216,6 @@ function combineTracks(transcripts: Transcript[]): Transcript {
     channels: transcripts.map((_, i) => i),
     phrases,
     combined: transcripts.flatMap((t, i) => t.combined.map((c) => ({ ...c, channel: i }))),
+    ...(transcripts.some((t) => t.warnings) ? { warnings: transcripts.flatMap((t) => t.warnings ?? []) } : {}),
   };
 }

@@ -46,6 +46,8 @@ export interface Transcript {
   phrases: Phrase[];
   /** Per-channel full text (`combinedRecognizedPhrases`). */
   combined: { channel: number; text: string; lexical: string }[];
+  /** Damage found in the audio (the local service's `warnings`): sentences for users; absent when there is none. */
+  warnings?: string[];
 }
 
 /** A party of the conversation: a channel (stereo calls) or a speaker (diarized mono). */
@@ -72,6 +74,8 @@ export interface Turn {
 export interface Conversation {
   source: string;
   durationMs: number;
+  /** Damage found in the audio (see {@link Transcript.warnings}); shown with the transcript wherever it goes. */
+  warnings?: string[];
   parties: Party[];
   /** Ordered by start time; stable for ties (channel/speaker order, then original order). */
   turns: Turn[];

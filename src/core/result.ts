@@ -67,7 +67,14 @@ export function parseResult(json: unknown): Transcript {
     channels: [...new Set(phrases.map((p) => p.channel))].sort((a, b) => a - b),
     phrases,
     combined: parseCombined(json.combinedRecognizedPhrases),
+    ...warningsOf(json.warnings),
   };
+}
+
+/** The messages of the local service's `warnings` (malformed entries are skipped: they never fail the parse). */
+function warningsOf(raw: unknown): { warnings?: string[] } {
+  const messages = Array.isArray(raw) ? raw.flatMap((w) => (isObject(w) && typeof w.message === 'string' && w.message ? [w.message] : [])) : [];
+  return messages.length > 0 ? { warnings: messages } : {};
 }
 
 type Json = Record<string, unknown>;

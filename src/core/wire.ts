@@ -180,7 +180,8 @@ export interface TranscriptionFile {
   readonly name?: string;
   kind?: FileKind;
   links?: { readonly contentUrl?: string };
-  properties?: { readonly size?: number; readonly durationMilliseconds?: number };
+  /** `warnings`: the local service's damage found in the input of a Transcription file (see {@link AudioWarning}). */
+  properties?: { readonly size?: number; readonly durationMilliseconds?: number; readonly warnings?: AudioWarning[] };
   readonly createdDateTime?: string;
 }
 
@@ -274,6 +275,24 @@ export interface ResultCombinedPhrase {
   display?: string;
 }
 
+/**
+ * Damage found in an input that was still transcribed (the local service; Azure sends none): the transcript holds
+ * what could be decoded. Shaped like Azure's `EntityError` ({ code, message }); the message is a sentence for users,
+ * e.g. "Only 0:23 of 0:48 could be decoded: the file ends early". The same list is in the result file
+ * (`warnings`), in the file's line of report.json (`warnings`) and in its files-list entry (`properties.warnings`).
+ */
+export interface AudioWarning {
+  code: AudioWarningCode;
+  message: string;
+}
+
+/**
+ * AudioTruncated: shorter than its header says, or cut inside a frame; AudioLengthUnknown: a WAV header that gives no
+ * length (streamed, never finished); AudioDamaged: data that could not be decoded (corrupt MP3 frames, ffmpeg's
+ * errors); AudioSilent: all silence (or one channel of a stereo call); AudioClipped: too loud throughout.
+ */
+export type AudioWarningCode = 'AudioTruncated' | 'AudioLengthUnknown' | 'AudioDamaged' | 'AudioSilent' | 'AudioClipped' | (string & {});
+
 /** The JSON behind the `contentUrl` of a file of kind `Transcription`. */
 export interface TranscriptionResultFile {
   source?: string;
@@ -285,6 +304,8 @@ export interface TranscriptionResultFile {
   duration?: string;
   combinedRecognizedPhrases?: ResultCombinedPhrase[];
   recognizedPhrases?: ResultPhrase[];
+  /** Local service: damage found in the audio (absent when there is none). */
+  warnings?: AudioWarning[];
 }
 
 export interface ReportDetail {
@@ -292,6 +313,8 @@ export interface ReportDetail {
   status: 'Succeeded' | 'Failed' | (string & {});
   errorKind?: string;
   errorMessage?: string;
+  /** Local service: damage found in an input that was transcribed (status Succeeded). */
+  warnings?: AudioWarning[];
 }
 
 /** The JSON behind the `contentUrl` of the file of kind `TranscriptionReport` (`report.json`). */

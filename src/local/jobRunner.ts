@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { redactUrl } from '../core/redact';
 import { ENGINE_NOT_INSTALLED } from '../core/localService';
-import type { EntityError, ReportDetail, TranscriptionReportFile } from '../core/wire';
+import type { AudioWarning, EntityError, ReportDetail, TranscriptionReportFile } from '../core/wire';
 import type { AllowedPaths } from './allowedPaths';
 import { AudioFormatError } from './audio/types';
 import { EngineNotInstalledError } from './engine/types';
@@ -46,7 +46,7 @@ export interface JobRunnerOptions {
 }
 
 type FileOutcome =
-  | { source: InputSource; ok: true; file: StoredFile; durationMs: number }
+  | { source: InputSource; ok: true; file: StoredFile; durationMs: number; warnings: AudioWarning[] }
   | { source: InputSource; ok: false; kind: string; message: string };
 
 /** Code of `properties.error` when no input could be transcribed, as Azure reports it. */
@@ -315,9 +315,13 @@ export class JobRunner {
       } finally {
         await input.release();
       }
-      const written = await this.writeJson(job.id, `contenturl_${source.index}.json`, 'Transcription', result.json);
-      const file = { ...written, durationMilliseconds: Math.round(result.durationMilliseconds) };
-      return { source, ok: true, file, durationMs: result.durationMilliseconds };
+      // The file's entry says how long it is and what damage was found, like its line in report.json.
+      const file = await this.writeJson(job.id, `contenturl_${source.index}.json`, 'Transcription', result.json, {
+        durationMilliseconds: Math.round(result.durationMilliseconds),
+        ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
+      });
+      if (result.warnings.length > 0) this.log(`job ${job.id}: ${label}: transcribed with warnings: ${result.warnings.map((w) => w.message).join('; ')}`);
+      return { source, ok: true, file, durationMs: result.durationMilliseconds, warnings: result.warnings };
     } catch (err) {
       if (signal.aborted) throw err;
       const kind =
@@ -352,16 +356,16 @@ export class JobRunner {
     const { recognizer } = this.options;
     if (recognizer.recognizeFileJson) return recognizer.recognizeFileJson(path, source, options);
     const result = await recognizer.recognizeFile(path, source, options);
-    return { json: JSON.stringify(result, null, 2), durationMilliseconds: result.durationMilliseconds ?? 0 };
+    return { json: JSON.stringify(result, null, 2), durationMilliseconds: result.durationMilliseconds ?? 0, warnings: result.warnings ?? [] };
   }
 
   private writeFile(jobId: string, name: string, kind: string, content: unknown): Promise<StoredFile> {
     return this.writeJson(jobId, name, kind, JSON.stringify(content, null, 2));
   }
 
-  private async writeJson(jobId: string, name: string, kind: string, json: string): Promise<StoredFile> {
+  private async writeJson(jobId: string, name: string, kind: string, json: string, extra: Pick<StoredFile, 'durationMilliseconds' | 'warnings'> = {}): Promise<StoredFile> {
     const size = await this.options.store.writeResult(jobId, name, json);
-    return { id: randomUUID(), name, kind, size, createdDateTime: isoSeconds(this.now()) };
+    return { id: randomUUID(), name, kind, size, createdDateTime: isoSeconds(this.now()), ...extra };
   }
 }
 
@@ -369,7 +373,7 @@ export class JobRunner {
 function reportOf(outcomes: readonly FileOutcome[]): TranscriptionReportFile {
   const details: ReportDetail[] = outcomes.map((o) =>
     o.ok
-      ? { source: redactUrl(o.source.url), status: 'Succeeded' }
+      ? { source: redactUrl(o.source.url), status: 'Succeeded', ...(o.warnings.length > 0 ? { warnings: o.warnings } : {}) }
       : { source: redactUrl(o.source.url), status: 'Failed', errorKind: o.kind, errorMessage: o.message },
   );
   const succeeded = outcomes.filter((o) => o.ok).length;

@@ -7,7 +7,7 @@
  * the length; a mono file keeps every core busy.
  */
 import * as os from 'node:os';
-import type { ProfanityFilterMode, PunctuationMode, TranscriptionResultFile } from '../core/wire';
+import type { AudioWarning, ProfanityFilterMode, PunctuationMode, TranscriptionResultFile } from '../core/wire';
 import { DEFAULT_NOISE_FLOOR_DBFS } from './audio/pcm';
 import { ENGINE_SAMPLE_RATE } from './audio/resample';
 import { assembleChannel, type PreparedSegment, type SegmentedFile, type SegmentFileRequest, type SegmentResult } from './audio/segmentFile';
@@ -25,6 +25,8 @@ import { buildResultFile, type ChannelUtterances, type ResultFileInput } from '.
 export interface ResultJson {
   json: string;
   durationMilliseconds: number;
+  /** Damage found in the audio (the result file's `warnings`); empty when there is none. */
+  warnings: AudioWarning[];
 }
 
 /** Default cap on the length of one file's audio: 240 minutes, the longest audio Azure's batch transcription takes. */
@@ -204,6 +206,7 @@ export class Recognizer {
     return {
       source,
       durationMs: file.durationMs,
+      warnings: file.warnings,
       channels,
       wordLevelTimestamps: options.wordLevelTimestamps,
       displayFormWordLevelTimestamps: options.displayFormWordLevelTimestamps,

@@ -48,7 +48,11 @@ export function toFile(job: ServiceJob, file: StoredFile, base: LinkBase, signer
     name: file.name,
     kind: file.kind,
     links: { contentUrl: `${base.origin}/content/${job.id}/${file.id}?${signer.sign(job.id, file.id, expiresAt)}` },
-    properties: { size: file.size, ...(file.durationMilliseconds !== undefined && { durationMilliseconds: file.durationMilliseconds }) },
+    properties: {
+      size: file.size,
+      ...(file.durationMilliseconds !== undefined && { durationMilliseconds: file.durationMilliseconds }),
+      ...(file.warnings?.length && { warnings: file.warnings }),
+    },
     createdDateTime: file.createdDateTime,
   };
 }

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { redactUrl } from '../core/redact';
-import type { EntityError, FileKind, Status, TranscriptionCreate } from '../core/wire';
+import type { AudioWarning, EntityError, FileKind, Status, TranscriptionCreate } from '../core/wire';
 
 /** A result file of a job. */
 export interface StoredFile {
@@ -24,8 +24,10 @@ export interface StoredFile {
   kind: FileKind;
   size: number;
   createdDateTime: string;
-  /** A result file: the length of the audio it transcribes (listed, so clients can measure progress in audio). */
+  /** A Transcription file: the length of its audio (listed, so clients can measure progress in audio) and the damage
+   * found in it (listed in its `properties`). */
   durationMilliseconds?: number;
+  warnings?: AudioWarning[];
 }
 
 /** What the service keeps about one transcription. */

@@ -22,6 +22,8 @@ export interface JobFileRecord {
   /** Why the service could not transcribe this input (report.json `errorMessage`). */
   error?: string;
   durationMs?: number;
+  /** Damage found in a transcribed input (the files list's `properties.warnings`): sentences for users. */
+  warnings?: string[];
 }
 
 /** A transcription job, as stored in globalState. Never holds keys or SAS URLs. */
@@ -152,6 +154,8 @@ function toFileRecord(entry: unknown): JobFileRecord | undefined {
   if (Number.isInteger(entry.index) && (entry.index as number) >= 0) file.index = entry.index as number;
   if (isString(entry.error)) file.error = entry.error;
   if (typeof entry.durationMs === 'number') file.durationMs = entry.durationMs;
+  const warnings = stringArray(entry.warnings);
+  if (warnings.length > 0) file.warnings = warnings;
   return file;
 }
 

@@ -44,6 +44,8 @@ export function resultFile(job: JobRecord, file: TranscriptionFile): JobFileReco
     record.audioName = audioLabel(job.audioPaths, audioPath);
   }
   if (file.properties?.durationMilliseconds !== undefined) record.durationMs = file.properties.durationMilliseconds;
+  const warnings = (file.properties?.warnings ?? []).flatMap((w) => (typeof w?.message === 'string' && w.message ? [w.message] : []));
+  if (warnings.length > 0) record.warnings = warnings;
   return record;
 }
 

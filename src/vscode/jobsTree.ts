@@ -245,15 +245,19 @@ export function fileItem(job: JobRecord, file: JobFileRecord): vscode.TreeItem {
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `${label}, ${vscode.l10n.t('Failed: {0}', reason)}` };
   } else {
-    item.iconPath = new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
     const duration = file.durationMs !== undefined ? clockDuration(file.durationMs) : undefined;
-    item.description = duration;
+    const warnings = file.warnings ?? [];
+    // Damaged audio that was still transcribed: a warning row that says what is wrong (the transcript has the rest).
+    item.iconPath = warnings.length > 0 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    item.description = warnings.length > 0 ? warnings.join(' · ') : duration;
     const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${escape(label)}**\n\n`).appendText(vscode.l10n.t('Transcribed'));
+    const state = warnings.length > 0 ? vscode.l10n.t('Transcribed with warnings') : vscode.l10n.t('Transcribed');
+    tooltip.appendMarkdown(`**${escape(label)}**\n\n`).appendText(state);
     if (duration) tooltip.appendText(' · ').appendText(vscode.l10n.t('Duration: {0}', duration));
+    for (const warning of warnings) tooltip.appendMarkdown('\n\n').appendText(`⚠ ${warning}`);
     if (file.audioPath) tooltip.appendMarkdown(`\n\n`).appendText(file.audioPath);
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `${label}, ${vscode.l10n.t('Transcribed')}${duration ? `, ${duration}` : ''}` };
+    item.accessibilityInformation = { label: [label, state, duration, ...warnings].filter(Boolean).join(', ') };
     item.command = { title: vscode.l10n.t('Open Transcript'), command: Commands.openTranscript, arguments: [{ kind: 'file', job, file }] };
   }
   return item;
@@ -270,6 +274,8 @@ function jobTooltip(job: JobRecord, now: Date): vscode.MarkdownString {
     else line(vscode.l10n.t('Files transcribed: {0} of {1}', transcribed, total));
   }
   if (failed > 0) line(vscode.l10n.t('Files failed: {0}', failed));
+  const damaged = job.files.filter((f) => f.state === 'transcription' && f.warnings?.length).length;
+  if (damaged > 0) line(vscode.l10n.t('Files with damaged audio: {0}', damaged));
   const left = remainingText(job, now);
   if (left) line(vscode.l10n.t('Estimated: {0}', left));
   const estimate = estimateJob(job, now.getTime());

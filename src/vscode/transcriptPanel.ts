@@ -383,6 +383,7 @@ function withName(data: LoadedTranscript, partyId: string, name: string): Loaded
 function webviewStrings(): TranscriptStrings {
   return {
     conversation: vscode.l10n.t('Conversation'),
+    audioWarning: vscode.l10n.t('Damaged recording'),
     noSpeech: vscode.l10n.t('No speech was recognised in this recording.'),
     search: vscode.l10n.t('Search the transcript'),
     searchPlaceholder: vscode.l10n.t('Search'),

@@ -83,6 +83,7 @@ export function compactTranscript(conversation: Conversation, threshold: number)
     text: new Array<string>(turns.length),
     low: [],
     durationMs: conversation.durationMs,
+    ...(conversation.warnings?.length ? { warnings: conversation.warnings } : {}),
   };
   turns.forEach((turn, i) => {
     let party = partyIndex.get(turn.partyId);

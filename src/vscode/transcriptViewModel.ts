@@ -27,6 +27,8 @@ export interface LoadedTranscript {
 /** Texts of the webview, localised by the host (placeholders `{0}`, `{1}` are filled in by the page). */
 export interface TranscriptStrings {
   conversation: string;
+  /** Label of the banner of damage found in the audio (`#warnings`). */
+  audioWarning: string;
   noSpeech: string;
   search: string;
   searchPlaceholder: string;
@@ -89,6 +91,8 @@ export interface CompactTranscript {
    * turn's text, confidence 0..1), one entry per turn that has any, ascending by turn. */
   low: number[][];
   durationMs: number;
+  /** Damage found in the audio, as sentences for the banner (`#warnings`); absent when the audio was sound. */
+  warnings?: string[];
 }
 
 /** Host → webview: the transcript to show. Sent once per page (again only when the transcript itself changed). */

@@ -424,3 +424,69 @@ export function makeTinyBatch(count: number, options: { speechEvery?: number; br
     broken: files.filter((_, i) => kindOf(i) === 'broken'),
   };
 }
+
+/**
+ * Damaged recordings made from the real sample call (`makeCall()`, 42 s stereo) the way damage happens: `head -c`
+ * of the WAV (a copy cut off), a WAV written to a pipe (ffmpeg: placeholder sizes in the header), one whose header
+ * was never finished (data size 0), the MP3 cut inside a frame (with and without lame's Info header, which holds the
+ * frame count), the MP3 with 20 KB in the middle overwritten, a silent file, the call 20 dB too loud (clipped), and a
+ * FLAC cut off (decoded by ffmpeg).
+ */
+export type DamageKind =
+  | 'wav-truncated' | 'wav-streamed' | 'wav-unfinished' | 'mp3-cut' | 'mp3-cut-no-header' | 'mp3-corrupt' | 'silent' | 'clipped' | 'flac-truncated';
+
+const DAMAGE_EXT: Record<DamageKind, string> = {
+  'wav-truncated': 'wav', 'wav-streamed': 'wav', 'wav-unfinished': 'wav', 'mp3-cut': 'mp3', 'mp3-cut-no-header': 'mp3',
+  'mp3-corrupt': 'mp3', silent: 'wav', clipped: 'wav', 'flac-truncated': 'flac',
+};
+
+/** A damaged recording of the given kind (cached), made from the sample call. */
+export function makeDamaged(kind: DamageKind): string {
+  const call = makeCall();
+  const out = cacheDir('damaged', { call: path.basename(path.dirname(call.wav)), kind });
+  const file = path.join(out, `${kind}.${DAMAGE_EXT[kind]}`);
+  if (fs.existsSync(file)) return file;
+  const tmp = path.join(out, `tmp.${DAMAGE_EXT[kind]}`);
+  const cut = (from: string, bytes: number) => fs.writeFileSync(file, fs.readFileSync(from).subarray(0, bytes));
+  switch (kind) {
+    case 'wav-truncated':
+      cut(call.wav, 1_500_000); // `head -c 1500000 call.wav`: 23.4 s of the 42.3 s
+      break;
+    case 'wav-streamed':
+      fs.writeFileSync(file, execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', call.wav, '-f', 'wav', '-'], { maxBuffer: 64 << 20 }));
+      break;
+    case 'wav-unfinished': {
+      // A recorder that stopped before writing the sizes: RIFF and data sizes still 0.
+      const wav = Buffer.from(fs.readFileSync(call.wav));
+      wav.writeUInt32LE(0, 4);
+      wav.writeUInt32LE(0, wav.indexOf('data', 12, 'latin1') + 4);
+      fs.writeFileSync(file, wav);
+      break;
+    }
+    case 'mp3-cut':
+      cut(call.mp3, 127_001); // inside a frame, about half-way
+      break;
+    case 'mp3-cut-no-header':
+      run('lame', ['--quiet', '-t', '-m', 's', '-b', '48', call.wav, tmp]);
+      cut(tmp, 127_001);
+      break;
+    case 'mp3-corrupt': {
+      const mp3 = Buffer.from(fs.readFileSync(call.mp3));
+      mp3.fill(0x78, 100_000, 120_000); // 20 KB of "x" from 16.7 s: frames overwritten, sync lost
+      fs.writeFileSync(file, mp3);
+      break;
+    }
+    case 'silent':
+      sox(['-n', '-r', '16000', '-c', '2', '-b', '16', file, 'trim', '0', '20']);
+      break;
+    case 'clipped':
+      sox([call.wav, file, 'gain', '20']);
+      break;
+    case 'flac-truncated':
+      run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', call.wav, tmp]);
+      cut(tmp, Math.floor(fs.statSync(tmp).size / 2));
+      break;
+  }
+  fs.rmSync(tmp, { force: true });
+  return file;
+}

@@ -191,6 +191,24 @@ let built = false;
 /** The bundled CLI (`speech-batch`). */
 export const CLI_SCRIPT = path.join(ROOT, 'dist', 'cli.js');
 
+/** What a run of the CLI printed and its exit code. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (`speech-batch <args>`) to its end, with `env` added to the environment. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  ensureBuilt();
+  const child = spawn(process.execPath, [CLI_SCRIPT, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
 /**
  * Rebuilds `dist/` (npm run build) when the bundled service or CLI is missing or older than a source file, so the
  * tests never run stale code. Runs at most once per test process.

@@ -208,6 +208,20 @@ describe('formatConversation', () => {
     assert.match(formatConversation(empty, 'md'), /^# Transcript: silence\.wav\n[\s\S]*_No speech was recognised\._\n$/);
   });
 
+  it('says what damage was found in the audio before the transcript: text, Markdown, WebVTT (a NOTE) and JSON; SRT has no place for it', () => {
+    const warnings = ['Only 0:23 of 0:42 could be decoded: the file ends early', 'Channel 2 --> is silent'];
+    const damaged = { ...conversation, warnings };
+    assert.match(formatConversation(damaged, 'txt'), /^Warning: Only 0:23 of 0:42 could be decoded: the file ends early\nWarning: Channel 2 --> is silent\n\[00:00:00\] Agent: /);
+    assert.match(formatConversation(damaged, 'md'), /\n\n> \*\*Warning:\*\* Only 0:23 of 0:42 could be decoded: the file ends early\n\n> \*\*Warning:\*\* Channel 2 --\\> is silent\n\n\| Party/, 'escaped like all text');
+    const vtt = formatConversation(damaged, 'vtt');
+    assert.match(vtt, /^WEBVTT\n\nNOTE Warning: Only 0:23 of 0:42 could be decoded: the file ends early\n\nNOTE Warning: Channel 2 -> is silent\n\n/);
+    // A player skips NOTE blocks: the cues are those of the undamaged export.
+    assert.deepEqual(parseVtt(vtt.replace(/NOTE [^\n]*\n\n/g, '')), parseVtt(formatConversation(conversation, 'vtt')));
+    assert.equal(formatConversation(damaged, 'srt'), formatConversation(conversation, 'srt'));
+    assert.deepEqual(JSON.parse(formatConversation(damaged, 'json')).warnings, warnings);
+    assert.equal(JSON.parse(formatConversation(conversation, 'json')).warnings, undefined);
+  });
+
   it('rejects an unknown format', () => {
     assert.throws(() => formatConversation(conversation, 'docx' as never), /unknown transcript format: docx/);
   });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { applyTranscription, audioLabel, failedFile, resultFile, sourceFileName } from '../../src/vscode/jobResults';
-import type { JobRecord } from '../../src/vscode/jobRecord';
+import { deserializeJobs, serializeJobs, type JobRecord } from '../../src/vscode/jobRecord';
 
 const job: JobRecord = {
   backend: 'azure',
@@ -45,6 +45,14 @@ describe('job results (applyTranscription, resultFile, failedFile)', () => {
       durationMs: 4200,
     });
     assert.deepEqual(resultFile(job, { name: 'other.json', kind: 'Transcription' }), { name: 'other.json', state: 'transcription' });
+  });
+
+  it('keeps the damage the service found in a transcribed input, for its row', () => {
+    const warnings = [{ code: 'AudioTruncated', message: 'Only 0:23 of 0:42 could be decoded: the file ends early' }];
+    const record = resultFile(job, { name: 'contenturl_0.json', kind: 'Transcription', properties: { durationMilliseconds: 23_437, warnings } });
+    assert.deepEqual(record.warnings, ['Only 0:23 of 0:42 could be decoded: the file ends early']);
+    const stored = deserializeJobs(serializeJobs([{ ...job, files: [record] }])).jobs[0]!;
+    assert.deepEqual(stored.files[0]!.warnings, record.warnings, 'kept in globalState');
   });
 
   it('names a failed input after its content URL (no SAS) and links it to the local audio', () => {

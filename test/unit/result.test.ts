@@ -88,6 +88,27 @@ describe('parseResult', () => {
     );
   });
 
+  it('reads the damage the local service found (warnings), skipping malformed entries; none without', () => {
+    const message = 'Only 0:23 of 0:42 could be decoded: the file ends early';
+    const written = buildResultFile({
+      source: 'file:///calls/half.wav',
+      durationMs: 23_437,
+      warnings: [{ code: 'AudioTruncated', message }],
+      channels: [],
+      wordLevelTimestamps: false,
+      displayFormWordLevelTimestamps: false,
+      punctuationMode: 'DictatedAndAutomatic',
+      profanityFilterMode: 'Masked',
+    });
+    assert.deepEqual(written.warnings, [{ code: 'AudioTruncated', message }]);
+    assert.deepEqual(parseResult(written).warnings, [message]);
+    assert.deepEqual(parseResult({ ...written, warnings: [42, { code: 'X' }, { message: '' }, { code: 'AudioSilent', message: 'silent' }] }).warnings, ['silent']);
+    assert.equal(parseResult({ ...written, warnings: 'none' }).warnings, undefined);
+    const clean = buildResultFile({ source: 'x', durationMs: 1, warnings: [], channels: [], wordLevelTimestamps: false, displayFormWordLevelTimestamps: false, punctuationMode: 'None', profanityFilterMode: 'None' });
+    assert.equal('warnings' in clean, false, 'no empty list: an undamaged result is as before');
+    assert.equal(loadTranscript('stereo-call.json').warnings, undefined);
+  });
+
   it('reads an empty result (silence) as a transcript without phrases', () => {
     const t = loadTranscript('empty.json');
     assert.deepEqual(t.phrases, []);

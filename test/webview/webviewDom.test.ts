@@ -27,6 +27,7 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/
 
 const STRINGS: TranscriptStrings = {
   conversation: 'Conversation',
+  audioWarning: 'Damaged recording',
   noSpeech: 'No speech was recognised in this recording.',
   search: 'Search the transcript',
   searchPlaceholder: 'Search',
@@ -487,6 +488,26 @@ describe('transcript webview page (Chromium)', function () {
     const top = await page.evaluate<number>(`document.querySelector('.turn[data-index="1500"]').getBoundingClientRect().top`);
     const stuck = await page.evaluate<number>(`document.querySelector('.toolbar').getBoundingClientRect().bottom`);
     assert.ok(Math.abs(top - stuck) < 30, `turn 1500 is at the top of the view (${top} px, toolbar ends at ${stuck} px)`);
+  });
+
+  it('shows damage found in the audio as a banner above the analytics, as text; none without damage', async () => {
+    await open();
+    await load(loadMessage());
+    assert.equal(await page.locator('#warnings').isVisible(), false, 'no banner for an undamaged recording');
+    const warnings = ['Only 0:23 of 0:42 could be decoded: the file ends early', 'Channel 2 is silent <b>x</b>'];
+    await load(loadMessage({ conversation: { ...stereoCall(), durationMs: 23_437, warnings } }));
+    const banner = page.locator('#warnings');
+    assert.equal(await banner.isVisible(), true);
+    assert.equal(await banner.getAttribute('role'), 'alert');
+    assert.deepEqual(await banner.locator('p').allTextContents(), warnings.map((w) => `Damaged recording: ${w}`));
+    assert.equal(await banner.locator('b').count(), 0, 'text, never markup');
+    const above = await page.evaluate<boolean>(
+      `!!(document.querySelector('#warnings').compareDocumentPosition(document.querySelector('#analytics')) & Node.DOCUMENT_POSITION_FOLLOWING)`,
+    );
+    assert.ok(above, 'the banner comes before the analytics');
+    assert.ok(((await page.locator('#analytics').textContent()) ?? '').includes('Duration0:23'));
+    await load(loadMessage());
+    assert.equal(await banner.isVisible(), false, 'gone when the next transcript has no damage');
   });
 
   it('shows plain times and no player without a local recording', async () => {

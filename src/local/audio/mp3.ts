@@ -71,7 +71,7 @@ export function id3v2Length(head: Buffer): number {
 }
 
 /** What the first frame of an MP3 file tells. */
-interface Mp3Probe {
+export interface Mp3Probe {
   channels: 1 | 2;
   /** The first frame carries a Xing/Info header: mpg123 then trims encoder delay and padding itself. */
   gapless: boolean;
@@ -134,3 +134,36 @@ export async function probeMp3Info(file: FileHandle, fileSize: number, head: Buf
   };
 }
 
+
+/** Bytes at the end of a file searched for the last frames ({@link endsInsideFrame}). */
+const TAIL_BYTES = 16384;
+/** Consecutive frame headers that establish sync in the tail (one could be a chance 0xFFE in the audio data). */
+const SYNC_FRAMES = 3;
+
+/**
+ * Whether the MPEG audio of the file (after `start`) ends inside a frame, i.e. the file was cut off: in its last
+ * bytes, the chain of frame headers (found where {@link SYNC_FRAMES} follow each other) runs to a frame that ends
+ * past the end of the file. A chain that ends exactly at the end, or at an ID3v1/APE/Lyrics tag, is whole; one that
+ * cannot be followed (damaged data) says nothing here.
+ */
+export async function endsInsideFrame(file: FileHandle, fileSize: number, start: number): Promise<boolean> {
+  const from = Math.max(start, fileSize - TAIL_BYTES);
+  const tail = Buffer.alloc(fileSize - from);
+  const { bytesRead } = await file.read(tail, 0, tail.length, from);
+  const buf = tail.subarray(0, bytesRead);
+  for (let i = 0; i + 4 <= buf.length; i++) {
+    if (buf[i] !== 0xff) continue;
+    let pos = i;
+    let chained = 0;
+    for (let header = parseFrameHeader(buf, pos); header; header = parseFrameHeader(buf, pos)) {
+      chained++;
+      if (pos + header.length > buf.length) {
+        if (chained >= SYNC_FRAMES) return true;
+        break; // too short a chain to trust: a chance 0xFFE in the data
+      }
+      pos += header.length;
+    }
+    if (chained >= SYNC_FRAMES) return false; // ends exactly at the end, at a tag, or in damaged data
+  }
+  return false;
+}

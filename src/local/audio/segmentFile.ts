@@ -6,6 +6,8 @@
  * length whatever the length of the file, and the engines can start on the first minutes while the rest is decoded.
  * Runs in a worker thread in the service (./worker.ts); plain functions, testable directly.
  */
+import type { AudioWarning } from '../../core/wire';
+import { decodeWarnings, LevelMeter } from './damage';
 import { toPcm16 } from './pcm';
 import { ENGINE_SAMPLE_RATE, StreamResampler } from './resample';
 import type { Utterance } from '../engine/types';
@@ -52,6 +54,8 @@ export interface SegmentedFile {
   info: StreamInfo;
   /** Exact length of the decoded audio, ms. */
   durationMs: number;
+  /** Damage found while decoding (./damage.ts): the transcript holds what could be decoded. */
+  warnings: AudioWarning[];
 }
 
 const toMs = (samples: number): number => (samples / ENGINE_SAMPLE_RATE) * 1000;
@@ -71,6 +75,7 @@ export async function segmentFile(
   const resamplers = channels.map(() => new StreamResampler(sampleRate, ENGINE_SAMPLE_RATE));
   const segmenters = channels.map(() => new Segmenter(request.segmenting));
   const maxFrames = request.maxDurationMs === undefined ? Infinity : (request.maxDurationMs / 1000) * sampleRate;
+  const levels = new LevelMeter(channels, sampleRate);
   let frames = 0;
 
   const prepare = async (k: number, segments: AudioSegment[]): Promise<void> => {
@@ -104,6 +109,7 @@ export async function segmentFile(
           'AudioLengthLimitExceeded',
         );
       }
+      levels.push(block);
       for (let k = 0; k < channels.length; k++) await prepare(k, segmenters[k]!.push(resamplers[k]!.push(block[k]!)));
     }
     for (let k = 0; k < channels.length; k++) {
@@ -114,7 +120,8 @@ export async function segmentFile(
     await stream.close();
   }
   if (frames === 0) throw new AudioFormatError('the file contains no audio samples', 'EmptyAudioFile');
-  return { info: stream.info, durationMs: (frames / sampleRate) * 1000 };
+  const durationMs = (frames / sampleRate) * 1000;
+  return { info: stream.info, durationMs, warnings: [...decodeWarnings(stream.issues(), durationMs, stream.info.format), ...levels.warnings(durationMs)] };
 }
 
 /** What the engine recognised in one segment (times in the segment's PCM, i.e. with silences shortened). */

@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import type { FileHandle } from 'node:fs/promises';
 import { MPEGDecoder } from 'mpg123-decoder';
-import { id3v2Length, MPG123_DECODER_DELAY, LAME_ENCODER_DELAY, probeMp3 } from './mp3';
+import type { DecodeIssues } from './damage';
+import { endsInsideFrame, id3v2Length, MPG123_DECODER_DELAY, LAME_ENCODER_DELAY, probeMp3, type Mp3Probe } from './mp3';
 import { openAudioFile, probeAudioFile } from './decode';
 import { AudioFormatError, checkSampleRate, type AudioInfo, type DecodedAudio } from './types';
 import { isWav, readWavLayout } from './wav';
@@ -28,6 +29,8 @@ export interface AudioStream {
   blocks(signal?: AbortSignal): AsyncGenerator<Float32Array[]>;
   /** Releases the file (and ends ffmpeg); safe to call twice. */
   close(): Promise<void>;
+  /** What the decoder noticed about the file (./damage.ts): complete once `blocks()` has ended. */
+  issues(): DecodeIssues;
 }
 
 export interface OpenStreamOptions {
@@ -131,6 +134,7 @@ async function wavStream(file: FileHandle, size: number, options: OpenStreamOpti
   const layout = await readWavLayout(file, size);
   const wanted = selected(options, layout.channels);
   const { blockAlign, bytesPerSample, frames, read } = layout;
+  const toMs = (n: number) => (n / layout.sampleRate) * 1000;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -138,8 +142,10 @@ async function wavStream(file: FileHandle, size: number, options: OpenStreamOpti
     await file.close();
   };
   return {
-    info: { format: layout.format, sampleRate: layout.sampleRate, channels: layout.channels, durationMs: (frames / layout.sampleRate) * 1000 },
+    info: { format: layout.format, sampleRate: layout.sampleRate, channels: layout.channels, durationMs: toMs(frames) },
     close,
+    // A data chunk longer than the file (cut off), or a size that is a placeholder.
+    issues: () => ({ ...(layout.declaredFrames === undefined ? {} : { declaredMs: toMs(layout.declaredFrames) }), lengthUnknown: layout.lengthUnknown }),
     async *blocks(signal) {
       const buffer = Buffer.alloc(BLOCK_FRAMES * blockAlign);
       const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -168,7 +174,7 @@ async function wavStream(file: FileHandle, size: number, options: OpenStreamOpti
  * MP3 through mpg123 (WebAssembly), fed 64 KiB at a time. The first block is decoded when the stream opens, as only
  * the decoder knows the sample rate for sure.
  */
-async function mp3Stream(file: FileHandle, size: number, start: number, probe: { channels: 1 | 2; gapless: boolean }, options: OpenStreamOptions): Promise<AudioStream> {
+async function mp3Stream(file: FileHandle, size: number, start: number, probe: Mp3Probe, options: OpenStreamOptions): Promise<AudioStream> {
   const wanted = selected(options, probe.channels);
   let closed = false;
   const decoder = new MPEGDecoder();
@@ -183,6 +189,9 @@ async function mp3Stream(file: FileHandle, size: number, start: number, probe: {
   // line up with the original.
   let skip = probe.gapless ? 0 : MPG123_DECODER_DELAY + LAME_ENCODER_DELAY;
   let errors = 0;
+  /** Samples per channel decoded before the first error, if there was one. */
+  let firstErrorAt: number | undefined;
+  let output = 0;
   let pos = start;
   const buffer = Buffer.alloc(MP3_READ_BYTES);
   /** The next decoded block, or undefined at the end of the file. */
@@ -193,6 +202,11 @@ async function mp3Stream(file: FileHandle, size: number, start: number, probe: {
       pos += bytesRead;
       const decoded = decoder.decode(buffer.subarray(0, bytesRead));
       errors += decoded.errors.length;
+      if (decoded.errors.length > 0 && firstErrorAt === undefined) {
+        const at = decoded.errors[0]!.outputSamples;
+        firstErrorAt = typeof at === 'number' && at >= 0 ? at : output;
+      }
+      output += decoded.samplesDecoded;
       const dropped = Math.min(skip, decoded.samplesDecoded);
       skip -= dropped;
       if (decoded.samplesDecoded === dropped) continue;
@@ -215,9 +229,19 @@ async function mp3Stream(file: FileHandle, size: number, start: number, probe: {
       errors > 0 ? 'InvalidAudioFormat' : 'EmptyAudioFile',
     );
   }
+  const cutMidFrame = probe.frames === undefined && (await endsInsideFrame(file, size, start).catch(() => false));
+  const { samples, sampleRate } = probe.first;
   return {
     info: { format: 'mp3', sampleRate: first.sampleRate, channels: probe.channels },
     close,
+    issues: () => ({
+      // The frame count of a Xing/Info/VBRI header; the decoded audio is shorter by the delays trimmed (and a frame).
+      ...(probe.frames === undefined
+        ? {}
+        : { declaredMs: ((probe.frames * samples) / sampleRate) * 1000, slackMs: ((3 * samples + MPG123_DECODER_DELAY + LAME_ENCODER_DELAY) / sampleRate) * 1000 }),
+      ...(cutMidFrame ? { cutMidFrame } : {}),
+      ...(errors > 0 ? { errors: { count: errors, firstAtMs: ((firstErrorAt ?? 0) / sampleRate) * 1000, detail: 'corrupt or missing MP3 frames' } } : {}),
+    }),
     async *blocks(signal) {
       try {
         for (let block = first; block; block = await next()) {
@@ -279,17 +303,36 @@ async function probeWithFfmpeg(path: string, ffmpeg: string, notBuiltIn: string)
   return { codec: stream.codec_name ?? 'audio', sampleRate, channels, ...(seconds > 0 ? { durationMs: seconds * 1000 } : {}) };
 }
 
+/**
+ * ffmpeg's error lines in a piece of its stderr (`-v error`), for users: without the `[decoder @ 0x…]` prefix and
+ * the file's path (a temp file's, or a local path users need not see twice), e.g. "invalid residual".
+ */
+export function ffmpegErrors(text: string, path: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.split(path).join('the file').replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/i, '').trim())
+    .filter((line) => line.length > 0);
+}
+
 async function ffmpegStream(path: string, options: OpenStreamOptions, notBuiltIn: string): Promise<AudioStream> {
   const ffmpeg = options.ffmpeg ?? 'ffmpeg';
   const probe = await probeWithFfmpeg(path, ffmpeg, notBuiltIn);
   const wanted = selected(options, probe.channels);
   let child: ReturnType<typeof spawn> | undefined;
+  /** What ffmpeg reported while decoding, and how much it had decoded by its first report. */
+  let errors: { count: number; firstAtMs: number; detail: string } | undefined;
+  let decodedMs = 0;
   const close = async (): Promise<void> => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   return {
     info: { format: `ffmpeg/${probe.codec}`, sampleRate: probe.sampleRate, channels: probe.channels, ...(probe.durationMs ? { durationMs: probe.durationMs } : {}) },
     close,
+    issues: () => ({
+      // The container's length is exact for some formats (FLAC), an estimate for others: only a clear shortfall counts.
+      ...(probe.durationMs ? { declaredMs: probe.durationMs, slackMs: Math.max(1000, probe.durationMs / 10) } : {}),
+      ...(errors ? { errors } : {}),
+    }),
     async *blocks(signal) {
       // 32-bit float, native rate and channels, interleaved; resampling stays ours (the same filter for every format).
       const proc = spawn(ffmpeg, ['-nostdin', '-v', 'error', '-i', path, '-map', '0:a:0', '-f', 'f32le', '-acodec', 'pcm_f32le', '-'], {
@@ -297,7 +340,13 @@ async function ffmpegStream(path: string, options: OpenStreamOptions, notBuiltIn
       });
       child = proc;
       let stderr = '';
-      proc.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
+      proc.stderr!.setEncoding('utf8').on('data', (c: string) => {
+        stderr = (stderr + c).slice(-4000);
+        const reports = ffmpegErrors(c, path);
+        if (reports.length === 0) return;
+        errors ??= { count: 0, firstAtMs: decodedMs, detail: reports[0]! };
+        errors.count += reports.length;
+      });
       const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
       const frameBytes = 4 * probe.channels;
       let pending = Buffer.alloc(0);
@@ -315,6 +364,7 @@ async function ffmpegStream(path: string, options: OpenStreamOptions, notBuiltIn
             return out;
           });
           frames += count;
+          decodedMs = (frames / probe.sampleRate) * 1000;
           pending = pending.subarray(count * frameBytes);
         }
         const code = await exited;

@@ -7,6 +7,11 @@ import { AudioFormatError, checkSampleRate, type AudioInfo } from './types';
 import * as samples from './samples';
 
 const MAX_CHANNELS = 2;
+/**
+ * Data sizes from here up are placeholders, not lengths: 0xFFFFFFFF (ffmpeg and most recorders writing to a pipe),
+ * 0x7FFFFFFF, sox's 0x7FFFF000. A RIFF file holds at most 4 GiB, so a real data chunk this large cannot be either.
+ */
+const STREAMING_DATA_SIZE = 0x7ffff000;
 /** Chunks read before both `fmt ` and `data` must have been found. */
 const MAX_CHUNKS = 1000;
 
@@ -46,6 +51,13 @@ export interface WavLayout {
   dataOffset: number;
   /** Whole frames actually present in the file (a truncated data chunk counts what is there). */
   frames: number;
+  /** Whole frames the header's data size declares; undefined when it gives none (see `lengthUnknown`). */
+  declaredFrames?: number;
+  /**
+   * The data size is a placeholder (0xFFFFFFFF, 0x7FFFF000… as recorders write while streaming, or 0 with samples
+   * after it: never finished): the samples run to the end of the file, and nobody can tell whether that is all.
+   */
+  lengthUnknown: boolean;
   read: samples.SampleReader;
 }
 
@@ -122,7 +134,7 @@ export async function readWavLayout(file: FileHandle, fileSize: number): Promise
   const isRf64 = (await readAt(file, 0, 4)).toString('latin1') !== 'RIFF';
   let fmt: FmtChunk | undefined;
   let ds64DataSize: number | undefined;
-  let data: { offset: number; size: number } | undefined;
+  let data: { offset: number; size: number; unknown: boolean } | undefined;
 
   for (let pos = 12, chunks = 0; pos + 8 <= fileSize && !(fmt && data); chunks++) {
     // Recorders write a handful of chunks before the audio; thousands are a damaged or hostile file, not worth
@@ -138,8 +150,12 @@ export async function readWavLayout(file: FileHandle, fileSize: number): Promise
     } else if (id === 'fmt ') {
       fmt = parseFmt(await readAt(file, body, Math.min(size, 40)));
     } else if (id === 'data') {
-      if (size === 0xffffffff && ds64DataSize !== undefined) size = ds64DataSize;
-      data = { offset: body, size };
+      const fromDs64 = size === 0xffffffff && ds64DataSize !== undefined;
+      if (fromDs64) size = ds64DataSize!;
+      const unknown = !fromDs64 && (size >= STREAMING_DATA_SIZE || (size === 0 && fileSize > body));
+      // A placeholder size: the samples run to the end of the file.
+      if (unknown) size = fileSize - body;
+      data = { offset: body, size, unknown };
     }
     // Chunks are word-aligned: an odd-sized chunk is followed by one pad byte.
     pos = body + size + (size & 1);
@@ -162,7 +178,18 @@ export async function readWavLayout(file: FileHandle, fileSize: number): Promise
   const available = Math.max(0, Math.min(data.size, fileSize - data.offset));
   const frames = Math.floor(available / blockAlign);
   if (frames === 0) throw new AudioFormatError('the WAV file contains no audio samples', 'EmptyAudioFile');
-  return { format, channels: fmt.channels, sampleRate: fmt.sampleRate, blockAlign, bytesPerSample, dataOffset: data.offset, frames, read };
+  return {
+    format,
+    channels: fmt.channels,
+    sampleRate: fmt.sampleRate,
+    blockAlign,
+    bytesPerSample,
+    dataOffset: data.offset,
+    frames,
+    ...(data.unknown ? {} : { declaredFrames: Math.floor(data.size / blockAlign) }),
+    lengthUnknown: data.unknown,
+    read,
+  };
 }
 
 /** What the header of an open WAV file of `fileSize` bytes says (the length counts the frames present). */

@@ -45,7 +45,7 @@ async function perform(task: WorkerTask): Promise<{ result: unknown; transfer: A
       return { result: voiceStatistics(task.request as VoiceRequest), transfer: [] };
     case 'result': {
       const file = buildResultFile(task.request as ResultFileInput);
-      return { result: { json: JSON.stringify(file, null, 2), durationMilliseconds: file.durationMilliseconds ?? 0 }, transfer: [] };
+      return { result: { json: JSON.stringify(file, null, 2), durationMilliseconds: file.durationMilliseconds ?? 0, warnings: file.warnings ?? [] }, transfer: [] };
     }
   }
 }

@@ -3,7 +3,7 @@
  * phrases sorted by channel, then offset; ISO 8601 and tick (100 ns) times; lexical, ITN, masked ITN and display
  * forms; word timings only when asked for; one combined phrase per channel.
  */
-import type { ProfanityFilterMode, PunctuationMode, ResultNBest, ResultPhrase, ResultWord, TranscriptionResultFile } from '../../core/wire';
+import type { AudioWarning, ProfanityFilterMode, PunctuationMode, ResultNBest, ResultPhrase, ResultWord, TranscriptionResultFile } from '../../core/wire';
 import type { Utterance } from '../engine/types';
 import { formatIsoDuration, msToTicks } from '../../core/ticks';
 import { displayWords, maskProfanity } from './display';
@@ -18,6 +18,8 @@ export interface ChannelUtterances {
 export interface ResultFileInput {
   source: string;
   durationMs: number;
+  /** Damage found in the audio (written as `warnings` when there is any). */
+  warnings?: AudioWarning[];
   /** When recognition finished; default now. */
   timestamp?: Date;
   channels: ChannelUtterances[];
@@ -92,5 +94,6 @@ export function buildResultFile(input: ResultFileInput): TranscriptionResultFile
     duration: formatIsoDuration(Math.round(input.durationMs)),
     combinedRecognizedPhrases,
     recognizedPhrases,
+    ...(input.warnings?.length ? { warnings: input.warnings } : {}),
   };
 }
