@@ -196,8 +196,14 @@ export function outcomeLabel(job: JobRecord): string {
   return jobOutcome(job) === 'partial' ? vscode.l10n.t('Partly failed') : statusLabel(job.status);
 }
 
-/** "25 files", "7 of 25" (running), "23 of 25 · 2 failed" (partly failed). */
+/** "25 files", "7 of 25" (running), "23 of 25 · 2 failed" (partly failed), "… · 1 damaged" (transcribed with warnings). */
 function countsText(job: JobRecord): string | undefined {
+  const counts = filesText(job);
+  const damaged = job.files.filter((f) => f.state === 'transcription' && f.warnings?.length).length;
+  return damaged > 0 && counts ? `${counts} · ${vscode.l10n.t('{0} damaged', damaged)}` : counts;
+}
+
+function filesText(job: JobRecord): string | undefined {
   const { total, done, transcribed, failed } = fileCounts(job);
   if (total === undefined) return undefined;
   const files = total === 1 ? vscode.l10n.t('{0} file', total) : vscode.l10n.t('{0} files', formatCount(total));

@@ -18,6 +18,17 @@ export async function notifyFinished(job: JobRecord, log: vscode.LogOutputChanne
   const { total, transcribed, failed } = fileCounts(job);
   if (outcome === 'succeeded') {
     const open = vscode.l10n.t('Open Transcript');
+    const damaged = job.files.filter((f) => f.state === 'transcription' && f.warnings?.length);
+    if (damaged.length > 0) {
+      // Transcribed, but not all of it could be: said as a warning, with the first reason.
+      const first = damaged[0]!;
+      const message =
+        damaged.length === 1
+          ? vscode.l10n.t('Transcription of "{0}" finished, but the audio of {1} is damaged: {2}', job.displayName, first.audioName ?? first.name, first.warnings![0]!)
+          : vscode.l10n.t('Transcription of "{0}" finished, but the audio of {1} files is damaged ({2}: {3})', job.displayName, damaged.length, first.audioName ?? first.name, first.warnings![0]!);
+      if ((await vscode.window.showWarningMessage(message, open)) === open) await vscode.commands.executeCommand(Commands.openTranscript, node);
+      return;
+    }
     const message =
       (total ?? 1) > 1
         ? vscode.l10n.t('Transcription of "{0}" finished: all {1} files transcribed.', job.displayName, total ?? 0)

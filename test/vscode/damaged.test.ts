@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/vscode/api';
 import type { JobRecord } from '../../src/vscode/jobRecord';
 import { makeDamaged } from '../support/audio';
-import { activateExtension, waitFor } from './extensionHelpers';
+import { activateExtension, recordMessages, waitFor } from './extensionHelpers';
 
 describe('damaged recordings in the jobs view (local service)', () => {
   let api: ExtensionApi;
@@ -33,20 +33,30 @@ describe('damaged recordings in the jobs view (local service)', () => {
 
   it('shows each damaged file as a warning row with the reason; the job tooltip counts them', async () => {
     const known = new Set(api.jobs.all().map((j) => j.id));
-    await vscode.commands.executeCommand('speechBatch.transcribe', vscode.Uri.file(folder), [vscode.Uri.file(folder)]);
-    const created = await waitFor('the new job', () => api.jobs.all().find((j) => !known.has(j.id)));
-    job = created;
-    const done = await waitFor(
-      'the job to finish',
-      () => {
-        const current = api.jobs.byId(created.id);
-        return current && (current.status === 'Succeeded' || current.status === 'Failed') ? current : undefined;
-      },
-      170_000,
-    );
+    const messages = recordMessages();
+    let done: JobRecord;
+    try {
+      await vscode.commands.executeCommand('speechBatch.transcribe', vscode.Uri.file(folder), [vscode.Uri.file(folder)]);
+      const created = await waitFor('the new job', () => api.jobs.all().find((j) => !known.has(j.id)));
+      job = created;
+      done = await waitFor(
+        'the job to finish',
+        () => {
+          const current = api.jobs.byId(created.id);
+          return current && (current.status === 'Succeeded' || current.status === 'Failed') ? current : undefined;
+        },
+        170_000,
+      );
+      await waitFor('the finished notification', () => messages.messages.find((m) => m.includes('"tuesday" finished')));
+    } finally {
+      messages.restore();
+    }
     assert.equal(done.status, 'Succeeded', JSON.stringify(done.error));
+    const toast = messages.messages.find((m) => m.includes('"tuesday" finished'))!;
+    assert.match(toast, /finished, but the audio of 2 files is damaged \((half-call|silent)\.wav: (Only 0:23 of 0:42|The recording is silent)/);
 
     const jobItem = api.tree.getTreeItem({ kind: 'job', job: done });
+    assert.match(String(jobItem.description), /^2 files · 2 damaged · /);
     assert.match((jobItem.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /Files with damaged audio: 2/);
     const rows = (await api.tree.getChildren({ kind: 'job', job: done }))!.map((n) => api.tree.getTreeItem(n) as vscode.TreeItem);
     const row = (label: string) => rows.find((r) => r.label === label)!;
