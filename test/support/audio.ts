@@ -433,10 +433,10 @@ export function makeTinyBatch(count: number, options: { speechEvery?: number; br
  * FLAC cut off (decoded by ffmpeg).
  */
 export type DamageKind =
-  | 'wav-truncated' | 'wav-streamed' | 'wav-unfinished' | 'mp3-cut' | 'mp3-cut-no-header' | 'mp3-corrupt' | 'silent' | 'clipped' | 'flac-truncated';
+  | 'wav-truncated' | 'wav-streamed' | 'wav-unfinished' | 'wav-absurd' | 'mp3-cut' | 'mp3-cut-no-header' | 'mp3-corrupt' | 'silent' | 'clipped' | 'flac-truncated';
 
 const DAMAGE_EXT: Record<DamageKind, string> = {
-  'wav-truncated': 'wav', 'wav-streamed': 'wav', 'wav-unfinished': 'wav', 'mp3-cut': 'mp3', 'mp3-cut-no-header': 'mp3',
+  'wav-truncated': 'wav', 'wav-streamed': 'wav', 'wav-unfinished': 'wav', 'wav-absurd': 'wav', 'mp3-cut': 'mp3', 'mp3-cut-no-header': 'mp3',
   'mp3-corrupt': 'mp3', silent: 'wav', clipped: 'wav', 'flac-truncated': 'flac',
 };
 
@@ -460,6 +460,13 @@ export function makeDamaged(kind: DamageKind): string {
       const wav = Buffer.from(fs.readFileSync(call.wav));
       wav.writeUInt32LE(0, 4);
       wav.writeUInt32LE(0, wav.indexOf('data', 12, 'latin1') + 4);
+      fs.writeFileSync(file, wav);
+      break;
+    }
+    case 'wav-absurd': {
+      // A data size of 1 GiB in a 2.7 MB file whose RIFF size is right: a damaged header, not a cut-off file.
+      const wav = Buffer.from(fs.readFileSync(call.wav));
+      wav.writeUInt32LE(0x4000_0000, wav.indexOf('data', 12, 'latin1') + 4);
       fs.writeFileSync(file, wav);
       break;
     }

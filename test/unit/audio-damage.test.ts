@@ -33,6 +33,7 @@ describe('damaged audio is decoded as far as it goes, with a warning saying what
     { kind: 'wav-truncated', code: 'AudioTruncated', message: /^Only 0:23 of 0:42 could be decoded: the file ends early$/, decodedMs: [23_430, 23_440] },
     { kind: 'wav-streamed', code: 'AudioLengthUnknown', message: /^The WAV header does not say how long the recording is .*; 0:42 was decoded up to the end of the file/, decodedMs: [42_300, 42_320] },
     { kind: 'wav-unfinished', code: 'AudioLengthUnknown', message: /does not say how long the recording is/, decodedMs: [42_300, 42_320] },
+    { kind: 'wav-absurd', code: 'AudioLengthUnknown', message: /does not say how long the recording is .*impossible sizes/, decodedMs: [42_300, 42_320] },
     { kind: 'mp3-cut', code: 'AudioTruncated', message: /^Only 0:21 of 0:42 could be decoded: the file ends early$/, decodedMs: [20_500, 21_500] },
     { kind: 'mp3-cut-no-header', code: 'AudioTruncated', message: /^The file ends in the middle of an MP3 frame: it was cut off after 0:21/, decodedMs: [20_500, 21_500] },
     { kind: 'mp3-corrupt', code: 'AudioDamaged', message: /^Damaged audio from 0:16 on: 0:0[2-4] of audio could not be decoded \(corrupt or missing MP3 frames\); the transcript has a gap there$/, decodedMs: [38_000, 40_000] },

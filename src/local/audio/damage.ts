@@ -16,7 +16,7 @@ export interface DecodeIssues {
   declaredMs?: number;
   /** How much shorter than `declaredMs` the decoded audio may be without anything missing (encoder delay, estimates). */
   slackMs?: number;
-  /** The WAV header gives no length (a placeholder written by a recorder that streams, or never finished the file). */
+  /** The WAV header gives no usable length (a placeholder of a recorder that streams or never finished, or absurd). */
   lengthUnknown?: boolean;
   /** The file ends inside an MP3 frame (it was cut off). */
   cutMidFrame?: boolean;
@@ -169,7 +169,7 @@ export function decodeWarnings(issues: DecodeIssues, decodedMs: number, format: 
   if (issues.lengthUnknown) {
     warnings.push({
       code: 'AudioLengthUnknown',
-      message: `The WAV header does not say how long the recording is (it was written as a stream or never finished); ${decoded} was decoded up to the end of the file, which may not be the whole call`,
+      message: `The WAV header does not say how long the recording is (written as a stream, never finished, or with impossible sizes); ${decoded} was decoded up to the end of the file, which may not be the whole call`,
     });
   }
   return warnings;

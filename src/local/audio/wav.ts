@@ -55,7 +55,8 @@ export interface WavLayout {
   declaredFrames?: number;
   /**
    * The data size is a placeholder (0xFFFFFFFF, 0x7FFFF000… as recorders write while streaming, or 0 with samples
-   * after it: never finished): the samples run to the end of the file, and nobody can tell whether that is all.
+   * after it: never finished) or absurd (beyond the RIFF size of the file it is in): the samples run to the end of
+   * the file, and nobody can tell whether that is all.
    */
   lengthUnknown: boolean;
   read: samples.SampleReader;
@@ -131,7 +132,10 @@ function sampleReader(fmt: FmtChunk, bytesPerSample: number): { format: string; 
 
 /** Walks the chunks of a WAV file (reading only headers) and describes where its samples are. */
 export async function readWavLayout(file: FileHandle, fileSize: number): Promise<WavLayout> {
-  const isRf64 = (await readAt(file, 0, 4)).toString('latin1') !== 'RIFF';
+  const riff = await readAt(file, 0, 8);
+  const isRf64 = riff.toString('latin1', 0, 4) !== 'RIFF';
+  /** The RIFF chunk's size: the length of the whole file as written (a placeholder when streamed). */
+  const riffSize = riff.length === 8 ? riff.readUInt32LE(4) : 0;
   let fmt: FmtChunk | undefined;
   let ds64DataSize: number | undefined;
   let data: { offset: number; size: number; unknown: boolean } | undefined;
@@ -152,7 +156,10 @@ export async function readWavLayout(file: FileHandle, fileSize: number): Promise
     } else if (id === 'data') {
       const fromDs64 = size === 0xffffffff && ds64DataSize !== undefined;
       if (fromDs64) size = ds64DataSize!;
-      const unknown = !fromDs64 && (size >= STREAMING_DATA_SIZE || (size === 0 && fileSize > body));
+      // An absurd size too: far beyond the end of the file the RIFF chunk that holds it declares (when it declares one;
+      // a writer's off-by-a-few RIFF size is not absurd).
+      const absurd = !isRf64 && riffSize > 0 && riffSize < STREAMING_DATA_SIZE && body + size > 2 * (riffSize + 8) + 65_536;
+      const unknown = !fromDs64 && (size >= STREAMING_DATA_SIZE || (size === 0 && fileSize > body) || absurd);
       // A placeholder size: the samples run to the end of the file.
       if (unknown) size = fileSize - body;
       data = { offset: body, size, unknown };
