@@ -428,7 +428,7 @@ export function makeTinyBatch(count: number, options: { speechEvery?: number; br
 /**
  * Damaged recordings made from the real sample call (`makeCall()`, 42 s stereo) the way damage happens: `head -c`
  * of the WAV (a copy cut off), a WAV written to a pipe (ffmpeg: placeholder sizes in the header), one whose header
- * was never finished (data size 0), the MP3 cut inside a frame (with and without lame's Info header, which holds the
+ * was never finished (data size 0), one with an absurd data size (1 GiB in a 2.7 MB file), the MP3 cut inside a frame (with and without lame's Info header, which holds the
  * frame count), the MP3 with 20 KB in the middle overwritten, a silent file, the call 20 dB too loud (clipped), and a
  * FLAC cut off (decoded by ffmpeg).
  */
