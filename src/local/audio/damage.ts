@@ -57,14 +57,24 @@ class ChannelLevels {
   ) {}
 
   push(samples: Float32Array): void {
-    for (let i = 0; i < samples.length; i++) {
-      const x = samples[i]!;
-      const sq = x * x;
+    // In runs up to the next window end: a tight loop per run, the window bookkeeping once per run.
+    for (let i = 0; i < samples.length; ) {
+      const end = i + Math.min(samples.length - i, this.shortLength - this.shortCount, this.longLength - this.longCount);
+      let sq = 0;
+      let clipped = 0;
+      for (let j = i; j < end; j++) {
+        const x = samples[j]!;
+        sq += x * x;
+        if (x >= FULL_SCALE || x <= -FULL_SCALE) clipped++;
+      }
       this.shortSq += sq;
       this.longSq += sq;
-      if (x >= FULL_SCALE || x <= -FULL_SCALE) this.longClipped++;
-      if (++this.shortCount === this.shortLength) this.endShort();
-      if (++this.longCount === this.longLength) this.endLong();
+      this.longClipped += clipped;
+      this.shortCount += end - i;
+      this.longCount += end - i;
+      i = end;
+      if (this.shortCount === this.shortLength) this.endShort();
+      if (this.longCount === this.longLength) this.endLong();
     }
   }
 
