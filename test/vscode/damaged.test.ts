@@ -70,7 +70,7 @@ describe('damaged recordings in the jobs view (local service)', () => {
       assert.match(String(item.description), reason, `${label}: the reason on the row`);
       assert.equal(item.contextValue, 'file.transcription.audio', `${label}: still a transcript to open`);
       assert.equal(item.command?.command, 'speechBatch.openTranscript');
-      const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/\\/g, '');
+      const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
       assert.match(tooltip, /Transcribed with warnings/);
       assert.ok(tooltip.includes(String(item.description)), `${label}: the tooltip says it too`);
       assert.match(item.accessibilityInformation?.label ?? '', reason.source.startsWith('^Only') ? /Only 0:23 of 0:42/ : /silent/);
