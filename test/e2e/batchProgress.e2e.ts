@@ -15,6 +15,11 @@ const FILES = 25;
 const OVERVIEW = 'Transcribe 25 files';
 const PHRASES = ['good morning how can I help you', 'my order has not arrived yet', 'can you check my account please', 'the invoice is wrong', 'thank you for calling goodbye'];
 
+/** About 13 s of speech per call, so that the job still runs while the flow watches, hovers and cancels it. */
+function callText(i: number): string {
+  return Array.from({ length: 6 }, (_, k) => PHRASES[(i + k) % PHRASES.length]!).join('. ');
+}
+
 describe('e2e: a folder of 25 calls: options, progress, cancel, summary', function () {
   let session: Session;
   let scratch: string;
@@ -25,7 +30,7 @@ describe('e2e: a folder of 25 calls: options, progress, cancel, summary', functi
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-progress-e2e-'));
     const files: Record<string, string> = {};
     for (let i = 0; i < FILES; i++) {
-      files[`tuesday/call-${String(i + 1).padStart(2, '0')}.wav`] = makeMono(PHRASES[i % PHRASES.length]!, { dir: scratch });
+      files[`tuesday/call-${String(i + 1).padStart(2, '0')}.wav`] = makeMono(callText(i), { dir: scratch });
     }
     session = await Session.open({ files });
   });
@@ -126,9 +131,16 @@ describe('e2e: a folder of 25 calls: options, progress, cancel, summary', functi
     assert.match(description, /left/, `the time left: "${description}"`);
     await session.screenshot('batch-progress-1-running');
 
-    await row.hover();
+    // The row is re-rendered twice a second while the job runs, which can close a hover that is opening: hover
+    // again until the tooltip stays up (the job runs long enough for several tries).
     const hover = session.page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Files done' });
-    await hover.waitFor();
+    for (let attempt = 0; ; attempt++) {
+      await session.page.mouse.move(800, 450);
+      await row.hover();
+      const shown = await hover.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (attempt >= 8) assert.fail('the running job\'s tooltip with "Files done" never stayed up');
+    }
     const tooltip = (await hover.innerText()).replace(/\u00a0/g, ' ');
     assert.match(tooltip, /Files done: \d+ of 25/);
     assert.match(tooltip, /Audio done: \d+:\d\d of \d+:\d\d \([\d.]+× real time\)/, tooltip);
