@@ -3,8 +3,9 @@
  * The transcript webview: the merged conversation as a chat, call analytics, search, rename, audio player.
  * Protocol (src/vscode/transcriptViewModel.ts, which this file is type-checked against): posts `ready`, gets `load`
  * (the transcript in compact form, once), then `audio` (how to play the recording, when it is ready), `parties`
- * (after a rename) or `unavailable`; posts `rendered`, `rename`, `copy`, `export` and `audioRequest` (windows of a
- * streamed recording, answered by `audioData`). Keeps `{key, positionMs, query, scrollTurn, scrollOffset}` with
+ * (after a rename) or `unavailable`; posts `rendered`, `rename`, `copy`, `export`, `audioRequest` (windows of a
+ * streamed recording, answered by `audioData`) and `audioFallback` (this page cannot stream: the host answers with
+ * an `audio` message of kind `uri`). Keeps `{key, positionMs, query, scrollTurn, scrollOffset}` with
  * setState so the host's serializer can restore the panel where the user left it. Text goes in with textContent only.
  *
  * Long calls: the text shows at once and the audio follows (the player says it is loading); only the turns near the
@@ -19,7 +20,8 @@
  *   #search, #search-count, #search-prev, #search-next   search box, "2 of 5", previous/next match
  *   #copy, #export                    toolbar buttons
  *   .player                           the player: `audio` once the recording can play; .player-status while it loads
- *                                     or when it cannot play (data-state="loading" | "ready" | "error")
+ *                                     or when it cannot play (data-state="loading" | "ready" | "error"); it says so
+ *                                     when the recording is played from its file because it cannot be streamed here
  *   #player-time                      its position / length as 0:12 / 0:48 (length: the decoded audio's)
  *   #turns                            the conversation (aria-rowcount-like: data-count = number of turns)
  *   #turns > .turn                    one turn near the viewport: data-index, data-party (party id), data-start (ms);
@@ -133,8 +135,8 @@
 
   /** @param {string} text */
   function showMessage(text) {
+    player.reset(); // before `ui` goes: it stops the element playing
     ui = null;
-    player.reset();
     const message = h('p', { text, attrs: { id: 'message', role: 'status' } });
     app.replaceChildren(message);
     app.removeAttribute('aria-busy');
@@ -735,6 +737,11 @@
    * MediaSource fed with the windows the player needs: around the playback position, asked for when the user seeks
    * or when what is buffered ahead runs low, older windows dropped — a 3-hour recording starts anywhere at once and
    * the page never holds more than a few minutes of it.
+   *
+   * Where the page cannot stream — no MediaSource, the stream's type not supported, or a SourceBuffer or media error
+   * while streaming — it falls back to the recording's webview resource URI: it asks the host (`audioFallback`,
+   * answered with an `audio` message of kind `uri`), says so in the player, and resumes at the position it was at
+   * (playing if it was). A time clicked meanwhile is where it resumes.
    */
   const player = (function () {
     /**
@@ -760,14 +767,19 @@
     /** @type {{ request: number, startMs: number, durationMs: number } | null} */
     let pending = null;
     let endAppended = false;
+    /** Why streaming failed on this page ('' while it works): the recording is played from its resource URI. */
+    let streamFailure = '';
+    /** While the page waits for the resource URI: where to resume, and whether to play. */
+    /** @type {{ positionMs: number, play: boolean } | null} */
+    let resume = null;
 
     function audio() {
       return ui ? ui.audio : null;
     }
 
-    /** True once the recording can be played (the times become buttons). */
+    /** True once the recording can be played (the times become buttons), or while it switches to its file. */
     function available() {
-      return !!source && source.kind !== 'none';
+      return (!!source && source.kind !== 'none') || !!resume;
     }
 
     /** The player's place before the host said how to play: a loading note, or nothing without a recording. */
@@ -783,8 +795,8 @@
         ui.audio = null;
         return;
       }
-      if (source) {
-        return; // keep playing across loads of the same recording
+      if (source || resume) {
+        return; // keep playing across loads of the same recording (or keep saying it switches to the file)
       }
       status = h('span', { className: 'player-status', text: s.audioLoading, attrs: { role: 'status' } });
       ui.player.setAttribute('data-state', 'loading');
@@ -799,34 +811,119 @@
       if (!ui || !data) {
         return;
       }
-      reset();
+      stop();
       source = next;
       const s = data.strings;
       if (next.kind === 'none') {
+        resume = null;
         status = h('span', { className: 'player-status', text: next.message, attrs: { role: 'status' } });
         ui.player.setAttribute('data-state', 'error');
         ui.player.replaceChildren(status);
-        ui.audio = null;
         return;
+      }
+      if (next.kind === 'stream') {
+        const problem = streamFailure || streamProblem(next.mime);
+        if (problem) {
+          fallBack(problem);
+          return;
+        }
       }
       const element = /** @type {HTMLAudioElement} */ (h('audio', { attrs: { controls: '', preload: 'metadata', 'aria-label': s.audio } }));
       element.addEventListener('timeupdate', onTimeUpdate);
       element.addEventListener('seeked', onTimeUpdate);
+      element.addEventListener('error', () => onMediaError(element));
       ui.audio = element;
+      const at = resume ? resume.positionMs : state.positionMs || 0;
+      const play = !!resume && resume.play;
+      resume = null;
       if (next.kind === 'uri') {
         element.src = next.uri;
       } else {
         stream(element, next);
       }
-      if (state.positionMs && state.positionMs > 0) {
-        element.currentTime = state.positionMs / 1000;
+      if (at > 0) {
+        element.currentTime = at / 1000;
       }
-      ui.player.setAttribute('data-state', 'ready');
       // The length shown is the decoded audio's (the browser's own clock is hidden by the CSS: it reads the header).
       const time = h('span', { attrs: { id: 'player-time', 'aria-live': 'off' } });
       ui.player.replaceChildren(element, time);
+      if (streamFailure) {
+        // Played from its file instead of streamed: say so, and that it loads until the browser has its header.
+        status = h('span', { className: 'player-status', text: s.audioFallback, attrs: { role: 'status' } });
+        ui.player.append(status);
+        ui.player.setAttribute('data-state', 'loading');
+        element.addEventListener('loadedmetadata', () => {
+          if (ui && ui.audio === element && ui.player.getAttribute('data-state') === 'loading') {
+            ui.player.setAttribute('data-state', 'ready');
+          }
+        });
+      } else {
+        ui.player.setAttribute('data-state', 'ready');
+      }
+      if (play) {
+        element.play().catch(() => undefined); // an error shows in the player (onMediaError)
+      }
       showTime();
       list.refresh(); // times become buttons
+    }
+
+    /**
+     * Why this page cannot stream `mime` ('' when it can): some hosts have no MediaSource, or not for this type.
+     * @param {string} mime
+     */
+    function streamProblem(mime) {
+      if (typeof window.MediaSource !== 'function') {
+        return 'MediaSource is not available';
+      }
+      try {
+        return window.MediaSource.isTypeSupported(mime) ? '' : 'MediaSource does not support ' + mime;
+      } catch (err) {
+        return 'MediaSource.isTypeSupported failed: ' + describe(err);
+      }
+    }
+
+    /** @param {unknown} err */
+    function describe(err) {
+      return err instanceof Error ? err.name + ': ' + err.message : String(err);
+    }
+
+    /**
+     * Streaming does not work here: stops it, says that the recording is played from its file, and asks the host
+     * for its resource URI; {@link open} resumes at the position the player was at, playing if it was.
+     * @param {string} reason what failed, for the host's log
+     */
+    function fallBack(reason) {
+      if (!ui || !data || resume) {
+        return; // gone, or already waiting for the host
+      }
+      const element = audio();
+      const positionMs = element ? Math.round(element.currentTime * 1000) : state.positionMs || 0;
+      const play = !!element && !element.paused;
+      stop();
+      streamFailure = reason;
+      resume = { positionMs, play };
+      status = h('span', { className: 'player-status', text: data.strings.audioFallback, attrs: { role: 'status' } });
+      ui.player.setAttribute('data-state', 'loading');
+      ui.player.replaceChildren(status);
+      list.refresh(); // times are buttons: a click says where to start
+      vscode.postMessage({ type: 'audioFallback', reason });
+    }
+
+    /**
+     * The audio element failed: a stream falls back to the file; the file itself says why it cannot play.
+     * @param {HTMLAudioElement} element
+     */
+    function onMediaError(element) {
+      if (!ui || ui.audio !== element || !source || !data) {
+        return; // an element already let go
+      }
+      const error = element.error;
+      const detail = error ? 'MediaError ' + error.code + (error.message ? ': ' + error.message : '') : 'MediaError';
+      if (source.kind === 'stream') {
+        fallBack(detail);
+      } else {
+        showError(M.format(data.strings.audioError, detail));
+      }
     }
 
     /** Position / length under the player, the length being the decoded audio's (the result's duration). */
@@ -852,10 +949,23 @@
           if (mediaSource !== ms) {
             return;
           }
-          ms.duration = stream.durationMs / 1000;
-          const sb = ms.addSourceBuffer(stream.mime);
+          /** @type {SourceBuffer} */
+          let sb;
+          try {
+            ms.duration = stream.durationMs / 1000;
+            sb = ms.addSourceBuffer(stream.mime);
+          } catch (err) {
+            fallBack('addSourceBuffer: ' + describe(err));
+            return;
+          }
           buffer = sb;
           sb.addEventListener('updateend', pump);
+          // A segment the browser cannot parse or decode (the media element's error follows).
+          sb.addEventListener('error', () => {
+            if (buffer === sb) {
+              fallBack('SourceBuffer error');
+            }
+          });
           queue.push(stream.init);
           pump();
           want();
@@ -882,7 +992,11 @@
           queue.unshift(next);
           return;
         }
-        sb.appendBuffer(next);
+        try {
+          sb.appendBuffer(next);
+        } catch (err) {
+          fallBack('appendBuffer: ' + describe(err));
+        }
         return;
       }
       if (endAppended && !pending && ms.readyState === 'open') {
@@ -960,14 +1074,22 @@
       pump();
     }
 
-    /** @param {string} message */
+    /**
+     * The recording cannot play: says why, in place of the player's note when it has one.
+     * @param {string} message
+     */
     function showError(message) {
       if (!ui) {
         return;
       }
       const note = h('span', { className: 'player-status', text: message, attrs: { role: 'alert' } });
       ui.player.setAttribute('data-state', 'error');
-      ui.player.append(note);
+      if (status && status.parentNode === ui.player) {
+        status.replaceWith(note);
+      } else {
+        ui.player.append(note);
+      }
+      status = note;
     }
 
     /**
@@ -977,6 +1099,11 @@
     function seek(ms, play) {
       const element = audio();
       if (!element) {
+        if (resume) {
+          // Switching to the file: it starts there.
+          resume = { positionMs: ms, play: play || resume.play };
+          saveState({ positionMs: ms });
+        }
         return;
       }
       element.currentTime = ms / 1000;
@@ -985,13 +1112,16 @@
       }
     }
 
-    /** Forgets the recording (a new page or "no longer available"). */
-    function reset() {
+    /** Lets the current element and stream go (the page keeps knowing whether streaming failed). */
+    function stop() {
       const element = audio();
       if (element) {
         element.pause();
         element.removeAttribute('src');
         element.load();
+      }
+      if (ui) {
+        ui.audio = null;
       }
       source = null;
       status = null;
@@ -1000,6 +1130,13 @@
       queue = [];
       pending = null;
       endAppended = false;
+    }
+
+    /** Forgets the recording (a new page or "no longer available"). */
+    function reset() {
+      stop();
+      streamFailure = '';
+      resume = null;
     }
 
     return { announce, open, received, seek, reset, available, showTime };

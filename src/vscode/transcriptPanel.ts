@@ -4,7 +4,8 @@
  * Handshake: the page (`media/transcript.js`) posts `ready` whenever it (re)loads; the panel answers with the
  * transcript in compact form (`load`, built once per transcript) or with a "no longer available" message, then — text
  * first, audio after — looks at the recording and says how to play it (`audio`): streamed in windows the page asks
- * for (`audioRequest` → `audioData`, see core/playback.ts), or as a webview resource when it cannot be windowed.
+ * for (`audioRequest` → `audioData`, see core/playback.ts), or as a webview resource when it cannot be windowed or
+ * when the page cannot stream (`audioFallback`: no MediaSource, the type not supported, a media error while streaming).
  * Renames go through an input box, are saved with `setPartyNames` and sent as new names only (`parties`); copy/export
  * run the extension's commands with the transcript's key.
  */
@@ -176,6 +177,8 @@ class TranscriptPanel extends Disposable {
   private playback: { path: string; source: Promise<PlaybackSource | undefined> } | undefined;
   /** Windows are read one after the other. */
   private reading: Promise<unknown> = Promise.resolve();
+  /** The page said it cannot stream: the recording goes to it as a webview resource from then on. */
+  private streamFailed = false;
 
   /** `content`: the transcript, or the text to show instead. */
   constructor(
@@ -251,6 +254,9 @@ class TranscriptPanel extends Disposable {
         case 'audioRequest':
           if (typeof content !== 'string') void this.sendWindow(content, message.request, message.startMs, message.durationMs);
           break;
+        case 'audioFallback':
+          if (typeof content !== 'string') await this.fallBackToResource(content, message.reason);
+          break;
         case 'rendered':
           this.log.debug(`Transcript view ${typeof content === 'string' ? '(unavailable)' : content.key}: ${message.turns} turns shown`);
           break;
@@ -307,16 +313,34 @@ class TranscriptPanel extends Disposable {
     if (!audioPath) return;
     let source: AudioSource;
     try {
-      const playback = await this.playbackOf(audioPath);
+      const playback = this.streamFailed ? undefined : await this.playbackOf(audioPath);
       source = playback
         ? { kind: 'stream', mime: PLAYBACK_MIME, durationMs: playback.durationMs, init: playback.init() }
-        : { kind: 'uri', uri: this.panel.webview.asWebviewUri(vscode.Uri.file(audioPath)).toString() };
+        : this.resourceSource(audioPath);
       this.log.debug(`Transcript view ${data.key}: recording ${playback ? `streamed (${playback.sampleRate} Hz, ${playback.channels} ch)` : 'loaded as a resource'}`);
     } catch (err) {
       this.log.warn(`Transcript view ${data.key}: the recording cannot be played: ${userMessage(err)}`);
       source = { kind: 'none', message: vscode.l10n.t('The recording cannot be played: {0}', userMessage(err)) };
     }
     if (!this.isDisposed && this.content === data) await this.post({ type: 'audio', source });
+  }
+
+  /** The recording as a webview resource the player loads itself (its folder is one of the panel's resource roots). */
+  private resourceSource(audioPath: string): AudioSource {
+    return { kind: 'uri', uri: this.panel.webview.asWebviewUri(vscode.Uri.file(audioPath)).toString() };
+  }
+
+  /**
+   * The page cannot stream here (e.g. a host without MediaSource, or without FLAC in MP4): it gets the recording as a
+   * webview resource, now and whenever the audio is announced again.
+   */
+  private async fallBackToResource(data: LoadedTranscript, reason: unknown): Promise<void> {
+    const audioPath = data.audioPath;
+    if (!audioPath) return;
+    this.streamFailed = true;
+    const why = String(reason).replace(/\s+/g, ' ').slice(0, 300);
+    this.log.warn(`Transcript view ${data.key}: the player cannot stream the recording (${why}); it plays the file as a webview resource instead`);
+    if (!this.isDisposed && this.content === data) await this.post({ type: 'audio', source: this.resourceSource(audioPath) });
   }
 
   /** Reads the window the player asked for and sends it (reads are queued, one at a time). */
@@ -417,5 +441,7 @@ function webviewStrings(): TranscriptStrings {
     lowConfidenceLegend: vscode.l10n.t('Words marked as likely misrecognized: {0} (confidence below {1}). Hover over one for its confidence.', '{0}', '{1}'),
     audio: vscode.l10n.t('Call recording'),
     audioLoading: vscode.l10n.t('Loading the recording…'),
+    audioFallback: vscode.l10n.t('This player cannot stream the recording here, so it plays the whole file: in a long call, starting and seeking can take a while.'),
+    audioError: vscode.l10n.t('The recording cannot be played here: {0}', '{0}'),
   };
 }

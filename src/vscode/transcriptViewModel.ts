@@ -70,6 +70,10 @@ export interface TranscriptStrings {
   audio: string;
   /** Shown in the player's place until the recording can play. */
   audioLoading: string;
+  /** Shown with the player when the page cannot stream the recording and plays it from its file instead. */
+  audioFallback: string;
+  /** `The recording cannot be played here: {0}` (the browser's media error). */
+  audioError: string;
 }
 
 /**
@@ -112,7 +116,8 @@ export interface LoadMessage {
 /**
  * How the page plays the recording. `stream`: a MediaSource of type `mime` (`audio/mp4; codecs="flac"`) fed with
  * windows the page asks for (`audioRequest` → `audioData`), starting with the `init` segment; `uri`: a webview
- * resource URI the player loads itself (formats the host cannot window); `none`: why there is no playback.
+ * resource URI the player loads itself (formats the host cannot window, or the page's answer to `audioFallback`
+ * when it cannot stream); `none`: why there is no playback.
  */
 export type AudioSource =
   | { kind: 'stream'; mime: string; durationMs: number; init: Uint8Array }
@@ -152,7 +157,9 @@ export type HostMessage = LoadMessage | AudioMessage | AudioDataMessage | Partie
 /**
  * Webview → host. `ready`: the page is listening (the host answers with `load` or `unavailable`);
  * `rendered`: the page shows the transcript of `turns` turns; `rename`: the user wants to rename a party;
- * `copy`/`export`: toolbar; `audioRequest`: the player needs the recording from `startMs` on (about `durationMs`).
+ * `copy`/`export`: toolbar; `audioRequest`: the player needs the recording from `startMs` on (about `durationMs`);
+ * `audioFallback`: the page cannot stream the recording (no MediaSource, its type not supported, a SourceBuffer or
+ * media error; `reason` says which, for the log) and asks for it as a resource URI (an `audio` message of kind `uri`).
  */
 export type WebviewMessage =
   | { type: 'ready' }
@@ -160,7 +167,8 @@ export type WebviewMessage =
   | { type: 'rename'; partyId: string }
   | { type: 'copy' }
   | { type: 'export' }
-  | { type: 'audioRequest'; request: number; startMs: number; durationMs: number };
+  | { type: 'audioRequest'; request: number; startMs: number; durationMs: number }
+  | { type: 'audioFallback'; reason: string };
 
 /** What the webview keeps with `setState` (and the serializer gets back after a reload). */
 export interface TranscriptWebviewState {

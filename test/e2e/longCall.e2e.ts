@@ -10,11 +10,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Frame } from 'playwright-core';
 import { LAST_WORD, longResult, makeLongRecording } from '../support/longCall';
 import { seedCalls } from '../support/seedJobs';
 import { eventually } from '../support/timeouts';
-import { flowSteps, Session } from './session';
+import { flowSteps, Session, untilTrue as until } from './session';
 
 const MINUTES = 180;
 
@@ -42,29 +41,8 @@ describe('e2e: a 3-hour call in the transcript view', function () {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** The transcript page's frame (the webview nests it in two iframes). */
-  async function webviewFrame(): Promise<Frame> {
-    return eventually<Frame>(
-      async () => {
-        const outer = await session.page.locator('iframe.webview.ready').last().elementHandle({ timeout: 1000 }).catch(() => null);
-        const outerFrame = await outer?.contentFrame();
-        const inner = await outerFrame?.locator('#active-frame').elementHandle({ timeout: 1000 }).catch(() => null);
-        const frame = await inner?.contentFrame();
-        return frame ? { value: frame } : { last: 'no webview frame' };
-      },
-      60_000,
-      () => 'the transcript view never opened',
-    );
-  }
-
-  /** Polls an expression in the page until it is true (the page's CSP forbids waitForFunction's eval). */
-  async function until(frame: Frame, expression: string, ms = 30_000): Promise<void> {
-    await eventually(
-      async () => ((await frame.evaluate<boolean>(expression).catch(() => false)) ? { value: true } : { last: expression }),
-      ms,
-      () => `timed out waiting for ${expression}`,
-    );
-  }
+  /** The transcript page's frame. */
+  const webviewFrame = () => session.transcriptFrame();
 
   it('opens with the text visible before the recording is loaded, and analytics for the whole call', async () => {
     await session.contextMenu(await session.jobRow('long-call.wav, Succeeded'), 'Open Transcript');
@@ -127,7 +105,11 @@ describe('e2e: a 3-hour call in the transcript view', function () {
     let frame = await webviewFrame();
     await frame.locator('#search').fill('');
     await frame.evaluate(`window.scrollTo(0, document.documentElement.scrollHeight / 2)`);
-    await until(frame, `document.querySelector('#turns .turn') !== null && Number(document.querySelector('#turns .turn').dataset.index) > 500`);
+    // The list renders the middle turns on the scroll event: wait for them (the turns of the hit are still there before).
+    await until(
+      frame,
+      `(() => { const i = Number(document.querySelector('#turns .turn')?.dataset.index); return i > 500 && i < Number(document.querySelector('#turns').dataset.count) - 500; })()`,
+    );
     // The first turn below the toolbar and the player is the one the user reads.
     const reading = await frame.evaluate<number>(
       `(() => { const top = document.querySelector('.player').getBoundingClientRect().bottom; return Number([...document.querySelectorAll('#turns .turn')].find((e) => e.getBoundingClientRect().bottom > top).dataset.index); })()`,

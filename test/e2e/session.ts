@@ -5,8 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { startCodeServer, type CodeServer } from '../support/codeServer';
+import { eventually } from '../support/timeouts';
 import { openWorkbench, type Workbench } from '../support/workbench';
 
 /** The repository root: the extension under test. */
@@ -151,6 +152,21 @@ export class Session {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   }
 
+  /** The frame of the last webview opened (a transcript view's page), to evaluate in it; waits up to 60 s for it. */
+  async transcriptFrame(): Promise<Frame> {
+    return eventually<Frame>(
+      async () => {
+        const outer = await this.page.locator('iframe.webview.ready').last().elementHandle({ timeout: 1000 }).catch(() => null);
+        const outerFrame = await outer?.contentFrame();
+        const inner = await outerFrame?.locator('#active-frame').elementHandle({ timeout: 1000 }).catch(() => null);
+        const frame = await inner?.contentFrame();
+        return frame ? { value: frame } : { last: 'no webview frame' };
+      },
+      60_000,
+      () => 'the transcript view never opened',
+    );
+  }
+
   /** The notification toasts currently shown. */
   notifications(): Locator {
     return this.page.locator('.notifications-toasts .notification-list-item');
@@ -192,6 +208,15 @@ export function flowSteps(session: () => Session | undefined): void {
     const shot = await current.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => 'none');
     console.log(`screenshot: ${shot}\nworkbench log (tail):\n${current.logTail()}`);
   });
+}
+
+/** Polls an expression in a webview's frame until it is true (the page's CSP forbids waitForFunction's eval). */
+export async function untilTrue(frame: Frame, expression: string, ms = 30_000): Promise<void> {
+  await eventually(
+    async () => ((await frame.evaluate<boolean>(expression).catch(() => false)) ? { value: true } : { last: expression }),
+    ms,
+    () => `timed out waiting for ${expression}`,
+  );
 }
 
 async function isHiddenWithin(locator: Locator, ms: number): Promise<boolean> {

@@ -61,6 +61,8 @@ const STRINGS: TranscriptStrings = {
   lowConfidenceLegend: 'Words marked as likely misrecognized: {0} (confidence below {1}). Hover over one for its confidence.',
   audio: 'Call recording',
   audioLoading: 'Loading the recording…',
+  audioFallback: 'This player cannot stream the recording here, so it plays the whole file.',
+  audioError: 'The recording cannot be played here: {0}',
 };
 
 function loadMessage(options: { conversation?: Conversation; audio?: boolean; lowConfidence?: number } = {}): LoadMessage {
@@ -131,8 +133,11 @@ describe('transcript webview page (Chromium)', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** Opens the page as the panel does; `state` is what setState saved before (a restored panel). */
-  async function open(state?: TranscriptWebviewState): Promise<void> {
+  /**
+   * Opens the page as the panel does; `state` is what setState saved before (a restored panel); `browserSetup` runs
+   * in the page before its scripts (to take away what some webview hosts lack).
+   */
+  async function open(state?: TranscriptWebviewState, browserSetup = ''): Promise<void> {
     page = await browser.newPage();
     pageErrors = [];
     const nonce = createNonce();
@@ -150,10 +155,12 @@ describe('transcript webview page (Chromium)', function () {
       if (url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: html });
       if (url.pathname.startsWith('/media/')) return serveFile(route, path.join(MEDIA, path.basename(url.pathname)));
       if (url.pathname === '/audio/call.wav') return serveFile(route, wav);
+      if (url.pathname === '/audio/long.wav') return serveFile(route, longWav);
       return route.fulfill({ status: 404, body: '' });
     });
     // A string, not a function: tsx would add helpers (`__name`) that do not exist in the page.
     await page.addInitScript(`(() => {
+      ${browserSetup}
       const posted = [];
       const violations = [];
       let state = ${JSON.stringify(state)};
@@ -176,8 +183,8 @@ describe('transcript webview page (Chromium)', function () {
    * Polls a page expression until it is true (5 s at most). Not `page.waitForFunction`: that evaluates strings
    * with `eval` inside the page, which the page's CSP rightly forbids.
    */
-  async function until(expression: string): Promise<void> {
-    const deadline = Date.now() + 5000;
+  async function until(expression: string, ms = 5000): Promise<void> {
+    const deadline = Date.now() + ms;
     while (!(await page.evaluate<boolean>(expression))) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -215,9 +222,13 @@ describe('transcript webview page (Chromium)', function () {
 
   /**
    * Plays the host's part of streaming `file`: announces it (`audio`) and answers every `audioRequest` with the
-   * window the real playback reader makes, until the returned stop function is called.
+   * window the real playback reader makes, until the returned stop function is called. Windows for which `corrupt`
+   * says so are sent damaged (their first box's size made invalid), as a broken stream would deliver them.
    */
-  async function streamAudio(file: string): Promise<{ stop(): Promise<void>; requests: WebviewMessage[] }> {
+  async function streamAudio(
+    file: string,
+    corrupt: (request: { startMs: number }) => boolean = () => false,
+  ): Promise<{ stop(): Promise<void>; requests: WebviewMessage[] }> {
     const source: PlaybackSource = (await openPlayback(file, { ffmpeg: false }))!;
     const requests: WebviewMessage[] = [];
     await postWithData({ type: 'audio', source: { kind: 'stream', mime: PLAYBACK_MIME, durationMs: source.durationMs, init: new Uint8Array() } }, source.init(), 'init');
@@ -230,6 +241,7 @@ describe('transcript webview page (Chromium)', function () {
           if (m.type !== 'audioRequest') continue;
           requests.push(m);
           const w = await source.window(m.startMs, m.durationMs);
+          if (corrupt(m)) new DataView(w.data.buffer, w.data.byteOffset).setUint32(0, 4);
           await postWithData({ type: 'audioData', request: m.request, startMs: w.startMs, endMs: w.endMs }, w.data, 'data').catch(() => undefined);
         }
         seen = all.length;
@@ -425,6 +437,93 @@ describe('transcript webview page (Chromium)', function () {
     } finally {
       await stream.stop();
     }
+  });
+
+  for (const [lacking, setup] of [
+    ['MediaSource cannot play FLAC in MP4', 'MediaSource.isTypeSupported = () => false;'],
+    ['there is no MediaSource', 'delete window.MediaSource;'],
+  ] as const) {
+    it(`plays the recording from its file when ${lacking}, says so, and starts where the user clicked meanwhile`, async () => {
+      await open(undefined, setup);
+      await load(loadMessage({ audio: true }));
+      const source = (await openPlayback(wav, { ffmpeg: false }))!;
+      try {
+        await postWithData({ type: 'audio', source: { kind: 'stream', mime: PLAYBACK_MIME, durationMs: source.durationMs, init: new Uint8Array() } }, source.init(), 'init');
+      } finally {
+        await source.close();
+      }
+      await until(`window.__posted.some((m) => m.type === 'audioFallback')`);
+      const fallback = (await posted()).find((m) => m.type === 'audioFallback');
+      assert.match(fallback?.type === 'audioFallback' ? fallback.reason : '', /MediaSource/);
+      assert.equal((await posted()).filter((m) => m.type === 'audioRequest').length, 0, 'no windows asked for');
+      // The text stays; the player says what happens while the host answers; the times stay buttons.
+      assert.equal(await page.locator('.turn').count(), 6);
+      assert.equal(await page.locator('.player').getAttribute('data-state'), 'loading');
+      assert.equal(await page.locator('.player .player-status').textContent(), STRINGS.audioFallback);
+      await page.click('.turn[data-start="12500"] button.time');
+      await waitForActive('12500');
+
+      await post({ type: 'audio', source: { kind: 'uri', uri: `${ORIGIN}/audio/call.wav` } });
+      await until(`document.querySelector('audio')?.readyState >= 1`);
+      assert.equal(await page.locator('audio').getAttribute('src'), `${ORIGIN}/audio/call.wav`);
+      await until(`(() => { const a = document.querySelector('audio'); return !a.paused && a.currentTime > 12.7; })()`);
+      assert.ok((await page.evaluate<number>(`document.querySelector('audio').currentTime`)) < 20, 'it plays from the clicked turn');
+      await page.locator('.player[data-state="ready"]').waitFor({ timeout: 5000 });
+      assert.equal(await page.locator('.player .player-status').textContent(), STRINGS.audioFallback, 'the note stays');
+      // Seeking works as the file allows: another click plays from there.
+      await page.click('.turn[data-start="4500"] button.time');
+      await waitForActive('4500');
+      await until(`(() => { const a = document.querySelector('audio'); return a.currentTime >= 4.5 && a.currentTime < 8; })()`);
+    });
+  }
+
+  it('falls back to the file when the stream breaks while playing, and goes on from where it was', async () => {
+    await open();
+    const conversation = longCall(10);
+    await load(loadMessage({ conversation, audio: true }));
+    // A turn in the middle of the call, in view.
+    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight / 2)');
+    await until(`[...document.querySelectorAll('.turn')].some((e) => Number(e.dataset.index) > 40)`);
+    const index = await page.evaluate<number>(
+      `Number([...document.querySelectorAll('.turn')].find((e) => e.getBoundingClientRect().top > 200 && e.getBoundingClientRect().bottom < innerHeight).dataset.index)`,
+    );
+    const turn = conversation.turns[index]!;
+    const startS = turn.startMs / 1000;
+    assert.ok(startS > 120, `the turn starts at ${startS} s`);
+    // The first windows from the clicked turn are sound; those from 10 s after it on are damaged.
+    const stream = await streamAudio(longWav, (m) => m.startMs > turn.startMs + 10_000);
+    let fellBackAt = 0;
+    try {
+      await page.locator('.turn button.time').first().waitFor({ timeout: 5000 });
+      await page.locator(`.turn[data-index="${index}"] button.time`).click();
+      await until(`window.__posted.some((m) => m.type === 'audioFallback')`, 15_000);
+      fellBackAt = (await page.evaluate<TranscriptWebviewState>('window.__state()')).positionMs ?? 0;
+      const fallback = (await posted()).find((m) => m.type === 'audioFallback');
+      assert.match(fallback?.type === 'audioFallback' ? fallback.reason : '', /SourceBuffer|MediaError/);
+      assert.ok(stream.requests.some((r) => r.type === 'audioRequest' && r.startMs > turn.startMs + 10_000), 'a damaged window was sent');
+    } finally {
+      await stream.stop();
+    }
+    assert.ok(fellBackAt >= turn.startMs, `it had played from the turn (${fellBackAt} ms)`);
+    assert.equal(await page.locator('.player').getAttribute('data-state'), 'loading');
+    assert.equal(await page.locator('.player .player-status').textContent(), STRINGS.audioFallback);
+    await post({ type: 'audio', source: { kind: 'uri', uri: `${ORIGIN}/audio/long.wav` } });
+    await until(`document.querySelector('audio')?.getAttribute('src') === '${ORIGIN}/audio/long.wav' && document.querySelector('audio').readyState >= 1`);
+    // Where it was, and playing (it was playing).
+    await until(`(() => { const a = document.querySelector('audio'); return !a.paused && a.currentTime > ${fellBackAt / 1000 + 0.2}; })()`, 15_000);
+    const now = await page.evaluate<number>(`document.querySelector('audio').currentTime`);
+    assert.ok(now >= startS && now < fellBackAt / 1000 + 10, `it goes on at ${now} s (was at ${fellBackAt / 1000} s)`);
+    await page.locator('.player[data-state="ready"]').waitFor({ timeout: 5000 });
+    assert.equal((await posted()).filter((m) => m.type === 'audioFallback').length, 1, 'asked once');
+  });
+
+  it('says why when the recording’s file cannot be played either', async () => {
+    await open();
+    await load(loadMessage({ audio: true }));
+    await post({ type: 'audio', source: { kind: 'uri', uri: `${ORIGIN}/media/transcript.css` } });
+    await page.locator('.player[data-state="error"] .player-status[role="alert"]').waitFor({ timeout: 5000 });
+    assert.match((await page.locator('.player .player-status').textContent()) ?? '', /^The recording cannot be played here: MediaError 4/);
+    assert.equal(await page.locator('.turn').count(), 6, 'the transcript stays');
   });
 
   it('shows the player’s length from the decoded audio, floored like the analytics, not the browser’s from the header', async () => {
