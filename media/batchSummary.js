@@ -6,7 +6,7 @@
  *
  * DOM hooks (stable; the tests use them):
  *   #summary thead th[data-sort]    a column header; click sorts (again: reverses); aria-sort says how
- *   #summary tbody tr[data-call]    one call; data-status transcribed|failed
+ *   #summary tbody tr[data-call]    one call; data-status transcribed|failed|cancelled
  *   td[data-col]                    a cell: call, status, duration, talkShare, silence, crosstalk, interruptions, wpm, longest
  *   .open                           the call's name as a button that opens its transcript
  *   .share .bar > span[data-party]  talk-share bar segments
@@ -69,7 +69,7 @@
         header: s.status,
         value: (c) => c.status,
         cell: (c, td) => {
-          td.textContent = c.status === 'failed' ? `${s.failed}: ${c.reason ?? ''}` : s.transcribed;
+          td.textContent = c.status === 'failed' ? `${s.failed}: ${c.reason ?? ''}` : c.status === 'cancelled' ? s.cancelled : s.transcribed;
           td.className = c.status;
         },
       },
@@ -151,7 +151,10 @@
     app.setAttribute('aria-busy', 'false');
     const header = el('header', 'toolbar');
     const failed = calls.filter((c) => c.status === 'failed').length;
-    header.append(el('h1', undefined, message.title), el('span', 'counts', format(s.counts, calls.length, calls.length - failed, failed)));
+    const cancelled = calls.filter((c) => c.status === 'cancelled').length;
+    const transcribed = calls.length - failed - cancelled;
+    const counts = cancelled > 0 ? format(s.countsCancelled, calls.length, transcribed, failed, cancelled) : format(s.counts, calls.length, transcribed, failed);
+    header.append(el('h1', undefined, message.title), el('span', 'counts', counts));
     const exportButton = el('button', undefined, s.exportCsv);
     exportButton.id = 'export-csv';
     exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportCsv' }));

@@ -10,8 +10,11 @@ import { formatDuration } from './ticks';
 export interface SummaryRow {
   /** The call's name (its audio file, or the result file). */
   call: string;
-  /** `transcribed` or `failed` (then only `reason` is set). */
-  status: 'transcribed' | 'failed';
+  /**
+   * `transcribed`; `failed` (then only `reason` is set); or `cancelled`: its job was cancelled before this call was
+   * transcribed (no figures, no reason: nothing went wrong with it).
+   */
+  status: 'transcribed' | 'failed' | 'cancelled';
   reason?: string;
   durationMs?: number;
   /** Talk share (0..1) per party, in party order. */
@@ -136,8 +139,8 @@ function clock(ms: number | undefined): string {
 export function summaryTable(rows: readonly SummaryRow[]): string {
   const header = ['Call', 'Status', 'Duration', 'Talk share', 'Silence', 'Crosstalk', 'Interrupt.', 'WPM', 'Longest monologue'];
   const cells = rows.map((r) =>
-    r.status === 'failed'
-      ? [r.call, `failed: ${r.reason ?? ''}`, '', '', '', '', '', '', '']
+    r.status !== 'transcribed'
+      ? [r.call, r.status === 'failed' ? `failed: ${r.reason ?? ''}` : 'cancelled', '', '', '', '', '', '', '']
       : [
           r.call,
           'transcribed',

@@ -65,9 +65,12 @@ export interface JobOutputs {
   reportError?: string;
 }
 
-/** Lists a finished job's result files and reads its report for the inputs that failed. */
-export async function readJobOutputs(client: SpeechClient, job: string): Promise<JobOutputs> {
-  const listed = await client.listFiles(job);
+/**
+ * Lists a finished job's result files and reads its report for the inputs that failed (`listed`: the job's files,
+ * when they were just listed).
+ */
+export async function readJobOutputs(client: SpeechClient, job: string, listed?: readonly TranscriptionFile[]): Promise<JobOutputs> {
+  listed ??= await client.listFiles(job);
   const results = listed.filter((f) => f.kind === 'Transcription' && f.name);
   const report = listed.find((f) => f.kind === 'TranscriptionReport' && f.links?.contentUrl);
   if (!report) return { results, failures: [] };

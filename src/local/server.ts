@@ -7,7 +7,7 @@
  * cannot reach it through DNS rebinding), and links are built from that address, never from the Host header.
  */
 import * as http from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { GUID, type PaginatedBaseModels, type PaginatedFiles, type PaginatedTranscriptions, type TranscriptionLocales } from '../core/wire';
 import { GATEWAY_401_BODY, invalidArgument, invalidRequest, isDiskFull, notFound, ServiceError } from './errors';
 import type { AllowedPaths } from './allowedPaths';
@@ -99,7 +99,7 @@ class Api {
       { method: 'GET', pattern: /^\/transcriptions\/([^/]+)$/, handler: (_req, _url, base, [id]) => this.get(id!, base) },
       { method: 'PATCH', pattern: /^\/transcriptions\/([^/]+)$/, handler: (req, _url, base, [id]) => this.update(req, id!, base) },
       { method: 'DELETE', pattern: /^\/transcriptions\/([^/]+)$/, handler: (_req, _url, _base, [id]) => this.remove(id!) },
-      { method: 'GET', pattern: /^\/transcriptions\/([^/]+)\/files$/, handler: (_req, url, base, [id]) => this.listFiles(url, id!, base) },
+      { method: 'GET', pattern: /^\/transcriptions\/([^/]+)\/files$/, handler: (req, url, base, [id]) => this.listFiles(req, url, id!, base) },
       {
         method: 'GET',
         pattern: /^\/transcriptions\/([^/]+)\/files\/([^/]+)$/,
@@ -248,10 +248,19 @@ class Api {
     return { status: 204 };
   }
 
-  private listFiles(url: URL, id: string, base: LinkBase): Reply {
+  /**
+   * A page of a job's files. The listing is tagged (a weak ETag of the files listed and the page asked for): a client
+   * that polls a running job asks with `If-None-Match` and gets 304 Not Modified until a file is done, instead of
+   * every page with a signed content URL per file.
+   */
+  private listFiles(req: http.IncomingMessage, url: URL, id: string, base: LinkBase): Reply {
     const job = this.job(id);
-    const expiresAt = sasExpiry(url);
     const { skip, top } = paging(url);
+    const hash = createHash('sha1').update(`${skip}:${top}`);
+    for (const file of job.files) hash.update(`:${file.id}`);
+    const etag = `W/"${job.files.length}-${hash.digest('base64url')}"`;
+    if (ifNoneMatch(req, etag)) return { status: 304, headers: { etag } };
+    const expiresAt = sasExpiry(url);
     const page: PaginatedFiles = {
       values: job.files.slice(skip, skip + top).map((file) => toFile(job, file, base, this.signer, expiresAt)),
     };
@@ -259,7 +268,7 @@ class Api {
       const sas = url.searchParams.get('sasLifetimeMinutes');
       page['@nextLink'] = apiUrl(base, `/transcriptions/${job.id}/files`, { skip: skip + top, top, ...(sas && { sasLifetimeMinutes: sas }) });
     }
-    return { status: 200, body: page };
+    return { status: 200, body: page, headers: { etag } };
   }
 
   private getFile(url: URL, id: string, fileId: string, base: LinkBase): Reply {
@@ -373,6 +382,14 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Whether the request's `If-None-Match` names this (weak) tag: `*`, or the tag among a list, weakly compared. */
+function ifNoneMatch(req: http.IncomingMessage, etag: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (!header) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.trim() === '*' || header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
 function errorReply(err: ServiceError): Reply {

@@ -16,13 +16,18 @@ import { transcriptKey, transcriptTitle, type TranscriptService } from './transc
 
 export const BATCH_SUMMARY_VIEW_TYPE = 'speechBatch.batchSummary';
 
-/** The summary rows of a job: its transcribed calls with their analytics, then the failed ones with their reason. */
+/**
+ * The summary rows of a job: its transcribed calls with their analytics, the failed ones with their reason, and those
+ * its cancelling left untranscribed as cancelled.
+ */
 export async function batchSummaryCalls(transcripts: TranscriptService, job: JobRecord): Promise<SummaryCall[]> {
   const calls: SummaryCall[] = [];
   for (const file of job.files) {
     if (file.state === 'transcription') {
       const loaded = await transcripts.load({ job, file });
       calls.push({ ...summaryRow(transcriptTitle({ job, file }), loaded.analytics), key: transcriptKey(job, file) });
+    } else if (file.cancelled) {
+      calls.push({ call: file.audioName ?? file.name, status: 'cancelled' });
     } else {
       calls.push({ call: file.audioName ?? file.name, status: 'failed', reason: file.error ? readableReason(file.error, file.name) : vscode.l10n.t('Failed') });
     }
@@ -43,9 +48,11 @@ function strings(): SummaryStrings {
     longestMonologue: vscode.l10n.t('Longest monologue'),
     transcribed: vscode.l10n.t('Transcribed'),
     failed: vscode.l10n.t('Failed'),
+    cancelled: vscode.l10n.t('Cancelled'),
     exportCsv: vscode.l10n.t('Export CSV…'),
     durations: vscode.l10n.t('Call durations'),
     counts: vscode.l10n.t('{0} calls · {1} transcribed · {2} failed'),
+    countsCancelled: vscode.l10n.t('{0} calls · {1} transcribed · {2} failed · {3} cancelled'),
     sortedBy: vscode.l10n.t('Sorted by {0}'),
   };
 }

@@ -22,10 +22,14 @@ export interface SummaryStrings {
   longestMonologue: string;
   transcribed: string;
   failed: string;
+  /** A call its job's cancelling left untranscribed. */
+  cancelled: string;
   exportCsv: string;
   durations: string;
   /** "{0} calls · {1} transcribed · {2} failed" */
   counts: string;
+  /** "{0} calls · {1} transcribed · {2} failed · {3} cancelled" (a cancelled job). */
+  countsCancelled: string;
   /** "Sorted by {0}" (for screen readers). */
   sortedBy: string;
 }

@@ -11,7 +11,7 @@ import { SpeechApiError, SpeechClient, type GetTranscriptionResult } from '../co
 import { transcribeFile, type FastChoices } from '../core/fastFlow';
 import { redactUrl } from '../core/redact';
 import { readJobOutputs } from '../core/jobFlow';
-import { isTerminal, type Transcription } from '../core/wire';
+import { isTerminal, type Transcription, type TranscriptionFile } from '../core/wire';
 import type { Backends } from './backends';
 import { jobKey, type BackendKind, type JobFileRecord, type JobRecord } from './jobRecord';
 import { buildTranscriptionCreate, jobDisplayName, type JobOptions } from './jobRequest';
@@ -59,6 +59,11 @@ export class JobManager extends Disposable {
   readonly onDidChange: vscode.Event<JobRecord | undefined>;
   /** The status check running per job key. */
   private readonly refreshing = new Map<string, Promise<RefreshResult>>();
+  /**
+   * The tag of the files listing each running local job's files were last read from, by job key: a poll lists them
+   * again only when the service says the listing changed (a file was done).
+   */
+  private readonly listings = new Map<string, { etag: string; files: JobFileRecord[] }>();
   /** Fast transcriptions running in this VS Code, by job key: Cancel aborts their requests. */
   private readonly fastRuns = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private results: ResultKeeper | undefined;
@@ -323,8 +328,9 @@ export class JobManager extends Disposable {
       if (jobOutcome(updated) !== 'succeeded') updated.attention = true;
     } else if (answer && updated.status === 'Running' && updated.backend === 'local') {
       // The local service lists each file's result as soon as it exists (Azure only at the end): show them as they come.
-      updated = { ...updated, files: await this.resultFiles(client, updated).catch(() => updated.files) };
+      updated = { ...updated, files: await this.filesSoFar(client, updated).catch(() => updated.files) };
     }
+    if (isTerminal(updated.status)) this.listings.delete(key);
     const latest = this.store.get(key);
     // Deleted, or cancelled by the user, while this check ran: that stays.
     if (!latest || latest.cancelled) return { job: latest ?? job, changed: false, retryAfterMs };
@@ -403,6 +409,7 @@ export class JobManager extends Disposable {
         audioName: audioLabel(current.audioPaths, audioPath),
         index,
         error: reason,
+        cancelled: true,
       }));
     const transcribed = files.filter((f) => f.state === 'transcription').length;
     const cancelled: JobRecord = {
@@ -414,6 +421,7 @@ export class JobManager extends Disposable {
       error: { code: 'Cancelled', message: vscode.l10n.t('Cancelled: {0} of {1} files were done.', files.length, current.audioPaths.length) },
     };
     delete cancelled.attention;
+    this.listings.delete(key);
     await this.store.put(cancelled);
     this.log.info(`Cancelled job ${job.id} with ${files.length} of ${current.audioPaths.length} file(s) done.`);
     return cancelled;
@@ -434,7 +442,7 @@ export class JobManager extends Disposable {
     const unfinished = latest.audioPaths
       .map((audioPath, index) => ({ audioPath, index }))
       .filter(({ audioPath }) => !done.has(audioPath))
-      .map(({ audioPath, index }): JobFileRecord => ({ name: path.basename(audioPath), state: 'failed', audioPath, audioName: audioLabel(latest.audioPaths, audioPath), index, error: reason }));
+      .map(({ audioPath, index }): JobFileRecord => ({ name: path.basename(audioPath), state: 'failed', audioPath, audioName: audioLabel(latest.audioPaths, audioPath), index, error: reason, cancelled: true }));
     const transcribed = latest.files.filter((f) => f.state === 'transcription').length;
     const cancelled: JobRecord = {
       ...latest,
@@ -467,6 +475,7 @@ export class JobManager extends Disposable {
       if (!(err instanceof SpeechApiError && err.status === 404)) throw err;
     }
     await this.backends.of(job.backend).deleteUploads(job.uploads);
+    this.listings.delete(jobKey(job));
     await this.store.remove(job);
     this.log.info(`Deleted job ${job.id}${job.uploads.length ? ` and ${job.uploads.length} uploaded file(s)` : ''}.`);
   }
@@ -510,9 +519,24 @@ export class JobManager extends Disposable {
     return added;
   }
 
-  /** Result files and per-input failures (from report.json) of a finished job. */
-  private async resultFiles(client: SpeechClient, job: JobRecord): Promise<JobFileRecord[]> {
-    const { results, failures, reportError } = await readJobOutputs(client, job.id);
+  /**
+   * The files a running local job has done so far: listed (with its report) only when the listing changed since the
+   * files the job has were read from it; a poll that finds nothing new costs one small request.
+   */
+  private async filesSoFar(client: SpeechClient, job: JobRecord): Promise<JobFileRecord[]> {
+    const key = jobKey(job);
+    const known = this.listings.get(key);
+    const listing = await client.listFilesIfChanged(job.id, known?.etag);
+    if (listing.unchanged) return known!.files;
+    const files = await this.resultFiles(client, job, listing.files);
+    if (listing.etag) this.listings.set(key, { etag: listing.etag, files });
+    else this.listings.delete(key);
+    return files;
+  }
+
+  /** Result files and per-input failures (from report.json) of a finished job (`listed`: its files, just listed). */
+  private async resultFiles(client: SpeechClient, job: JobRecord, listed?: readonly TranscriptionFile[]): Promise<JobFileRecord[]> {
+    const { results, failures, reportError } = await readJobOutputs(client, job.id, listed);
     if (reportError) this.log.warn(`Could not read the report of job ${job.id}: ${reportError}`);
     return [...results.map((f) => resultFile(job, f)), ...failures.map((f) => failedFile(job, f.source, f.reason))];
   }

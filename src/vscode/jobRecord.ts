@@ -21,6 +21,8 @@ export interface JobFileRecord {
   index?: number;
   /** Why the service could not transcribe this input (report.json `errorMessage`). */
   error?: string;
+  /** A `failed` input that was never transcribed because the user cancelled its job (not a failure of the file). */
+  cancelled?: boolean;
   durationMs?: number;
   /** Damage found in a transcribed input (the files list's `properties.warnings`): sentences for users. */
   warnings?: string[];
@@ -125,7 +127,7 @@ function toJobRecord(entry: unknown): JobRecord | undefined {
     createdDateTime,
     audioPaths: stringArray(entry.audioPaths),
     uploads: stringArray(entry.uploads),
-    files: Array.isArray(entry.files) ? entry.files.flatMap((f) => toFileRecord(f) ?? []) : [],
+    files: Array.isArray(entry.files) ? entry.files.flatMap((f) => toFileRecord(f, entry.cancelled === true) ?? []) : [],
   };
   if (isString(entry.lastActionDateTime)) job.lastActionDateTime = entry.lastActionDateTime;
   if (typeof entry.durationMs === 'number') job.durationMs = entry.durationMs;
@@ -145,7 +147,10 @@ function toJobRecord(entry: unknown): JobRecord | undefined {
   return job;
 }
 
-function toFileRecord(entry: unknown): JobFileRecord | undefined {
+/** What cancelling a job said of its unfinished files before they were marked `cancelled` (English only then). */
+const CANCELLED_REASON = 'Cancelled before it was transcribed';
+
+function toFileRecord(entry: unknown, jobCancelled = false): JobFileRecord | undefined {
   if (!isObject(entry) || !isString(entry.name)) return undefined;
   if (entry.state !== 'transcription' && entry.state !== 'failed') return undefined;
   const file: JobFileRecord = { name: entry.name, state: entry.state };
@@ -153,6 +158,7 @@ function toFileRecord(entry: unknown): JobFileRecord | undefined {
   if (isString(entry.audioName)) file.audioName = entry.audioName;
   if (Number.isInteger(entry.index) && (entry.index as number) >= 0) file.index = entry.index as number;
   if (isString(entry.error)) file.error = entry.error;
+  if (file.state === 'failed' && (entry.cancelled === true || (jobCancelled && entry.error === CANCELLED_REASON))) file.cancelled = true;
   if (typeof entry.durationMs === 'number') file.durationMs = entry.durationMs;
   const warnings = stringArray(entry.warnings);
   if (warnings.length > 0) file.warnings = warnings;

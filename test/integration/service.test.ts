@@ -207,6 +207,27 @@ describe('local service (HTTP API)', function () {
     assert.equal(one.name, 'contenturl_0.json');
   });
 
+  it('tags a job\'s files listing: a poll that names the tag gets 304 Not Modified until a file is done', async function () {
+    const created = await ctx.client.submit(createBody([pathToFileURL(makeMono('Good morning.')).href]));
+    // Before any file is done: an empty listing, tagged.
+    const before = await ctx.client.listFilesIfChanged(created.self!);
+    assert.ok(!before.unchanged && before.etag, 'a tagged listing');
+    await waitForStatus(ctx.client, created.self!);
+    // Done: the old tag no longer matches; the new listing has the result and the report, under a new tag.
+    const done = await ctx.client.listFilesIfChanged(created.self!, before.etag);
+    assert.ok(!done.unchanged, 'a file was done: the listing is sent');
+    assert.deepEqual(done.files.map((f) => f.name), ['contenturl_0.json', 'report.json']);
+    assert.notEqual(done.etag, before.etag);
+    // Polled again with its tag: nothing new, one small answer.
+    assert.deepEqual(await ctx.client.listFilesIfChanged(created.self!, done.etag), { unchanged: true });
+    // Tags are compared weakly (the same tag without W/ matches), and are of the page asked for.
+    const files = `/transcriptions/${SpeechClient.idOf(created.self!)}/files`;
+    const strong = { headers: { 'if-none-match': done.etag!.replace(/^W\//, '') } };
+    assert.equal((await callService(ctx.service, 'GET', files, strong)).status, 304);
+    assert.equal((await callService(ctx.service, 'GET', `${files}?top=1`, strong)).status, 200, 'another page, another tag');
+    await ctx.client.delete(created.self!);
+  });
+
   it('serves content URLs without the key, and refuses tampered or foreign ones', async function () {
     const created = await ctx.client.submit(createBody([pathToFileURL(makeMono('Goodbye.')).href]));
     await waitForStatus(ctx.client, created.self!);

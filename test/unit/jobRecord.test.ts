@@ -51,6 +51,26 @@ describe('job storage (serializeJobs / deserializeJobs)', () => {
     assert.deepEqual(jobs[1].files, [{ name: 'y.json', state: 'transcription' }]);
   });
 
+  it('keeps which files a cancel left untranscribed, also of jobs cancelled before that was stored', () => {
+    const reason = 'Cancelled before it was transcribed';
+    const cancelled: JobRecord = {
+      ...succeeded,
+      cancelled: true,
+      files: [
+        succeeded.files[0]!,
+        { name: 'call-0002.mp3', state: 'failed', audioName: 'call-0002.mp3', index: 1, error: reason, cancelled: true },
+      ],
+    };
+    assert.deepEqual(deserializeJobs(JSON.parse(JSON.stringify(serializeJobs([cancelled])))).jobs, [cancelled]);
+    // Stored by an older version: no flag, the reason it gave them.
+    const older = { ...cancelled, files: [succeeded.files[0], { ...cancelled.files[1], cancelled: undefined }, { name: 'x.wav', state: 'failed', error: 'not audio' }] };
+    const files = deserializeJobs({ version: 1, jobs: [older] }).jobs[0]!.files;
+    assert.deepEqual(files.map((f) => f.cancelled), [undefined, true, undefined], 'a real failure stays a failure');
+    // A file that failed with that text in a job that was not cancelled is a failure.
+    const notCancelled = deserializeJobs({ version: 1, jobs: [{ ...older, cancelled: undefined }] }).jobs[0]!.files;
+    assert.deepEqual(notCancelled.map((f) => f.cancelled), [undefined, undefined, undefined]);
+  });
+
   it('starts empty from nothing or an unknown version', () => {
     assert.deepEqual(deserializeJobs(undefined), { jobs: [], dropped: 0 });
     assert.deepEqual(deserializeJobs({ version: 99, jobs: [succeeded] }), { jobs: [], dropped: 1 });

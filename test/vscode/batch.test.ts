@@ -226,7 +226,7 @@ describe('batches in the jobs view (local service)', () => {
         150_000,
       );
       const item = api.tree.getTreeItem({ kind: 'job', job });
-      assert.match(String(item.description), new RegExp(`^Running · ${job.files.length} of 25`));
+      assert.match(String(item.description), new RegExp(`^${job.files.length} of 25 · `), 'the count first');
       assert.equal((await api.tree.getChildren({ kind: 'job', job }))!.length, job.files.length, 'finished files are rows already');
       assert.ok([...seen].some((n) => n > 0 && n < 25), `counts seen while running: ${[...seen].join(', ')}`);
 
@@ -238,6 +238,14 @@ describe('batches in the jobs view (local service)', () => {
       assert.equal(cancelled.files.length, 25, 'the unfinished files are listed as cancelled');
       assert.match(cancelled.files.find((f) => f.state === 'failed')!.error ?? '', /Cancelled/);
       assert.match(String(api.tree.getTreeItem({ kind: 'job', job: cancelled }).description), new RegExp(`^Cancelled · ${kept.length} of 25 · `));
+      // The batch summary tells the calls the cancel left untranscribed from failures.
+      const calls = await batchSummaryCalls(api.transcripts, cancelled);
+      assert.deepEqual(
+        calls.map((c) => c.status).sort(),
+        [...kept.map(() => 'transcribed'), ...Array.from({ length: 25 - kept.length }, () => 'cancelled')].sort(),
+        'kept calls are transcribed, the others cancelled (none failed)',
+      );
+      assert.ok(calls.every((c) => c.status !== 'cancelled' || c.reason === undefined), 'no failure reason for a cancelled call');
       // The service has deleted the job: the kept transcripts come from the saved results.
       assert.ok(!api.jobs.pending().some((j) => j.id === job.id), 'no longer followed');
       const text = await api.transcripts.format({ job: cancelled, file: kept[0]! }, 'txt');

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { SpeechClient } from '../../src/core/client';
 import type { ExtensionApi } from '../../src/vscode/api';
 import type { JobRecord } from '../../src/vscode/jobRecord';
-import type { JobsTreeNode } from '../../src/vscode/jobsTree';
+import { CLOCK_TICK_MS, MIN_REDRAW_MS, type JobsTreeNode } from '../../src/vscode/jobsTree';
 import { makeTinyBatch, type TinyBatch } from '../support/audio';
 import { activateExtension, recordMessages, stub, waitFor } from './extensionHelpers';
 
@@ -92,19 +92,30 @@ describe('a job of 1,000 files from the Explorer (local service)', function () {
       assert.equal(created.audioPaths.length, 1000, 'one job with every file');
       assert.equal(await serviceJobsNamed(path.basename(batch.dir)), 1);
 
-      // While it runs, the row counts the files done out of 1,000.
+      // While it runs, the row counts the files done out of 1,000, and the view redraws only what changed, the job's
+      // rows at most every 2 s (each redraw closes a hover or a context menu open on a row).
+      const redraws: (JobsTreeNode | JobsTreeNode[] | undefined)[] = [];
+      const listener = api.tree.onDidChangeTreeData((e) => redraws.push(e));
+      const runStarted = Date.now();
       const seen: number[] = [];
       const done = await waitFor(
         'the job to finish',
         () => {
           const job = api.jobs.byId(created.id)!;
-          const match = /^Running · ([\d,]+) of 1,000/.exec(String(api.tree.getTreeItem({ kind: 'job', job }).description));
-          if (match) seen.push(Number(match[1]!.replace(/,/g, '')));
+          const match = /^([\d,]+) of 1,000/.exec(String(api.tree.getTreeItem({ kind: 'job', job }).description));
+          if (match && job.status === 'Running') seen.push(Number(match[1]!.replace(/,/g, '')));
           return job.status === 'Succeeded' || job.status === 'Failed' ? job : undefined;
         },
         540_000,
       );
+      listener.dispose();
+      const ranMs = Date.now() - runStarted;
       assert.ok(seen.some((n) => n > 0 && n < 1000), `"N of 1,000" while running: ${[...new Set(seen)].join(', ')}`);
+      assert.ok(!redraws.includes(undefined), 'the whole tree was never redrawn while the job ran');
+      const rowRedraws = redraws.filter((e) => (Array.isArray(e) ? e : [e]).some((n) => n?.job.id === created.id)).length;
+      const bound = Math.ceil(ranMs / MIN_REDRAW_MS + ranMs / CLOCK_TICK_MS) + 2;
+      console.log(`      ${rowRedraws} redraws of the job's rows in ${(ranMs / 1000).toFixed(0)} s (at most ${bound}), ${seen.length} counts read`);
+      assert.ok(rowRedraws <= bound, `${rowRedraws} redraws of the job's rows in ${ranMs} ms`);
       assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'the count only rises');
       assert.equal(done.status, 'Succeeded');
       assert.equal(done.files.length, 1000, 'every file has a row: a transcript or its reason');
@@ -138,6 +149,14 @@ describe('a job of 1,000 files from the Explorer (local service)', function () {
         const selected = api.treeView.selection[0];
         return selected?.kind === 'file' && selected.file.state === 'failed' ? selected : undefined;
       });
+
+      // Retry Failed on the "Failed (3)" group: a new job of just those files.
+      const known = new Set(api.jobs.all().map((j) => j.id));
+      await vscode.commands.executeCommand('speechBatch.retryFailed', groups[0]);
+      const retry = await waitFor('the retry job', () => api.jobs.all().find((j) => !known.has(j.id)), 60_000);
+      jobs.push(retry);
+      assert.deepEqual([...retry.audioPaths].sort(), [...batch.broken].sort(), 'the failed files of the group, nothing else');
+      assert.equal(retry.displayName, `${done.displayName} (retry of 3 failed)`);
     } finally {
       progress.restore();
       messages.restore();

@@ -22,6 +22,9 @@ describe('command arguments (commands/args.ts)', () => {
     assert.equal(parseCommandArgs([{ kind: 'job', job }]).node?.job, job);
     const file = { name: 'contenturl_0.json', state: 'transcription' as const };
     assert.equal(parseCommandArgs([{ kind: 'file', job, file }]).node?.kind, 'file');
+    // The "Failed (3)" group of a big job's files (Retry Failed on it), and a page of a group.
+    assert.equal(parseCommandArgs([{ kind: 'group', job, state: 'failed' }]).node?.job, job);
+    assert.equal(parseCommandArgs([{ kind: 'page', job, state: 'transcription', start: 100 }]).node?.kind, 'page');
     assert.equal(parseCommandArgs(['job/contenturl_0.json']).transcriptKey, 'job/contenturl_0.json');
   });
 

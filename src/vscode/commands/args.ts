@@ -1,6 +1,7 @@
 /**
  * The one place command arguments are parsed. VS Code passes, depending on where a command runs:
- * - a jobs view node (`view/item/context` menus, tree item clicks, "Open Transcript" on a notification);
+ * - a jobs view node (`view/item/context` menus, tree item clicks, "Open Transcript" on a notification): a job, one
+ *   of its files, or a group ("Failed (3)") or page of a big job's files;
  * - a transcript key string (the transcript view's Copy and Export buttons);
  * - the clicked `Uri` and the whole selection as a `Uri[]` (Explorer context menu), or one `Uri` (editor title);
  * - nothing (Command Palette, keybindings).
@@ -40,7 +41,7 @@ export function parseCommandArgs(args: readonly unknown[]): CommandTarget {
 function isTreeNode(value: unknown): value is JobsTreeNode {
   if (typeof value !== 'object' || value === null) return false;
   const node = value as Partial<JobsTreeNode>;
-  return (node.kind === 'job' || node.kind === 'file') && typeof node.job === 'object' && node.job !== null;
+  return (node.kind === 'job' || node.kind === 'file' || node.kind === 'group' || node.kind === 'page') && typeof node.job === 'object' && node.job !== null;
 }
 
 /** The job a command is about: the node's (as stored now), or one the user picks. Undefined when cancelled. */

@@ -40,5 +40,4 @@ export async function cancelJob(ctx: CommandContext, target: CommandTarget): Pro
       ? vscode.l10n.t('Cancelled "{0}": the {1} transcript(s) finished before are kept. Retry Failed runs the rest.', job.displayName, kept)
       : vscode.l10n.t('Cancelled "{0}" before any file was done.', job.displayName),
   );
-  ctx.refreshView();
 }

@@ -1,6 +1,7 @@
 /**
- * `speechBatch.retryFailed`: a new job over just the failed files of a job (or over one failed file), with the current
- * default options. The files must still be on this machine.
+ * `speechBatch.retryFailed`: a new job over just the failed files of a job (from its row, or from the "Failed" group of
+ * a big job's files), or over one failed file, with the current default options. The files must still be on this
+ * machine.
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
