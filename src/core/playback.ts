@@ -1,10 +1,12 @@
 /**
  * Playback of long recordings in the transcript view: the recording is read in windows around the playback position
- * and each window is sent to the page as one fragment of a fragmented MP4 holding uncompressed FLAC frames
- * (`audio/mp4; codecs="flac"`, which Chromium's MediaSource plays), so a 3-hour WAV starts anywhere within a fraction
- * of a second and is never read whole. WAV (PCM 8/16/24/32-bit, float, µ-law, A-law) is read directly; other formats
- * are decoded window by window by ffmpeg where it is installed (`ffmpeg -ss`), else there is no windowed playback.
- * Plain Node: no VS Code import.
+ * and each window is sent to the page as one fragment of a fragmented MP4 holding FLAC frames (`audio/mp4;
+ * codecs="flac"`, which Chromium's MediaSource plays), so a 3-hour WAV starts anywhere within a fraction of a second
+ * and is never read whole. The frames are lossless and compressed with FLAC's fixed predictors (speech: about a
+ * quarter of the bytes of its 16-bit samples, `bench/playback-bandwidth.ts`), so the message channel carries
+ * ≈ 44 KB/s instead of 176 KB/s for a 44.1 kHz stereo call. WAV (PCM 8/16/24/32-bit, float, µ-law, A-law) is read
+ * directly; other formats are decoded window by window by ffmpeg where it is installed (`ffmpeg -ss`), else there is
+ * no windowed playback. Plain Node: no VS Code import.
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -330,30 +332,216 @@ function mediaSegment(sequence: number, firstSample: number, pcm: Int16Array[], 
 
 const SAMPLE_RATE_CODES: Record<number, number> = { 8000: 4, 16000: 5, 22050: 6, 24000: 7, 32000: 8, 44100: 9, 48000: 10, 96000: 11 };
 
-/** One FLAC frame of verbatim (uncompressed) 16-bit subframes. */
+/**
+ * One FLAC frame of 16-bit samples, lossless, each channel on its own: a constant subframe for digital silence, else
+ * the fixed predictor (order 0–4) with the smallest residual, Rice-coded in partitions — or verbatim where that is
+ * not smaller. Speech takes a quarter to a half of its samples' bytes (the lower the rate, the more), silence none.
+ */
 function flacFrame(frameNumber: number, pcm: Int16Array[], at: number, n: number, sampleRate: number): Uint8Array {
   const channels = pcm.length;
   const header: number[] = [0xff, 0xf8, ((n === BLOCK ? 12 : 7) << 4) | (SAMPLE_RATE_CODES[sampleRate] ?? 0), ((channels - 1) << 4) | (4 << 1)];
   header.push(...utf8Number(frameNumber));
   if (n !== BLOCK) header.push(((n - 1) >> 8) & 0xff, (n - 1) & 0xff);
   header.push(crc8(header));
-  const size = header.length + channels * (1 + n * 2) + 2;
-  const out = new Uint8Array(size);
-  out.set(header, 0);
-  let p = header.length;
-  for (let c = 0; c < channels; c++) {
-    out[p++] = 0x02; // verbatim subframe, no wasted bits
-    const samples = pcm[c]!;
-    for (let i = 0; i < n; i++) {
-      const v = samples[at + i]!;
-      out[p++] = (v >> 8) & 0xff;
-      out[p++] = v & 0xff;
-    }
+  // No subframe is larger than a verbatim one (1 byte + 2 per sample).
+  const out = new BitWriter(header.length + channels * (1 + n * 2) + 2);
+  for (const b of header) out.write(b, 8);
+  for (let c = 0; c < channels; c++) subframe(out, pcm[c]!, at, n);
+  out.align();
+  const crc = crc16(out.bytes, out.length);
+  out.write(crc, 16);
+  return out.bytes.subarray(0, out.length);
+}
+
+/** Residuals of the chosen predictor, zigzagged (reused: frames are coded one at a time). */
+const RESIDUAL = new Uint32Array(BLOCK);
+const MAX_PARTITION_ORDER = 6;
+const MAX_RICE = 14;
+
+/** One channel's subframe: constant, fixed predictor with Rice-coded residual, or verbatim. */
+function subframe(out: BitWriter, x: Int16Array, at: number, n: number): void {
+  const first = x[at]!;
+  let constant = true;
+  for (let i = 1; i < n && constant; i++) constant = x[at + i] === first;
+  if (constant) {
+    out.write(0x00, 8);
+    out.write(first & 0xffff, 16);
+    return;
   }
-  const crc = crc16(out, p);
-  out[p] = crc >> 8;
-  out[p + 1] = crc & 0xff;
-  return out;
+  const order = n > 32 ? fixedOrder(x, at, n) : -1;
+  const plan = order >= 0 ? residualPlan(x, at, n, order) : undefined;
+  if (!plan || 8 + 16 * order + plan.bits >= 8 + 16 * n) {
+    out.write(0x02, 8); // verbatim, no wasted bits
+    for (let i = 0; i < n; i++) out.write(x[at + i]! & 0xffff, 16);
+    return;
+  }
+  out.write(0x10 | (order << 1), 8);
+  for (let i = 0; i < order; i++) out.write(x[at + i]! & 0xffff, 16);
+  out.write(0, 2); // Rice coding with 4-bit parameters
+  out.write(plan.partitionOrder, 4);
+  const size = n >> plan.partitionOrder;
+  let r = 0;
+  for (let p = 0; p < plan.parameters.length; p++) {
+    const k = plan.parameters[p]!;
+    out.write(k, 4);
+    for (const end = (p + 1) * size - order; r < end; r++) out.rice(RESIDUAL[r]!, k);
+  }
+}
+
+/** The fixed predictor order (0–4) whose residual has the smallest total magnitude. */
+function fixedOrder(x: Int16Array, at: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let a = x[at + 3]!;
+  let b = a - x[at + 2]!;
+  let c = b - (x[at + 2]! - x[at + 1]!);
+  let d = c - (x[at + 2]! - 2 * x[at + 1]! + x[at]!);
+  for (let i = 4; i < n; i++) {
+    const e0 = x[at + i]!;
+    const e1 = e0 - a;
+    const e2 = e1 - b;
+    const e3 = e2 - c;
+    const e4 = e3 - d;
+    s0 += Math.abs(e0);
+    s1 += Math.abs(e1);
+    s2 += Math.abs(e2);
+    s3 += Math.abs(e3);
+    s4 += Math.abs(e4);
+    a = e0;
+    b = e1;
+    c = e2;
+    d = e3;
+  }
+  const sums = [s0, s1, s2, s3, s4];
+  let best = 0;
+  for (let o = 1; o < 5; o++) if (sums[o]! < sums[best]!) best = o;
+  return best;
+}
+
+interface ResidualPlan {
+  partitionOrder: number;
+  /** Rice parameter of each partition. */
+  parameters: number[];
+  /** Exact size of the residual section in bits (method, partition order, parameters, codes). */
+  bits: number;
+}
+
+/**
+ * Computes the zigzagged residual of predictor `order` into {@link RESIDUAL} and picks the partition order and Rice
+ * parameters that code it smallest (estimated from each partition's sum); `bits` is exact.
+ */
+function residualPlan(x: Int16Array, at: number, n: number, order: number): ResidualPlan {
+  residual(x, at, n, order);
+  let top = 0;
+  while (top < MAX_PARTITION_ORDER && n % (1 << (top + 1)) === 0 && n >> (top + 1) > order) top++;
+  // Sums of the finest partitions, merged pairwise for each coarser order.
+  let sums = new Float64Array(1 << top);
+  const finest = n >> top;
+  for (let p = 0, r = 0; p < sums.length; p++) {
+    let sum = 0;
+    for (const end = (p + 1) * finest - order; r < end; r++) sum += RESIDUAL[r]!;
+    sums[p] = sum;
+  }
+  let best = { partitionOrder: 0, parameters: [0], estimate: Infinity };
+  for (let po = top; po >= 0; po--) {
+    const size = n >> po;
+    const parameters: number[] = [];
+    let estimate = 0;
+    for (let p = 0; p < sums.length; p++) {
+      const count = size - (p === 0 ? order : 0);
+      const k = riceParameter(sums[p]!, count);
+      parameters.push(k);
+      estimate += 4 + count * (k + 1) + sums[p]! / 2 ** k;
+    }
+    if (estimate < best.estimate) best = { partitionOrder: po, parameters, estimate };
+    if (po > 0) sums = sums.filter((_, i) => i % 2 === 0).map((sum, i) => sum + sums[2 * i + 1]!);
+  }
+  const size = n >> best.partitionOrder;
+  let bits = 2 + 4;
+  for (let p = 0; p < best.parameters.length; p++) {
+    bits += 4 + riceBits(p === 0 ? 0 : p * size - order, (p + 1) * size - order, best.parameters[p]!);
+  }
+  return { partitionOrder: best.partitionOrder, parameters: best.parameters, bits };
+}
+
+/** The residual of fixed predictor `order` of samples `at`..`at + n` (after its warm-up), zigzagged, into RESIDUAL. */
+function residual(x: Int16Array, at: number, n: number, order: number): void {
+  const end = at + n;
+  let r = 0;
+  const put = (e: number) => (RESIDUAL[r++] = (e << 1) ^ (e >> 31));
+  switch (order) {
+    case 0:
+      for (let j = at; j < end; j++) put(x[j]!);
+      break;
+    case 1:
+      for (let j = at + 1; j < end; j++) put(x[j]! - x[j - 1]!);
+      break;
+    case 2:
+      for (let j = at + 2; j < end; j++) put(x[j]! - 2 * x[j - 1]! + x[j - 2]!);
+      break;
+    case 3:
+      for (let j = at + 3; j < end; j++) put(x[j]! - 3 * x[j - 1]! + 3 * x[j - 2]! - x[j - 3]!);
+      break;
+    default:
+      for (let j = at + 4; j < end; j++) put(x[j]! - 4 * x[j - 1]! + 6 * x[j - 2]! - 4 * x[j - 3]! + x[j - 4]!);
+  }
+}
+
+/** A Rice parameter near the best for `count` values summing to `sum` (the mean's magnitude in bits). */
+function riceParameter(sum: number, count: number): number {
+  const mean = count > 0 ? sum / count : 0;
+  return mean < 1 ? 0 : Math.min(MAX_RICE, Math.floor(Math.log2(mean)));
+}
+
+/** Exact bits of Rice codes with parameter `k` for RESIDUAL[start..end). */
+function riceBits(start: number, end: number, k: number): number {
+  let bits = (end - start) * (k + 1);
+  for (let r = start; r < end; r++) bits += RESIDUAL[r]! >>> k;
+  return bits;
+}
+
+/** Writes big-endian bit fields into a byte array of known maximum size. */
+class BitWriter {
+  readonly bytes: Uint8Array;
+  /** Whole bytes written. */
+  length = 0;
+  private acc = 0;
+  private bits = 0;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  /** The low `count` (≤ 24) bits of `value`. */
+  write(value: number, count: number): void {
+    this.acc = (this.acc << count) | (value & ((1 << count) - 1));
+    this.bits += count;
+    while (this.bits >= 8) {
+      this.bits -= 8;
+      this.bytes[this.length++] = (this.acc >>> this.bits) & 0xff;
+    }
+    this.acc &= (1 << this.bits) - 1;
+  }
+
+  /** `value` Rice-coded with parameter `k`: the quotient in unary (zeros, then a one), then the low `k` bits. */
+  rice(value: number, k: number): void {
+    let q = value >>> k;
+    if (q + 1 + k <= 24) {
+      this.write((1 << k) | (value & ((1 << k) - 1)), q + 1 + k);
+      return;
+    }
+    for (; q >= 16; q -= 16) this.write(0, 16);
+    this.write(1, q + 1);
+    if (k > 0) this.write(value, k);
+  }
+
+  /** Pads with zeros to a whole byte. */
+  align(): void {
+    if (this.bits > 0) this.write(0, 8 - this.bits);
+  }
 }
 
 /** A frame number in FLAC's UTF-8-like coding: 7 bits in one byte, else a lead byte and 6 bits per further byte. */

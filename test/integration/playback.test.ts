@@ -1,6 +1,7 @@
 /**
  * Windowed playback of recordings (src/core/playback.ts): real files made with sox, every window checked by decoding
- * the stream the page would get (init segment + the window) with ffmpeg and comparing the samples with the file's.
+ * the stream the page would get (init segment + the window) with ffmpeg and comparing the samples with the file's
+ * (the frames are compressed losslessly: the samples must come back exactly).
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -8,12 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openPlayback, type PlaybackSource } from '../../src/core/playback';
+import { makeLongRecording } from '../support/longCall';
 
-/** Decodes init + window with ffmpeg to interleaved 16-bit samples. */
+/** Decodes init + window with ffmpeg to interleaved 16-bit samples; a frame whose CRC or bitstream is wrong fails. */
 function decode(source: PlaybackSource, window: Uint8Array, dir: string): Int16Array {
   const file = path.join(dir, 'window.mp4');
   fs.writeFileSync(file, Buffer.concat([source.init(), window]));
-  const pcm = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 's16le', '-'], { maxBuffer: 1 << 28 });
+  const strict = ['-err_detect', 'crccheck+bitstream+buffer+explode'];
+  const pcm = execFileSync('ffmpeg', ['-v', 'error', '-xerror', ...strict, '-i', file, '-f', 's16le', '-'], { maxBuffer: 1 << 28 });
   return new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
 }
 
@@ -93,5 +96,31 @@ describe('playback windows of a recording (FLAC in fragmented MP4)', function ()
     fs.writeFileSync(text, 'not audio at all');
     assert.equal(await openPlayback(text), undefined);
     await assert.rejects(openPlayback(path.join(dir, 'missing.wav')), /ENOENT/);
+  });
+  it('sends speech losslessly in under half the bytes of its samples, and digital silence in almost none', async () => {
+    // The sample call (real speech on two channels, with pauses) as 44.1 kHz stereo, then 10 s of digital silence.
+    const speech = makeLongRecording(path.join(dir, 'speech.wav'), 1, ['-r', '44100', '-c', '2', '-b', '16']);
+    const file = path.join(dir, 'speech-then-silence.wav');
+    execFileSync('sox', [speech, file, 'pad', '0', '10']);
+    const source = (await openPlayback(file, { ffmpeg: false }))!;
+    try {
+      const samplesPerSecond = 44100 * 2 * 2;
+      const window = await source.window(20_000, 20_000);
+      const first = Math.round((window.startMs / 1000) * 44100);
+      const count = Math.round(((window.endMs - window.startMs) / 1000) * 44100);
+      const got = decode(source, window.data, dir);
+      const want = reference(file, first, count);
+      assert.equal(got.length, want.length);
+      assert.equal(got.findIndex((s, i) => s !== want[i]), -1, 'exactly the samples of the file');
+      const ratio = window.data.length / (((window.endMs - window.startMs) / 1000) * samplesPerSecond);
+      assert.ok(ratio < 0.5, `speech is sent in ${Math.round(ratio * 100)} % of its samples' bytes`);
+
+      const silence = await source.window(61_000, 8000);
+      assert.equal(decode(source, silence.data, dir).every((s) => s === 0), true);
+      const silent = silence.data.length / (((silence.endMs - silence.startMs) / 1000) * samplesPerSecond);
+      assert.ok(silent < 0.01, `silence is sent in ${(silent * 100).toFixed(2)} % of its samples' bytes`);
+    } finally {
+      await source.close();
+    }
   });
 });
