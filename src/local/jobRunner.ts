@@ -363,7 +363,7 @@ export class JobRunner {
     return this.writeJson(jobId, name, kind, JSON.stringify(content, null, 2));
   }
 
-  private async writeJson(jobId: string, name: string, kind: string, json: string, extra: Pick<StoredFile, 'durationMilliseconds' | 'warnings'> = {}): Promise<StoredFile> {
+  private async writeJson(jobId: string, name: string, kind: string, json: string | Uint8Array[], extra: Pick<StoredFile, 'durationMilliseconds' | 'warnings'> = {}): Promise<StoredFile> {
     const size = await this.options.store.writeResult(jobId, name, json);
     return { id: randomUUID(), name, kind, size, createdDateTime: isoSeconds(this.now()), ...extra };
   }

@@ -23,7 +23,8 @@ import { buildResultFile, type ChannelUtterances, type ResultFileInput } from '.
 
 /** A result file as the service writes it (indented JSON), and the length of the audio it transcribes. */
 export interface ResultJson {
-  json: string;
+  /** The text, or its UTF-8 bytes in pieces (a long call's result is never one string: see resultFileBytes). */
+  json: string | Uint8Array[];
   durationMilliseconds: number;
   /** Damage found in the audio (the result file's `warnings`); empty when there is none. */
   warnings: AudioWarning[];
@@ -174,7 +175,9 @@ export class Recognizer {
       path,
       channels: selected,
       noiseFloorDbfs: this.noiseFloorDbfs,
-      segmenting: engine.segmenting ?? DEFAULT_SEGMENTING,
+      // The last segments of a channel are shortened so that its engine runs end together (a mono file on 2 cores);
+      // by the file's channels, not the selected ones, so a channel gives the same words alone as in its call.
+      segmenting: { ...(engine.segmenting ?? DEFAULT_SEGMENTING), expectedMs: info.durationMs, parallel: Math.floor(this.pool.size / info.channels) },
       maxDurationMs: maxAudioMs,
     };
     const onSegment = (partial: unknown, ack: () => void): void => {

@@ -192,11 +192,12 @@ export class ServiceJobStore {
   }
 
   /** Writes a result file atomically; resolves with its size in bytes. */
-  async writeResult(id: string, name: string, content: string): Promise<number> {
+  /** Writes a result file (text, or UTF-8 bytes in pieces); resolves with its size in bytes. */
+  async writeResult(id: string, name: string, content: string | readonly Uint8Array[]): Promise<number> {
     const dir = path.join(this.resultsDir, id);
     await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
     await writeAtomic(path.join(dir, name), content);
-    return Buffer.byteLength(content);
+    return typeof content === 'string' ? Buffer.byteLength(content) : content.reduce((sum, c) => sum + c.byteLength, 0);
   }
 
   /** The content of a result file. */
@@ -314,7 +315,7 @@ async function restrictTree(root: string, log: (message: string) => void): Promi
 }
 
 /** Writes `content` to a temp file next to `file` and renames it over `file`: readers never see half a file. */
-async function writeAtomic(file: string, content: string): Promise<void> {
+async function writeAtomic(file: string, content: string | readonly Uint8Array[]): Promise<void> {
   const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   try {
     await fs.writeFile(temp, content, { mode: FILE_MODE });

@@ -59,6 +59,38 @@ describe('segmenter (cut at pauses, bounded length)', function () {
     assert.deepEqual(a, b);
   });
 
+  it('shortens the last segments of a channel of known length so that parallel engine runs end together', function () {
+    this.timeout(60_000); // 10 minutes of audio, segmented five times
+    const { samples, pauses } = speechWithPauses(600_000, 400);
+    const options = { targetMs: 60_000, maxMs: 120_000 };
+    const plain = segmentAll(samples, 4096, options);
+    const tail = segmentAll(samples, 4096, { ...options, expectedMs: 600_000, parallel: 2 });
+    const seconds = (list: AudioSegment[]) => list.map((s) => Math.round(s.samples.length / RATE));
+    // Without the rule the channel ends with a segment of 60 s or more (one core recognises it while the other waits).
+    assert.ok(plain[plain.length - 2]!.samples.length >= ms(60_000), `plain: ${seconds(plain).join(', ')} s`);
+    // With it the segments shrink towards the end, never below 30 s before the last one, and cuts stay in pauses.
+    const last3 = tail.slice(-3).map((s) => s.samples.length);
+    assert.ok(last3[0]! < ms(60_000) && last3[1]! < ms(50_000) && last3[2]! < ms(40_000), `tail: ${seconds(tail).join(', ')} s`);
+    for (const [k, s] of tail.entries()) {
+      if (k === tail.length - 1) break;
+      assert.ok(s.samples.length >= ms(30_000), `segment ${k}: ${s.samples.length / RATE} s`);
+      const cut = s.start + s.samples.length;
+      assert.ok(pauses.some(([a, b]) => cut > a && cut < b), `cut at ${cut / RATE} s is inside a pause`);
+      assert.equal(tail[k + 1]!.start, cut);
+    }
+    const end = tail[tail.length - 1]!;
+    assert.equal(end.start + end.samples.length, samples.length, 'all the audio is covered');
+    // One engine run per channel, or an unknown length: the segments are the plain ones.
+    assert.deepEqual(seconds(segmentAll(samples, 4096, { ...options, expectedMs: 600_000, parallel: 1 })), seconds(plain));
+    assert.deepEqual(seconds(segmentAll(samples, 4096, { ...options, parallel: 2 })), seconds(plain));
+    // A recording under 5 minutes is never cut more for it (each cut costs pocketsphinx accuracy).
+    const short = samples.subarray(0, ms(240_000));
+    assert.deepEqual(
+      seconds(segmentAll(short, 4096, { ...options, expectedMs: 240_000, parallel: 2 })),
+      seconds(segmentAll(short, 4096, options)),
+    );
+  });
+
   it('forces a cut with overlap where no pause comes, and drops silence', function () {
     const samples = new Float32Array(ms(50_000));
     for (let i = 0; i < ms(40_000); i++) samples[i] = 0.3 * Math.sin((2 * Math.PI * 150 * i) / RATE);

@@ -3,7 +3,8 @@ import { parsePocketsphinxOutput } from '../../src/local/engine/pocketsphinx';
 import { WorkPool } from '../../src/local/engine/pool';
 import type { RecognizedWord, Utterance } from '../../src/local/engine/types';
 import { displayWords } from '../../src/local/recognition/display';
-import { buildResultFile } from '../../src/local/recognition/result-file';
+import { buildResultFile, resultFileBytes } from '../../src/local/recognition/result-file';
+import type { AudioWarning } from '../../src/core/wire';
 
 /** Real output of `pocketsphinx_continuous -time yes` (0.8+5prealpha) on two flite sentences with a pause. */
 const CLI_OUTPUT = `thank you for calling customer service can can i help you today
@@ -118,6 +119,37 @@ describe('buildResultFile', () => {
       { channel: 0, lexical: 'how can i help you goodbye', itn: 'how can i help you goodbye', maskedITN: 'how can i help you goodbye', display: 'How can I help you? Goodbye.' },
       { channel: 1, lexical: 'yes it is damn good', itn: 'yes it is damn good', maskedITN: 'yes it is **** good', display: 'Yes it is **** good.' },
     ]);
+  });
+});
+
+describe('resultFileBytes', () => {
+  it('writes exactly what JSON.stringify(file, null, 2) writes, in pieces that own their memory', () => {
+    // A long call (about 3,000 phrases with word times, non-ASCII text and a warning): several pieces.
+    const utterances: Utterance[] = Array.from({ length: 1500 }, (_, i) => {
+      const text = i % 7 === 0 ? 'café señor naïve “quoted” \\ back\nslash' : 'thank you for calling how can i help you today';
+      const w = words(text).map((x) => ({ ...x, startMs: x.startMs + i * 4000, endMs: x.endMs + i * 4000 }));
+      return { startMs: i * 4000, endMs: w[w.length - 1]!.endMs, text, confidence: 0.8, words: w };
+    });
+    const file = buildResultFile({
+      source: 'long call.wav',
+      durationMs: 6_000_000,
+      warnings: [{ code: 'TruncatedAudio', message: 'Only 1:39:00 of 1:40:00 could be decoded' } as AudioWarning],
+      channels: [
+        { channel: 0, utterances },
+        { channel: 1, utterances: utterances.slice(0, 1400) },
+      ],
+      wordLevelTimestamps: true,
+      displayFormWordLevelTimestamps: true,
+      punctuationMode: 'DictatedAndAutomatic',
+      profanityFilterMode: 'Masked',
+    });
+    const chunks = resultFileBytes(file);
+    assert.ok(chunks.length > 3, `${chunks.length} pieces`);
+    for (const c of chunks) assert.equal(c.byteLength, c.buffer.byteLength, 'a piece is its whole ArrayBuffer (transferable)');
+    assert.equal(Buffer.concat(chunks).toString('utf8'), JSON.stringify(file, null, 2));
+    // Small and empty cases too.
+    const empty = buildResultFile({ ...{ source: 's', durationMs: 0, channels: [], wordLevelTimestamps: false }, displayFormWordLevelTimestamps: false, punctuationMode: 'None', profanityFilterMode: 'None' });
+    assert.equal(Buffer.concat(resultFileBytes(empty)).toString('utf8'), JSON.stringify(empty, null, 2));
   });
 });
 

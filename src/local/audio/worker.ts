@@ -8,7 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { voiceStatistics, type VoiceRequest } from '../recognition/diarize';
-import { buildResultFile, type ResultFileInput } from '../recognition/result-file';
+import { buildResultFile, resultFileBytes, type ResultFileInput } from '../recognition/result-file';
 import { segmentFile, type SegmentFileRequest } from './segmentFile';
 import type { WorkerAck, WorkerPartial, WorkerReply, WorkerTask } from './workerPool';
 
@@ -45,7 +45,8 @@ async function perform(task: WorkerTask): Promise<{ result: unknown; transfer: A
       return { result: voiceStatistics(task.request as VoiceRequest), transfer: [] };
     case 'result': {
       const file = buildResultFile(task.request as ResultFileInput);
-      return { result: { json: JSON.stringify(file, null, 2), durationMilliseconds: file.durationMilliseconds ?? 0, warnings: file.warnings ?? [] }, transfer: [] };
+      const json = resultFileBytes(file); // moved to the main thread, not copied
+      return { result: { json, durationMilliseconds: file.durationMilliseconds ?? 0, warnings: file.warnings ?? [] }, transfer: json.map((c) => c.buffer as ArrayBuffer) };
     }
   }
 }

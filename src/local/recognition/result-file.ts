@@ -97,3 +97,53 @@ export function buildResultFile(input: ResultFileInput): TranscriptionResultFile
     ...(input.warnings?.length ? { warnings: input.warnings } : {}),
   };
 }
+
+/** Size of the pieces {@link resultFileBytes} cuts the file into. */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * The result file as the service writes it — exactly `JSON.stringify(file, null, 2)` in UTF-8 — in pieces of about
+ * {@link CHUNK_BYTES}, each on an ArrayBuffer of its own (so it can be transferred between threads). The top-level
+ * arrays are written a phrase at a time, so no string of the whole file is ever made: a 3-hour call's ~20 MB of
+ * JSON would otherwise exist as a string, its copy on the main thread and its UTF-8 bytes at once, at the very end
+ * of the file, the service's peak memory.
+ */
+export function resultFileBytes(file: TranscriptionResultFile): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = (): void => {
+    const text = pending.join('');
+    const bytes = new Uint8Array(Buffer.byteLength(text)); // its own ArrayBuffer, never Node's shared pool
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(text);
+    chunks.push(bytes);
+    pending = [];
+    pendingLength = 0;
+  };
+  const out = (text: string): void => {
+    pending.push(text);
+    pendingLength += text.length;
+    if (pendingLength >= CHUNK_BYTES) flush();
+  };
+  // JSON.stringify escapes newlines inside strings, so re-indenting a nested value is a plain replace of "\n".
+  const nested = (value: unknown, indent: string): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+  const entries = Object.entries(file).filter(([, value]) => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol');
+  if (entries.length === 0) out('{}');
+  else {
+    out('{\n');
+    entries.forEach(([key, value], k) => {
+      out(`  ${JSON.stringify(key)}: `);
+      if (Array.isArray(value) && value.length > 0) {
+        out('[\n');
+        value.forEach((item, i) => out(`    ${item === undefined ? 'null' : nested(item, '    ')}${i < value.length - 1 ? ',' : ''}\n`));
+        out('  ]');
+      } else {
+        out(nested(value, '  '));
+      }
+      out(k < entries.length - 1 ? ',\n' : '\n');
+    });
+    out('}');
+  }
+  flush();
+  return chunks;
+}
