@@ -130,8 +130,9 @@ describe('resultFileBytes', () => {
       const w = words(text).map((x) => ({ ...x, startMs: x.startMs + i * 4000, endMs: x.endMs + i * 4000 }));
       return { startMs: i * 4000, endMs: w[w.length - 1]!.endMs, text, confidence: 0.8, words: w };
     });
-    const file = buildResultFile({
+    const input = {
       source: 'long call.wav',
+      timestamp: new Date('2026-12-01T00:00:00Z'),
       durationMs: 6_000_000,
       warnings: [{ code: 'TruncatedAudio', message: 'Only 1:39:00 of 1:40:00 could be decoded' } as AudioWarning],
       channels: [
@@ -140,16 +141,21 @@ describe('resultFileBytes', () => {
       ],
       wordLevelTimestamps: true,
       displayFormWordLevelTimestamps: true,
-      punctuationMode: 'DictatedAndAutomatic',
-      profanityFilterMode: 'Masked',
-    });
-    const chunks = resultFileBytes(file);
+      punctuationMode: 'DictatedAndAutomatic' as const,
+      profanityFilterMode: 'Masked' as const,
+    };
+    const file = buildResultFile(input);
+    const chunks = resultFileBytes(input);
     assert.ok(chunks.length > 3, `${chunks.length} pieces`);
     for (const c of chunks) assert.equal(c.byteLength, c.buffer.byteLength, 'a piece is its whole ArrayBuffer (transferable)');
     assert.equal(Buffer.concat(chunks).toString('utf8'), JSON.stringify(file, null, 2));
     // Small and empty cases too.
-    const empty = buildResultFile({ ...{ source: 's', durationMs: 0, channels: [], wordLevelTimestamps: false }, displayFormWordLevelTimestamps: false, punctuationMode: 'None', profanityFilterMode: 'None' });
-    assert.equal(Buffer.concat(resultFileBytes(empty)).toString('utf8'), JSON.stringify(empty, null, 2));
+    for (const small of [
+      { ...input, channels: [], warnings: undefined },
+      { ...input, channels: [{ channel: 1, utterances: utterances.slice(0, 1), speakers: [2] }], wordLevelTimestamps: false, displayFormWordLevelTimestamps: false },
+    ]) {
+      assert.equal(Buffer.concat(resultFileBytes(small)).toString('utf8'), JSON.stringify(buildResultFile(small), null, 2));
+    }
   });
 });
 

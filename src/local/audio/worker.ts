@@ -8,7 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { voiceStatistics, type VoiceRequest } from '../recognition/diarize';
-import { buildResultFile, resultFileBytes, type ResultFileInput } from '../recognition/result-file';
+import { resultFileBytes, type ResultFileInput } from '../recognition/result-file';
 import { segmentFile, type SegmentFileRequest } from './segmentFile';
 import type { WorkerAck, WorkerPartial, WorkerReply, WorkerTask } from './workerPool';
 
@@ -44,9 +44,10 @@ async function perform(task: WorkerTask): Promise<{ result: unknown; transfer: A
     case 'voice':
       return { result: voiceStatistics(task.request as VoiceRequest), transfer: [] };
     case 'result': {
-      const file = buildResultFile(task.request as ResultFileInput);
-      const json = resultFileBytes(file); // moved to the main thread, not copied
-      return { result: { json, durationMilliseconds: file.durationMilliseconds ?? 0, warnings: file.warnings ?? [] }, transfer: json.map((c) => c.buffer as ArrayBuffer) };
+      const input = task.request as ResultFileInput;
+      const json = resultFileBytes(input); // moved to the main thread, not copied
+      const durationMilliseconds = Math.round(input.durationMs);
+      return { result: { json, durationMilliseconds, warnings: input.warnings ?? [] }, transfer: json.map((c) => c.buffer as ArrayBuffer) };
     }
   }
 }

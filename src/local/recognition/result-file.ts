@@ -58,57 +58,72 @@ function nBest(utterance: Utterance, input: ResultFileInput): ResultNBest {
   return best;
 }
 
-/** Assembles the result file of one audio file. */
-export function buildResultFile(input: ResultFileInput): TranscriptionResultFile {
-  const channels = [...input.channels].sort((a, b) => a.channel - b.channel);
-  const recognizedPhrases: ResultPhrase[] = [];
-  const combinedRecognizedPhrases = channels.map(({ channel, utterances, speakers }) => {
+/** The phrases of the channels (sorted by channel), each channel's in time order, built one at a time. */
+function* phrasesOf(input: ResultFileInput, channels: ChannelUtterances[], keep?: (best: ResultNBest) => void): Generator<ResultPhrase> {
+  for (const { channel, utterances, speakers } of channels) {
     const order = utterances.map((_, i) => i).sort((a, b) => utterances[a].startMs - utterances[b].startMs);
-    const bests = order.map((i) => {
+    for (const i of order) {
       const u = utterances[i];
       const best = nBest(u, input);
-      recognizedPhrases.push({
+      keep?.(best);
+      yield {
         recognitionStatus: 'Success',
         channel,
         ...(speakers ? { speaker: speakers[i] } : {}),
         ...timing(u.startMs, u.endMs),
         nBest: [best],
-      });
-      return best;
-    });
-    const join = (pick: (b: ResultNBest) => string | undefined): string =>
-      bests.map(pick).filter((s) => s).join(' ');
-    return {
-      channel,
-      lexical: join((b) => b.lexical),
-      itn: join((b) => b.itn),
-      maskedITN: join((b) => b.maskedITN),
-      display: join((b) => b.display),
-    };
+      };
+    }
+  }
+}
+
+/** One combined phrase per channel: its phrases' text forms joined. */
+function combinedOf(input: ResultFileInput, channels: ChannelUtterances[]): NonNullable<TranscriptionResultFile['combinedRecognizedPhrases']> {
+  return channels.map((channel) => {
+    const forms = { lexical: [] as string[], itn: [] as string[], maskedITN: [] as string[], display: [] as string[] };
+    // Only the four texts of each phrase are kept, not its words.
+    for (const _ of phrasesOf(input, [channel], (b) => {
+      for (const key of ['lexical', 'itn', 'maskedITN', 'display'] as const) if (b[key]) forms[key].push(b[key]!);
+    }));
+    return { channel: channel.channel, lexical: forms.lexical.join(' '), itn: forms.itn.join(' '), maskedITN: forms.maskedITN.join(' '), display: forms.display.join(' ') };
   });
+}
+
+/** The result file with `recognizedPhrases` given by the caller (built, or left to be streamed). */
+function fileOf<P>(input: ResultFileInput, channels: ChannelUtterances[], recognizedPhrases: P): Omit<TranscriptionResultFile, 'recognizedPhrases'> & { recognizedPhrases: P } {
   return {
     source: input.source,
     timestamp: (input.timestamp ?? new Date()).toISOString(),
     durationInTicks: msToTicks(input.durationMs),
     durationMilliseconds: Math.round(input.durationMs),
     duration: formatIsoDuration(Math.round(input.durationMs)),
-    combinedRecognizedPhrases,
+    combinedRecognizedPhrases: combinedOf(input, channels),
     recognizedPhrases,
     ...(input.warnings?.length ? { warnings: input.warnings } : {}),
   };
+}
+
+const sortedChannels = (input: ResultFileInput): ChannelUtterances[] => [...input.channels].sort((a, b) => a.channel - b.channel);
+
+/** Assembles the result file of one audio file. */
+export function buildResultFile(input: ResultFileInput): TranscriptionResultFile {
+  const channels = sortedChannels(input);
+  return fileOf(input, channels, [...phrasesOf(input, channels)]);
 }
 
 /** Size of the pieces {@link resultFileBytes} cuts the file into. */
 const CHUNK_BYTES = 256 * 1024;
 
 /**
- * The result file as the service writes it — exactly `JSON.stringify(file, null, 2)` in UTF-8 — in pieces of about
- * {@link CHUNK_BYTES}, each on an ArrayBuffer of its own (so it can be transferred between threads). The top-level
- * arrays are written a phrase at a time, so no string of the whole file is ever made: a 3-hour call's ~20 MB of
- * JSON would otherwise exist as a string, its copy on the main thread and its UTF-8 bytes at once, at the very end
- * of the file, the service's peak memory.
+ * The result file of {@link buildResultFile} as the service writes it — exactly `JSON.stringify(file, null, 2)` in
+ * UTF-8 — in pieces of about {@link CHUNK_BYTES}, each on an ArrayBuffer of its own (so it can be transferred between
+ * threads). The phrases are built and written one at a time: neither the whole file's objects nor a string of it
+ * ever exist (a 3-hour call's phrases with word times are ~20 MB of JSON and more as objects; made at once, at the
+ * end of the file, they were the service's peak memory).
  */
-export function resultFileBytes(file: TranscriptionResultFile): Uint8Array[] {
+export function resultFileBytes(input: ResultFileInput): Uint8Array[] {
+  const channels = sortedChannels(input);
+  const file = fileOf(input, channels, null);
   const chunks: Uint8Array[] = [];
   let pending: string[] = [];
   let pendingLength = 0;
@@ -127,23 +142,25 @@ export function resultFileBytes(file: TranscriptionResultFile): Uint8Array[] {
   };
   // JSON.stringify escapes newlines inside strings, so re-indenting a nested value is a plain replace of "\n".
   const nested = (value: unknown, indent: string): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
-  const entries = Object.entries(file).filter(([, value]) => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol');
-  if (entries.length === 0) out('{}');
-  else {
-    out('{\n');
-    entries.forEach(([key, value], k) => {
-      out(`  ${JSON.stringify(key)}: `);
-      if (Array.isArray(value) && value.length > 0) {
-        out('[\n');
-        value.forEach((item, i) => out(`    ${item === undefined ? 'null' : nested(item, '    ')}${i < value.length - 1 ? ',' : ''}\n`));
-        out('  ]');
-      } else {
-        out(nested(value, '  '));
-      }
-      out(k < entries.length - 1 ? ',\n' : '\n');
-    });
-    out('}');
-  }
+  const items = (list: Iterable<unknown>): void => {
+    let first = true;
+    for (const item of list) {
+      out(first ? '[\n    ' : ',\n    ');
+      out(nested(item, '    '));
+      first = false;
+    }
+    out(first ? '[]' : '\n  ]');
+  };
+  const entries = Object.entries(file).filter(([, value]) => value !== undefined);
+  out('{\n');
+  entries.forEach(([key, value], k) => {
+    out(`  ${JSON.stringify(key)}: `);
+    if (key === 'recognizedPhrases') items(phrasesOf(input, channels));
+    else if (Array.isArray(value)) items(value);
+    else out(nested(value, '  '));
+    out(k < entries.length - 1 ? ',\n' : '\n');
+  });
+  out('}');
   flush();
   return chunks;
 }
