@@ -354,7 +354,8 @@ export class JobRunner {
   /** The result file of one input, as indented JSON. */
   private async recognize(path: string, source: string, options: RecognizeFileOptions): Promise<ResultJson> {
     const { recognizer } = this.options;
-    if (recognizer.recognizeFileJson) return recognizer.recognizeFileJson(path, source, options);
+    // The worker writes the result into the store's temp folder as it makes it; the store then moves it into place.
+    if (recognizer.recognizeFileJson) return recognizer.recognizeFileJson(path, source, options, this.options.store.resultTempPath());
     const result = await recognizer.recognizeFile(path, source, options);
     return { json: JSON.stringify(result, null, 2), durationMilliseconds: result.durationMilliseconds ?? 0, warnings: result.warnings ?? [] };
   }
@@ -363,7 +364,7 @@ export class JobRunner {
     return this.writeJson(jobId, name, kind, JSON.stringify(content, null, 2));
   }
 
-  private async writeJson(jobId: string, name: string, kind: string, json: string | Uint8Array[], extra: Pick<StoredFile, 'durationMilliseconds' | 'warnings'> = {}): Promise<StoredFile> {
+  private async writeJson(jobId: string, name: string, kind: string, json: ResultJson['json'], extra: Pick<StoredFile, 'durationMilliseconds' | 'warnings'> = {}): Promise<StoredFile> {
     const size = await this.options.store.writeResult(jobId, name, json);
     return { id: randomUUID(), name, kind, size, createdDateTime: isoSeconds(this.now()), ...extra };
   }

@@ -192,12 +192,29 @@ export class ServiceJobStore {
   }
 
   /** Writes a result file atomically; resolves with its size in bytes. */
-  /** Writes a result file (text, or UTF-8 bytes in pieces); resolves with its size in bytes. */
-  async writeResult(id: string, name: string, content: string | readonly Uint8Array[]): Promise<number> {
+  /**
+   * Writes a result file (text, or UTF-8 bytes in pieces), or moves one written at {@link resultTempPath} into place;
+   * resolves with its size in bytes.
+   */
+  async writeResult(id: string, name: string, content: string | readonly Uint8Array[] | { file: string; bytes: number }): Promise<number> {
     const dir = path.join(this.resultsDir, id);
     await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
+    if (typeof content === 'object' && 'file' in content) {
+      try {
+        await fs.rename(content.file, path.join(dir, name));
+      } catch (err) {
+        await fs.rm(content.file, { force: true });
+        throw err;
+      }
+      return content.bytes;
+    }
     await writeAtomic(path.join(dir, name), content);
     return typeof content === 'string' ? Buffer.byteLength(content) : content.reduce((sum, c) => sum + c.byteLength, 0);
+  }
+
+  /** A new path in the store's temp folder (same disk as the results) for a result file written elsewhere. */
+  resultTempPath(): string {
+    return path.join(this.tempDir, `result-${randomUUID()}.json`);
   }
 
   /** The content of a result file. */

@@ -122,16 +122,22 @@ const CHUNK_BYTES = 256 * 1024;
  * end of the file, they were the service's peak memory).
  */
 export function resultFileBytes(input: ResultFileInput): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  writeResultFile(input, (bytes) => chunks.push(bytes));
+  return chunks;
+}
+
+/** Hands the bytes of {@link resultFileBytes} to `emit` piece by piece, keeping none: at most one piece in memory. */
+export function writeResultFile(input: ResultFileInput, emit: (bytes: Uint8Array) => void): void {
   const channels = sortedChannels(input);
   const file = fileOf(input, channels, null);
-  const chunks: Uint8Array[] = [];
   let pending: string[] = [];
   let pendingLength = 0;
   const flush = (): void => {
     const text = pending.join('');
     const bytes = new Uint8Array(Buffer.byteLength(text)); // its own ArrayBuffer, never Node's shared pool
     Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(text);
-    chunks.push(bytes);
+    emit(bytes);
     pending = [];
     pendingLength = 0;
   };
@@ -162,5 +168,4 @@ export function resultFileBytes(input: ResultFileInput): Uint8Array[] {
   });
   out('}');
   flush();
-  return chunks;
 }
