@@ -23,11 +23,8 @@ import { buildResultFile, type ChannelUtterances, type ResultFileInput } from '.
 
 /** A result file as the service writes it (indented JSON), and the length of the audio it transcribes. */
 export interface ResultJson {
-  /**
-   * The text, its UTF-8 bytes in pieces (a long call's result is never one string: see resultFileBytes), or the file
-   * it was written to (`writeTo` of recognizeFileJson) and its size.
-   */
-  json: string | Uint8Array[] | { file: string; bytes: number };
+  /** The text, or the file it was written to (`writeTo` of recognizeFileJson) and its size. */
+  json: string | { file: string; bytes: number };
   durationMilliseconds: number;
   /** Damage found in the audio (the result file's `warnings`); empty when there is none. */
   warnings: AudioWarning[];
@@ -119,10 +116,10 @@ export class Recognizer {
 
   /**
    * Like {@link recognizeFile}, but resolves with the result file as indented JSON, built and serialised in a worker
-   * thread: what the service writes. (A 4-hour call with word timings is ~30 MB of JSON, ~0.6 s of CPU.) With
-   * `writeTo`, the worker writes it to that file as it makes it and resolves with the file instead.
+   * thread: what the service writes. (A 4-hour call with word timings is ~30 MB of JSON, ~0.6 s of CPU.) The
+   * worker writes it to `writeTo` as it makes it (never whole in memory) and resolves with that file.
    */
-  async recognizeFileJson(path: string, source: string, options: RecognizeFileOptions, writeTo?: string): Promise<ResultJson> {
+  async recognizeFileJson(path: string, source: string, options: RecognizeFileOptions, writeTo: string): Promise<ResultJson> {
     return this.track(path, source, options, (input, signal) => this.workers.run<ResultJson>('result', { ...input, writeTo }, [], signal));
   }
 

@@ -193,13 +193,13 @@ export class ServiceJobStore {
 
   /** Writes a result file atomically; resolves with its size in bytes. */
   /**
-   * Writes a result file (text, or UTF-8 bytes in pieces), or moves one written at {@link resultTempPath} into place;
+   * Writes a result file (text), or moves one written at {@link resultTempPath} into place;
    * resolves with its size in bytes.
    */
-  async writeResult(id: string, name: string, content: string | readonly Uint8Array[] | { file: string; bytes: number }): Promise<number> {
+  async writeResult(id: string, name: string, content: string | { file: string; bytes: number }): Promise<number> {
     const dir = path.join(this.resultsDir, id);
     await fs.mkdir(dir, { recursive: true, mode: DIR_MODE });
-    if (typeof content === 'object' && 'file' in content) {
+    if (typeof content === 'object') {
       try {
         await fs.rename(content.file, path.join(dir, name));
       } catch (err) {
@@ -209,7 +209,7 @@ export class ServiceJobStore {
       return content.bytes;
     }
     await writeAtomic(path.join(dir, name), content);
-    return typeof content === 'string' ? Buffer.byteLength(content) : content.reduce((sum, c) => sum + c.byteLength, 0);
+    return Buffer.byteLength(content);
   }
 
   /** A new path in the store's temp folder (same disk as the results) for a result file written elsewhere. */
@@ -332,7 +332,7 @@ async function restrictTree(root: string, log: (message: string) => void): Promi
 }
 
 /** Writes `content` to a temp file next to `file` and renames it over `file`: readers never see half a file. */
-async function writeAtomic(file: string, content: string | readonly Uint8Array[]): Promise<void> {
+async function writeAtomic(file: string, content: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
   try {
     await fs.writeFile(temp, content, { mode: FILE_MODE });

@@ -9,7 +9,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { voiceStatistics, type VoiceRequest } from '../recognition/diarize';
-import { resultFileBytes, writeResultFile, type ResultFileInput } from '../recognition/result-file';
+import { writeResultFile, type ResultFileInput } from '../recognition/result-file';
 import { segmentFile, type SegmentFileRequest } from './segmentFile';
 import type { WorkerAck, WorkerPartial, WorkerReply, WorkerTask } from './workerPool';
 
@@ -45,24 +45,19 @@ async function perform(task: WorkerTask): Promise<{ result: unknown; transfer: A
     case 'voice':
       return { result: voiceStatistics(task.request as VoiceRequest), transfer: [] };
     case 'result': {
-      const { writeTo, ...input } = task.request as ResultFileInput & { writeTo?: string };
-      const durationMilliseconds = Math.round(input.durationMs);
-      if (writeTo) {
-        // Written piece by piece as it is made: the finished transcript is never in memory whole.
-        const fd = openSync(writeTo, 'w', 0o600);
-        let bytes = 0;
-        try {
-          writeResultFile(input, (piece) => {
-            writeSync(fd, piece);
-            bytes += piece.byteLength;
-          });
-        } finally {
-          closeSync(fd);
-        }
-        return { result: { json: { file: writeTo, bytes }, durationMilliseconds, warnings: input.warnings ?? [] }, transfer: [] };
+      const { writeTo, ...input } = task.request as ResultFileInput & { writeTo: string };
+      // Written piece by piece as it is made: the finished transcript is never in memory whole.
+      const fd = openSync(writeTo, 'w', 0o600);
+      let bytes = 0;
+      try {
+        writeResultFile(input, (piece) => {
+          writeSync(fd, piece);
+          bytes += piece.byteLength;
+        });
+      } finally {
+        closeSync(fd);
       }
-      const json = resultFileBytes(input); // moved to the main thread, not copied
-      return { result: { json, durationMilliseconds, warnings: input.warnings ?? [] }, transfer: json.map((c) => c.buffer as ArrayBuffer) };
+      return { result: { json: { file: writeTo, bytes }, durationMilliseconds: Math.round(input.durationMs), warnings: input.warnings ?? [] }, transfer: [] };
     }
   }
 }
