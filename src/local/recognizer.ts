@@ -6,11 +6,12 @@
  * job), and assembles an Azure-shaped result file with times in the original audio. Memory stays flat whatever
  * the length; a mono file keeps every core busy.
  */
+import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import type { AudioWarning, ProfanityFilterMode, PunctuationMode, TranscriptionResultFile } from '../core/wire';
 import { DEFAULT_NOISE_FLOOR_DBFS } from './audio/pcm';
 import { ENGINE_SAMPLE_RATE } from './audio/resample';
-import { assembleChannel, type PreparedSegment, type SegmentedFile, type SegmentFileRequest, type SegmentResult } from './audio/segmentFile';
+import { ChannelAssembler, type PreparedSegment, type SegmentedFile, type SegmentFileRequest, type SegmentResult } from './audio/segmentFile';
 import { probeAudio } from './audio/stream';
 import { AudioFormatError } from './audio/types';
 import { AudioWorkers } from './audio/workerPool';
@@ -19,7 +20,8 @@ import { WorkPool } from './engine/pool';
 import { calibrateUtterances } from './engine/calibration';
 import type { Engine, RecognizeOptions, Utterance } from './engine/types';
 import { diarizeChannel, type VoicedUtterance, type VoiceRequest } from './recognition/diarize';
-import { buildResultFile, type ChannelUtterances, type ResultFileInput } from './recognition/result-file';
+import { buildResultFile, type ChannelUtterances, type ResultChannel, type ResultFileInput, type SpooledChannel } from './recognition/result-file';
+import { SpoolWriter } from './recognition/spool';
 
 /** A result file as the service writes it (indented JSON), and the length of the audio it transcribes. */
 export interface ResultJson {
@@ -120,7 +122,12 @@ export class Recognizer {
    * worker writes it to `writeTo` as it makes it (never whole in memory) and resolves with that file.
    */
   async recognizeFileJson(path: string, source: string, options: RecognizeFileOptions, writeTo: string): Promise<ResultJson> {
-    return this.track(path, source, options, (input, signal) => this.workers.run<ResultJson>('result', { ...input, writeTo }, [], signal));
+    const spools: string[] = [];
+    try {
+      return await this.track(path, source, options, (input, signal) => this.workers.run<ResultJson>('result', { ...input, writeTo }, [], signal), writeTo, spools);
+    } finally {
+      await Promise.all(spools.map((spool) => fs.rm(spool, { force: true })));
+    }
   }
 
   /** Runs `finish` on the recognised file, counted among the active recognitions that close() ends. */
@@ -129,6 +136,8 @@ export class Recognizer {
     source: string,
     options: RecognizeFileOptions,
     finish: (input: ResultFileInput, signal: AbortSignal) => Promise<T>,
+    spoolTo?: string,
+    spools: string[] = [],
   ): Promise<T> {
     if (this.closing.signal.aborted) throw new Error('the recogniser is closed');
     const engine = this.engineFor(options.model, options.locale);
@@ -136,7 +145,7 @@ export class Recognizer {
       throw new Error(`locale ${options.locale} is not supported by the local recogniser ${engine.name} (supported: ${engine.locales.join(', ')})`);
     }
     const signal = options.signal ? AbortSignal.any([options.signal, this.closing.signal]) : this.closing.signal;
-    const work = this.transcribe(path, source, options, signal, engine).then((input) => finish(input, signal));
+    const work = this.transcribe(path, source, options, signal, engine, spoolTo, spools).then((input) => finish(input, signal));
     this.active.add(work);
     try {
       return await work;
@@ -152,7 +161,15 @@ export class Recognizer {
     await this.workers.close();
   }
 
-  private async transcribe(path: string, source: string, options: RecognizeFileOptions, signal: AbortSignal, engine: Engine): Promise<ResultFileInput> {
+  private async transcribe(
+    path: string,
+    source: string,
+    options: RecognizeFileOptions,
+    signal: AbortSignal,
+    engine: Engine,
+    spoolTo: string | undefined,
+    spools: string[],
+  ): Promise<ResultFileInput> {
     const maxAudioMs = Math.min(this.maxAudioMs, options.maxDurationMs ?? Infinity);
     const info = await probeAudio(path);
     if (info.minDurationMs > maxAudioMs) throw this.tooLong(`declares ${formatDuration(info.durationMs)}`, maxAudioMs);
@@ -168,10 +185,18 @@ export class Recognizer {
     const maxSpeakers = options.diarization?.enabled && info.channels === 1 ? (options.diarization.maxSpeakers ?? 2) : undefined;
 
     // A worker thread streams the file as segments cut in pauses; each segment is recognised as soon as an engine
-    // slot is free (shared fairly between jobs), so a long file keeps every core busy while memory stays flat.
+    // slot is free (shared fairly between jobs), so a long file keeps every core busy while memory stays flat. Each
+    // channel is put back together as its segments finish; with `spoolTo` its utterances go to disk as they are
+    // assembled (unless diarization needs them all at once), so a long call's words are never all in memory.
     const stop = new AbortController();
     const fileSignal = AbortSignal.any([signal, stop.signal]);
-    const results = new Map<number, Promise<SegmentResult>[]>(selected.map((c) => [c, []]));
+    const outputs = new Map(
+      selected.map((channel) => {
+        const output = maxSpeakers === undefined && spoolTo ? spoolOutput(channel, `${spoolTo}.channel-${channel}.jsonl`, spools) : memoryOutput(channel);
+        return [channel, { ...output, assembler: new ChannelAssembler(output.write) }];
+      }),
+    );
+    const inFlight = new Set<Promise<void>>();
     const request: SegmentFileRequest = {
       path,
       channels: selected,
@@ -183,29 +208,41 @@ export class Recognizer {
     };
     const onSegment = (partial: unknown, ack: () => void): void => {
       const segment = partial as PreparedSegment;
-      const recognized = this.recognizeSegment(engine, segment, { locale: options.locale, phrases: options.phrases, signal: fileSignal }, options.group, ack, maxSpeakers !== undefined);
-      // The first failure stops the rest of the file (decoding and queued segments) at once.
-      recognized.catch((err: unknown) => stop.abort(err));
-      results.get(segment.channel)!.push(recognized);
+      const assembler = outputs.get(segment.channel)!.assembler;
+      const done = this.recognizeSegment(engine, segment, { locale: options.locale, phrases: options.phrases, signal: fileSignal }, options.group, ack, maxSpeakers !== undefined)
+        .then((result) => assembler.add(result))
+        // The first failure stops the rest of the file (decoding and queued segments) at once.
+        .catch((err: unknown) => stop.abort(err))
+        .finally(() => inFlight.delete(done));
+      inFlight.add(done);
     };
     let file: SegmentedFile;
+    const channels: ResultChannel[] = [];
     try {
-      file = await this.workers.run<SegmentedFile>('segment', request, [], fileSignal, onSegment);
-    } catch (err) {
-      if (stop.signal.aborted && !signal.aborted) throw stop.signal.reason;
-      // The header's length was a lower bound (an MP3 without a frame count): decoding stopped at the cap.
-      if (err instanceof AudioFormatError && err.code === 'AudioLengthLimitExceeded') {
-        throw this.tooLong(`holds more than ${formatDuration(maxAudioMs)}`, maxAudioMs);
+      try {
+        file = await this.workers.run<SegmentedFile>('segment', request, [], fileSignal, onSegment);
+      } catch (err) {
+        if (stop.signal.aborted && !signal.aborted) throw stop.signal.reason;
+        // The header's length was a lower bound (an MP3 without a frame count): decoding stopped at the cap.
+        if (err instanceof AudioFormatError && err.code === 'AudioLengthLimitExceeded') {
+          throw this.tooLong(`holds more than ${formatDuration(maxAudioMs)}`, maxAudioMs);
+        }
+        throw err;
+      } finally {
+        // Every segment has ended (its engine process too) before the file succeeds or fails.
+        while (inFlight.size > 0) await Promise.all([...inFlight]);
       }
-      throw err;
+      signal.throwIfAborted();
+      if (stop.signal.aborted) throw stop.signal.reason;
+      for (const channel of selected) {
+        const output = outputs.get(channel)!;
+        output.assembler.finish();
+        const done = await output.end();
+        channels.push('utterances' in done && maxSpeakers ? { channel, ...diarizeChannel(done.utterances as VoicedUtterance[], maxSpeakers) } : done);
+      }
     } finally {
-      // Every segment has ended (its engine process too) before the file succeeds or fails.
-      await Promise.allSettled([...results.values()].flat());
-    }
-    const channels: ChannelUtterances[] = [];
-    for (const channel of selected) {
-      const utterances = assembleChannel(await Promise.all(results.get(channel)!));
-      channels.push(maxSpeakers ? { channel, ...diarizeChannel(utterances as VoicedUtterance[], maxSpeakers) } : { channel, utterances });
+      // A failed file leaves no spool file open (the caller deletes them).
+      await Promise.allSettled([...outputs.values()].map((output) => output.end()));
     }
     return {
       source,
@@ -268,6 +305,35 @@ export function formatDuration(ms: number): string {
   if (h > 0) return min > 0 ? `${h} h ${min} min` : `${h} h`;
   if (min > 0) return s > 0 ? `${min} min ${s} s` : `${min} min`;
   return `${s} s`;
+}
+
+/** Where a channel's assembled utterances go while its file is recognised, and what the result file gets of them. */
+interface ChannelOutput {
+  write: (utterances: Utterance[]) => void;
+  /** Ends the output (again: the same answer). */
+  end: () => Promise<ResultChannel>;
+}
+
+/** Kept in memory: for diarization, which needs them all at once, and for results built in memory. */
+function memoryOutput(channel: number): ChannelOutput {
+  const utterances: Utterance[] = [];
+  return {
+    write: (more) => {
+      for (const u of more) utterances.push(u);
+    },
+    end: async (): Promise<ChannelUtterances> => ({ channel, utterances }),
+  };
+}
+
+/** Written to a spool file (listed in `spools` for the caller to delete). */
+function spoolOutput(channel: number, file: string, spools: string[]): ChannelOutput {
+  spools.push(file);
+  const writer = new SpoolWriter(file);
+  let ended: Promise<SpooledChannel> | undefined;
+  return {
+    write: (utterances) => writer.write(utterances),
+    end: () => (ended ??= writer.close().then(() => ({ channel, spool: file }))),
+  };
 }
 
 /** Segment lengths for an engine that does not say (cut in pauses, one to two minutes). */

@@ -205,6 +205,8 @@ describe('local service (HTTP API)', function () {
 
     const one = await ctx.client.getFile(created.self!, files[0]!.self!.split('/files/')[1]!.split('?')[0]!);
     assert.equal(one.name, 'contenturl_0.json');
+    // The utterances spooled while the file was recognised and the result file being written are gone.
+    assert.deepEqual(fs.readdirSync(path.join(ctx.service.dataDir, 'tmp')), []);
   });
 
   it('tags a job\'s files listing: a poll that names the tag gets 304 Not Modified until a file is done', async function () {
@@ -279,6 +281,7 @@ describe('local service (HTTP API)', function () {
     assert.equal((await callService(ctx.service, 'GET', running.self!)).status, 404);
     assert.ok(!fs.existsSync(path.join(ctx.service.dataDir, 'results', SpeechClient.idOf(running.self!))));
     assert.equal((await waitForStatus(ctx.client, next.self!)).status, 'Succeeded');
+    assert.deepEqual(fs.readdirSync(path.join(ctx.service.dataDir, 'tmp')), [], 'nothing of the deleted job is left behind');
   });
 
   it('keeps answering quickly while a job is being transcribed', async function () {

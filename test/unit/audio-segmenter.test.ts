@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { mergeOverlap, Segmenter, SEGMENT_SAMPLE_RATE, type AudioSegment } from '../../src/local/audio/segmenter';
+import { assembleChannel, ChannelAssembler, type SegmentResult } from '../../src/local/audio/segmentFile';
 import type { Utterance } from '../../src/local/engine/types';
 
 const RATE = SEGMENT_SAMPLE_RATE;
@@ -127,5 +128,50 @@ describe('mergeOverlap', function () {
     assert.equal(merged[0]!.text, 'one two three');
     assert.equal(merged[1]!.text, 'four five');
     assert.equal(merged[1]!.startMs, 10_690);
+  });
+});
+
+describe('ChannelAssembler', function () {
+  const word = (w: string, startMs: number): Utterance['words'][number] => ({ word: w, startMs, endMs: startMs + 300, confidence: 0.9 });
+  const utterance = (...words: Utterance['words']): Utterance => ({
+    startMs: words[0]!.startMs,
+    endMs: words[words.length - 1]!.endMs,
+    text: words.map((w) => w.word).join(' '),
+    confidence: 0.9,
+    words,
+  });
+  /** A segment of `lengthMs` at `startMs` with nothing shortened; its utterances' times are in the segment. */
+  const segment = (index: number, startMs: number, lengthMs: number, overlapMs: number, utterances: Utterance[]): SegmentResult => ({
+    segment: { index, startMs, overlapMs, kept: [{ from: 0, to: 0, length: ms(lengthMs) }] },
+    utterances,
+  });
+  // Three 10 s segments; the third was a forced cut sharing 1 s (20 000–21 000 ms, middle 20 500) with the second.
+  const results = [
+    segment(0, 0, 10_000, 0, [utterance(word('hello', 1_000), word('there', 1_400)), utterance(word('how', 6_000))]),
+    segment(1, 10_000, 11_000, 0, [utterance(word('one', 2_000)), utterance(word('two', 10_200), word('three', 10_700))]),
+    segment(2, 20_000, 10_000, 1_000, [utterance(word('two', 210), word('three', 690), word('four', 3_000))]),
+  ];
+  const words = (utterances: readonly Utterance[]): string[] => utterances.flatMap((u) => u.words.map((w) => `${w.word}@${w.startMs}`));
+
+  it('hands over each segment once the segments before it are in, and holds only the last for the next overlap', function () {
+    const emitted: Utterance[][] = [];
+    const assembler = new ChannelAssembler((utterances) => emitted.push(utterances));
+    assembler.add(results[1]!);
+    assert.equal(emitted.length, 0, 'segment 1 waits for segment 0');
+    assembler.add(results[0]!);
+    assert.deepEqual(emitted.map(words), [['hello@1000', 'there@1400', 'how@6000']], 'segment 0 out; segment 1 held for a possible overlap');
+    assembler.add(results[2]!);
+    // Of the overlap, "two" (10 200 + 10 000 ms) is before its middle and kept from segment 1; "three" from segment 2.
+    assert.deepEqual(emitted.slice(1).map(words), [['one@12000', 'two@20200']]);
+    assembler.finish();
+    assert.deepEqual(emitted.slice(2).map(words), [['three@20690', 'four@23000']]);
+    assert.deepEqual(words(emitted.flat()), words(assembleChannel([...results].reverse())), 'the same words as all at once');
+  });
+
+  it('refuses to finish while a segment is missing', function () {
+    const assembler = new ChannelAssembler(() => {});
+    assembler.add(results[0]!);
+    assembler.add(results[2]!);
+    assert.throws(() => assembler.finish(), /segment 1 of the channel is missing/);
   });
 });

@@ -3,7 +3,11 @@ import { parsePocketsphinxOutput } from '../../src/local/engine/pocketsphinx';
 import { WorkPool } from '../../src/local/engine/pool';
 import type { RecognizedWord, Utterance } from '../../src/local/engine/types';
 import { displayWords } from '../../src/local/recognition/display';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { buildResultFile, resultFileBytes } from '../../src/local/recognition/result-file';
+import { readSpool, SpoolWriter } from '../../src/local/recognition/spool';
 import type { AudioWarning } from '../../src/core/wire';
 
 /** Real output of `pocketsphinx_continuous -time yes` (0.8+5prealpha) on two flite sentences with a pause. */
@@ -156,6 +160,44 @@ describe('resultFileBytes', () => {
     ]) {
       assert.equal(Buffer.concat(resultFileBytes(small)).toString('utf8'), JSON.stringify(buildResultFile(small), null, 2));
     }
+  });
+
+  it('writes the same file from channels spooled to disk as from channels in memory', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-spool-'));
+    try {
+      // Non-ASCII text over many 64 KB reads: no line or character is cut where a read ends.
+      const utterances: Utterance[] = Array.from({ length: 2000 }, (_, i) => {
+        const text = i % 3 === 0 ? 'naïve café “señor” ünïcödé' : 'thank you for calling';
+        const w = words(text).map((x) => ({ ...x, startMs: x.startMs + i * 4000, endMs: x.endMs + i * 4000 }));
+        return { startMs: i * 4000, endMs: w[w.length - 1]!.endMs, text, confidence: 0.7, words: w };
+      });
+      const spool = path.join(dir, 'channel-0.jsonl');
+      const writer = new SpoolWriter(spool);
+      for (let i = 0; i < utterances.length; i += 7) writer.write(utterances.slice(i, i + 7));
+      await writer.close();
+      assert.ok(fs.statSync(spool).size > 4 * 64 * 1024, 'several reads');
+      assert.deepEqual([...readSpool(spool)], utterances);
+      const input = {
+        source: 'call.wav',
+        timestamp: new Date('2026-12-01T00:00:00Z'),
+        durationMs: 8_000_000,
+        wordLevelTimestamps: true,
+        displayFormWordLevelTimestamps: false,
+        punctuationMode: 'DictatedAndAutomatic' as const,
+        profanityFilterMode: 'Masked' as const,
+      };
+      const spooled = Buffer.concat(resultFileBytes({ ...input, channels: [{ channel: 1, utterances: utterances.slice(0, 5) }, { channel: 0, spool }] }));
+      const inMemory = JSON.stringify(buildResultFile({ ...input, channels: [{ channel: 0, utterances }, { channel: 1, utterances: utterances.slice(0, 5) }] }), null, 2);
+      assert.equal(spooled.toString('utf8'), inMemory);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a spool that could not be written when it is closed', async () => {
+    const writer = new SpoolWriter(path.join(os.tmpdir(), 'no-such-folder-speech-batch', 'channel-0.jsonl'));
+    writer.write([{ startMs: 0, endMs: 1, text: 'a', confidence: 1, words: [] }]);
+    await assert.rejects(writer.close(), /ENOENT/);
   });
 });
 

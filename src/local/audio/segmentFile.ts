@@ -131,29 +131,71 @@ export interface SegmentResult {
 }
 
 /**
- * The utterances of one channel from its segments' results, in any order: times mapped back to the channel
- * (shortened silences restored, the segment's start added), and the words of forced overlaps kept once.
+ * Puts one channel back together from its segments' results, which may come in any order: times mapped back to the
+ * channel (shortened silences restored, the segment's start added), and the words of forced overlaps kept once.
+ * Utterances are handed to `emit` in time order as soon as no later segment can change them — a segment's own wait
+ * only for the next one's overlap — so a long file's words need not all be held until its end.
  */
-export function assembleChannel(results: readonly SegmentResult[]): Utterance[] {
-  const ordered = [...results].sort((a, b) => a.segment.index - b.segment.index);
-  let assembled: Utterance[] = [];
-  let previousEndMs = -Infinity;
-  for (const { segment, utterances } of ordered) {
+export class ChannelAssembler {
+  /** Results that came before the ones preceding them. */
+  private readonly early = new Map<number, SegmentResult>();
+  private next = 0;
+  /** The last placed segment's utterances: the next segment's overlap may still drop some of their words. */
+  private tail: Utterance[] = [];
+  private previousEndMs = -Infinity;
+
+  constructor(private readonly emit: (utterances: Utterance[]) => void) {}
+
+  add(result: SegmentResult): void {
+    this.early.set(result.segment.index, result);
+    for (let ready = this.early.get(this.next); ready; ready = this.early.get(this.next)) {
+      this.early.delete(this.next++);
+      this.place(ready);
+    }
+  }
+
+  /** Emits the last utterances; every segment must have been added. */
+  finish(): void {
+    if (this.early.size > 0) throw new Error(`segment ${this.next} of the channel is missing`);
+    this.flush([]);
+  }
+
+  private place({ segment, utterances }: SegmentResult): void {
     const map = new TimeMap(segment.kept, ENGINE_SAMPLE_RATE);
     const shift = (ms: number): number => Math.round(segment.startMs + map.toOriginalMs(ms));
-    const inChannel = utterances.map((u) => ({
-      ...u,
-      startMs: shift(u.startMs),
-      endMs: shift(u.endMs),
-      words: u.words.map((w) => ({ ...w, startMs: shift(w.startMs), endMs: shift(w.endMs) })),
-    }));
+    const inChannel = utterances
+      .map((u) => ({
+        ...u,
+        startMs: shift(u.startMs),
+        endMs: shift(u.endMs),
+        words: u.words.map((w) => ({ ...w, startMs: shift(w.startMs), endMs: shift(w.endMs) })),
+      }))
+      .sort((a, b) => a.startMs - b.startMs);
     const overlapEnd = segment.startMs + segment.overlapMs;
-    assembled =
-      segment.overlapMs > 0 && overlapEnd <= previousEndMs + 1
-        ? mergeOverlap(assembled, inChannel, segment.startMs, overlapEnd)
-        : [...assembled, ...inChannel];
-    previousEndMs = segment.startMs + toMs(lengthOf(segment.kept));
+    if (segment.overlapMs > 0 && overlapEnd <= this.previousEndMs + 1) {
+      // Each utterance keeps its words on its own side of the overlap's middle, independently of the others.
+      this.tail = mergeOverlap(this.tail, [], segment.startMs, overlapEnd);
+      this.flush(mergeOverlap([], inChannel, segment.startMs, overlapEnd));
+    } else {
+      this.flush(inChannel);
+    }
+    this.previousEndMs = segment.startMs + toMs(lengthOf(segment.kept));
   }
+
+  private flush(newTail: Utterance[]): void {
+    if (this.tail.length > 0) this.emit(this.tail);
+    this.tail = newTail;
+  }
+}
+
+/** The utterances of one channel from all its segments' results (see {@link ChannelAssembler}), in time order. */
+export function assembleChannel(results: readonly SegmentResult[]): Utterance[] {
+  const assembled: Utterance[] = [];
+  const assembler = new ChannelAssembler((utterances) => {
+    for (const u of utterances) assembled.push(u);
+  });
+  for (const result of results) assembler.add(result);
+  assembler.finish();
   return assembled.sort((a, b) => a.startMs - b.startMs);
 }
 

@@ -7,6 +7,7 @@ import type { AudioWarning, ProfanityFilterMode, PunctuationMode, ResultNBest, R
 import type { Utterance } from '../engine/types';
 import { formatIsoDuration, msToTicks } from '../../core/ticks';
 import { displayWords, maskProfanity } from './display';
+import { readSpool } from './spool';
 
 /** The utterances of one channel, and the diarized speaker (from 1) of each, if any. */
 export interface ChannelUtterances {
@@ -15,6 +16,14 @@ export interface ChannelUtterances {
   speakers?: number[];
 }
 
+/** A channel whose utterances are in a spool file (./spool.ts), in time order: read when the file is written. */
+export interface SpooledChannel {
+  channel: number;
+  spool: string;
+}
+
+export type ResultChannel = ChannelUtterances | SpooledChannel;
+
 export interface ResultFileInput {
   source: string;
   durationMs: number;
@@ -22,7 +31,7 @@ export interface ResultFileInput {
   warnings?: AudioWarning[];
   /** When recognition finished; default now. */
   timestamp?: Date;
-  channels: ChannelUtterances[];
+  channels: ResultChannel[];
   wordLevelTimestamps: boolean;
   displayFormWordLevelTimestamps: boolean;
   punctuationMode: PunctuationMode;
@@ -58,18 +67,27 @@ function nBest(utterance: Utterance, input: ResultFileInput): ResultNBest {
   return best;
 }
 
+/** A channel's utterances in time order, each with its speaker if diarized; a spooled channel's read from disk. */
+function* utterancesOf(channel: ResultChannel): Generator<{ u: Utterance; speaker?: number }> {
+  if ('spool' in channel) {
+    for (const u of readSpool(channel.spool)) yield { u };
+    return;
+  }
+  const { utterances, speakers } = channel;
+  const order = utterances.map((_, i) => i).sort((a, b) => utterances[a].startMs - utterances[b].startMs);
+  for (const i of order) yield { u: utterances[i], speaker: speakers?.[i] };
+}
+
 /** The phrases of the channels (sorted by channel), each channel's in time order, built one at a time. */
-function* phrasesOf(input: ResultFileInput, channels: ChannelUtterances[], keep?: (best: ResultNBest) => void): Generator<ResultPhrase> {
-  for (const { channel, utterances, speakers } of channels) {
-    const order = utterances.map((_, i) => i).sort((a, b) => utterances[a].startMs - utterances[b].startMs);
-    for (const i of order) {
-      const u = utterances[i];
+function* phrasesOf(input: ResultFileInput, channels: ResultChannel[], keep?: (best: ResultNBest) => void): Generator<ResultPhrase> {
+  for (const channel of channels) {
+    for (const { u, speaker } of utterancesOf(channel)) {
       const best = nBest(u, input);
       keep?.(best);
       yield {
         recognitionStatus: 'Success',
-        channel,
-        ...(speakers ? { speaker: speakers[i] } : {}),
+        channel: channel.channel,
+        ...(speaker !== undefined ? { speaker } : {}),
         ...timing(u.startMs, u.endMs),
         nBest: [best],
       };
@@ -78,7 +96,7 @@ function* phrasesOf(input: ResultFileInput, channels: ChannelUtterances[], keep?
 }
 
 /** One combined phrase per channel: its phrases' text forms joined. */
-function combinedOf(input: ResultFileInput, channels: ChannelUtterances[]): NonNullable<TranscriptionResultFile['combinedRecognizedPhrases']> {
+function combinedOf(input: ResultFileInput, channels: ResultChannel[]): NonNullable<TranscriptionResultFile['combinedRecognizedPhrases']> {
   return channels.map((channel) => {
     const forms = { lexical: [] as string[], itn: [] as string[], maskedITN: [] as string[], display: [] as string[] };
     // Only the four texts of each phrase are kept, not its words.
@@ -90,7 +108,7 @@ function combinedOf(input: ResultFileInput, channels: ChannelUtterances[]): NonN
 }
 
 /** The result file with `recognizedPhrases` given by the caller (built, or left to be streamed). */
-function fileOf<P>(input: ResultFileInput, channels: ChannelUtterances[], recognizedPhrases: P): Omit<TranscriptionResultFile, 'recognizedPhrases'> & { recognizedPhrases: P } {
+function fileOf<P>(input: ResultFileInput, channels: ResultChannel[], recognizedPhrases: P): Omit<TranscriptionResultFile, 'recognizedPhrases'> & { recognizedPhrases: P } {
   return {
     source: input.source,
     timestamp: (input.timestamp ?? new Date()).toISOString(),
@@ -103,7 +121,7 @@ function fileOf<P>(input: ResultFileInput, channels: ChannelUtterances[], recogn
   };
 }
 
-const sortedChannels = (input: ResultFileInput): ChannelUtterances[] => [...input.channels].sort((a, b) => a.channel - b.channel);
+const sortedChannels = (input: ResultFileInput): ResultChannel[] => [...input.channels].sort((a, b) => a.channel - b.channel);
 
 /** Assembles the result file of one audio file. */
 export function buildResultFile(input: ResultFileInput): TranscriptionResultFile {
