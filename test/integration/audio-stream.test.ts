@@ -4,12 +4,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeAudioFile } from '../../src/local/audio/stream';
 import { ENGINE_SAMPLE_RATE, resample } from '../../src/local/audio/resample';
 import { openAudioStream, type AudioStream } from '../../src/local/audio/stream';
 import { makeCall, makeCodecVariant, makeFormatVariant, type CodecVariant } from '../support/audio';
+import { useTempDir } from '../support/tempDir';
 
 async function collect(stream: AudioStream): Promise<Float32Array[]> {
   const parts: Float32Array[][] = [];
@@ -49,13 +49,11 @@ describe('audio streams', function () {
   this.timeout(120_000);
   const call = makeCall();
   let original: Float32Array[];
-  let scratch: string;
+  const scratch = useTempDir('speech-batch-stream-');
 
   before(async function () {
     original = (await decodeAudioFile(call.wav)).channels;
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-stream-'));
   });
-  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   it('WAV and MP3 streams equal whole-file decoding sample for sample, for all channels or one', async function () {
     for (const file of [call.wav, call.mp3, makeFormatVariant('mulaw'), makeFormatVariant('pcm24')]) {
@@ -71,7 +69,7 @@ describe('audio streams', function () {
   const variants: CodecVariant[] = ['flac', 'ogg-opus', 'ogg-vorbis', 'm4a-aac', 'wma', 'webm-opus', 'ogg-speex', 'wav-gsm', 'wav-ima-adpcm', 'wav-ms-adpcm', 'wav-mulaw-8k'];
   for (const variant of variants) {
     it(`${variant}: decoded through ffmpeg, each party in its channel at the right times`, async function () {
-      const file = makeCodecVariant(call.wav, variant, scratch);
+      const file = makeCodecVariant(call.wav, variant, scratch());
       const stream = await openAudioStream(file);
       assert.match(stream.info.format, variant === 'wav-mulaw-8k' ? /^wav\/mulaw$/ : /^ffmpeg\//, 'built-in decoders first, ffmpeg for the rest');
       const channels = await collect(stream);
@@ -92,12 +90,12 @@ describe('audio streams', function () {
   }
 
   it('names the install command when a format needs ffmpeg and ffmpeg is missing', async function () {
-    const file = makeCodecVariant(call.wav, 'flac', scratch);
+    const file = makeCodecVariant(call.wav, 'flac', scratch());
     await assert.rejects(openAudioStream(file, { ffmpeg: '/nonexistent/ffmpeg' }), /not a WAV or MP3 file; other formats are decoded with ffmpeg, which is not installed \(install it with: sudo apt-get install ffmpeg\)/);
   });
 
   it('refuses with a readable reason what ffmpeg cannot read either, without echoing its bytes', async function () {
-    const file = path.join(scratch, 'notes.txt');
+    const file = path.join(scratch(), 'notes.txt');
     fs.writeFileSync(file, 'root:$6$secret-hash:19000:0:99999:7:::\n');
     await assert.rejects(openAudioStream(file), (err: Error) => {
       assert.match(err.message, /^not a WAV or MP3 file$/, 'the built-in reader\'s reason when ffmpeg cannot read it either');

@@ -9,10 +9,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadModel, DownloadError, installModel, type DownloadProgress } from '../../src/core/modelDownload';
 import { otherWhisperModel } from '../../src/core/models';
+import { useTempDir } from '../support/tempDir';
 
 const TEST_MODEL = path.resolve(__dirname, '..', 'fixtures', 'models', 'for-tests-ggml-tiny.en.bin');
 
@@ -31,7 +31,6 @@ interface Behaviour {
 describe('model downloader (real local HTTP server)', function () {
   let server: http.Server;
   let base: string;
-  let dir: string;
   let behaviour: Behaviour = {};
   let requests: { range?: string }[] = [];
 
@@ -84,18 +83,14 @@ describe('model downloader (real local HTTP server)', function () {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  const dir = useTempDir('speech-batch-download-', { eachTest: true });
   beforeEach(function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-download-'));
     behaviour = {};
     requests = [];
   });
 
-  afterEach(function () {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
   it('downloads, verifies the published SHA-1, reports progress and renames into place', async function () {
-    const destination = path.join(dir, 'ggml-tiny.en.bin');
+    const destination = path.join(dir(), 'ggml-tiny.en.bin');
     const progress: DownloadProgress[] = [];
     const result = await downloadModel({ url: `${base}/models/ggml-tiny.en.bin`, destination, sha1: MODEL_SHA1, onProgress: (p) => progress.push(p) });
     assert.equal(result.verified, true);
@@ -111,7 +106,7 @@ describe('model downloader (real local HTTP server)', function () {
 
   it('resumes with a Range request after the connection drops mid-body', async function () {
     behaviour = { dropOn: [1, 2] };
-    const destination = path.join(dir, 'ggml-base.en.bin');
+    const destination = path.join(dir(), 'ggml-base.en.bin');
     const result = await downloadModel({ url: `${base}/models/x.bin`, destination, sha1: MODEL_SHA1, retryDelayMs: 10 });
     assert.equal(result.sha1, MODEL_SHA1);
     assert.ok(fs.readFileSync(destination).equals(MODEL));
@@ -123,25 +118,25 @@ describe('model downloader (real local HTTP server)', function () {
 
   it('deletes the partial file on a checksum mismatch and says so', async function () {
     behaviour = { bytes: randomBytes(MODEL.length) };
-    const destination = path.join(dir, 'ggml-small.en.bin');
+    const destination = path.join(dir(), 'ggml-small.en.bin');
     const err = await downloadModel({ url: `${base}/models/x.bin`, destination, sha1: MODEL_SHA1 }).then(() => undefined, (e: Error) => e);
     assert.ok(err instanceof DownloadError);
     assert.equal(err.kind, 'checksum');
     assert.match(err.message, new RegExp(`not the published ${MODEL_SHA1}.*partial file was deleted`));
-    assert.deepEqual(fs.readdirSync(dir), []);
+    assert.deepEqual(fs.readdirSync(dir()), []);
   });
 
   it('says clearly when the model is not on the server (404)', async function () {
-    const err = await downloadModel({ url: `${base}/nothing/x.bin`, destination: path.join(dir, 'm.bin') }).then(() => undefined, (e: Error) => e);
+    const err = await downloadModel({ url: `${base}/nothing/x.bin`, destination: path.join(dir(), 'm.bin') }).then(() => undefined, (e: Error) => e);
     assert.ok(err instanceof DownloadError);
     assert.equal(err.kind, 'not-found');
     assert.match(err.message, /not at .*HTTP 404.*base URL/);
-    assert.deepEqual(fs.readdirSync(dir), []);
+    assert.deepEqual(fs.readdirSync(dir()), []);
   });
 
   it('cancels through an AbortSignal, keeps the partial file, and the next run resumes it', async function () {
     behaviour = { slow: true };
-    const destination = path.join(dir, 'm.bin');
+    const destination = path.join(dir(), 'm.bin');
     const controller = new AbortController();
     const err = await downloadModel({
       url: `${base}/models/m.bin`,
@@ -163,7 +158,7 @@ describe('model downloader (real local HTTP server)', function () {
 
   it('reports a full disk clearly', async function () {
     if (!fs.existsSync('/dev/full')) this.skip();
-    const destination = path.join(dir, 'm.bin');
+    const destination = path.join(dir(), 'm.bin');
     fs.symlinkSync('/dev/full', `${destination}.part`);
     const err = await downloadModel({ url: `${base}/models/m.bin`, destination }).then(() => undefined, (e: Error) => e);
     assert.ok(err instanceof DownloadError, String(err));
@@ -172,7 +167,7 @@ describe('model downloader (real local HTTP server)', function () {
   });
 
   it('records the SHA-256 of a model without a published checksum', async function () {
-    const destination = path.join(dir, 'ggml-parakeet.bin');
+    const destination = path.join(dir(), 'ggml-parakeet.bin');
     const result = await downloadModel({ url: `${base}/models/p.bin`, destination });
     assert.equal(result.verified, false);
     const sha256 = createHash('sha256').update(MODEL).digest('hex');
@@ -184,17 +179,17 @@ describe('model downloader (real local HTTP server)', function () {
     // installModel (used by the CLI and the extension): "other" whisper.cpp files have no published checksum.
     const model = otherWhisperModel('ggml-medium.en-q5_0.bin')!;
     behaviour = { bytes: Buffer.from('<html><body>Sign in to download</body></html>') };
-    const err = await installModel({ model, modelsDir: dir, baseUrl: `${base}/models` }).then(() => undefined, (e: Error) => e);
+    const err = await installModel({ model, modelsDir: dir(), baseUrl: `${base}/models` }).then(() => undefined, (e: Error) => e);
     assert.ok(err instanceof DownloadError, String(err));
     assert.equal(err.kind, 'not-a-model');
     assert.match(err.message, /sent is not a usable model .*not a whisper\.cpp or Parakeet model file.*it was deleted\. Check the download base URL/);
-    assert.deepEqual(fs.readdirSync(dir), []);
+    assert.deepEqual(fs.readdirSync(dir()), []);
     // The real whisper.cpp test model at the same place is installed, its SHA-256 recorded.
     behaviour = { bytes: fs.readFileSync(TEST_MODEL) };
-    const done = await installModel({ model, modelsDir: dir, baseUrl: `${base}/models` });
-    assert.equal(done.path, path.join(dir, 'ggml-medium.en-q5_0.bin'));
+    const done = await installModel({ model, modelsDir: dir(), baseUrl: `${base}/models` });
+    assert.equal(done.path, path.join(dir(), 'ggml-medium.en-q5_0.bin'));
     assert.equal(done.url, `${base}/models/ggerganov/whisper.cpp/resolve/main/ggml-medium.en-q5_0.bin`);
     assert.equal(done.verified, false);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['ggml-medium.en-q5_0.bin', 'ggml-medium.en-q5_0.bin.sha256']);
+    assert.deepEqual(fs.readdirSync(dir()).sort(), ['ggml-medium.en-q5_0.bin', 'ggml-medium.en-q5_0.bin.sha256']);
   });
 });

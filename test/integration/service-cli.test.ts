@@ -11,6 +11,7 @@ import { SpeechClient } from '../../src/core/client';
 import { longScript, makeCall, makeCorruptWav, type Turn } from '../support/audio';
 import { CLI_SCRIPT, ensureBuilt, startService } from '../support/service';
 import { eventually } from '../support/timeouts';
+import { useTempDir } from '../support/tempDir';
 
 const SHORT_CALL: Turn[] = [
   { channel: 0, text: 'Thank you for calling. How can I help you?' },
@@ -47,18 +48,10 @@ function processesMentioning(text: string): string[] {
 }
 
 describe('speech-batch transcribe', function () {
-  let scratch: string;
-
-  beforeEach(function () {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-cli-test-'));
-  });
-
-  afterEach(function () {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  });
+  const scratch = useTempDir('speech-batch-cli-test-', { eachTest: true });
 
   it('prints who said what, when, for a folder of calls', async function () {
-    const folder = path.join(scratch, 'calls');
+    const folder = path.join(scratch(), 'calls');
     fs.mkdirSync(folder);
     fs.copyFileSync(makeCall(undefined, SHORT_CALL).wav, path.join(folder, 'call.wav'));
     fs.writeFileSync(path.join(folder, 'notes.txt'), 'not audio, not picked up');
@@ -74,8 +67,8 @@ describe('speech-batch transcribe', function () {
   });
 
   it('writes one file per input with --out, and exits 1 naming the file that failed', async function () {
-    const broken = makeCorruptWav(scratch, 'text');
-    const out = path.join(scratch, 'out');
+    const broken = makeCorruptWav(scratch(), 'text');
+    const out = path.join(scratch(), 'out');
     const run = await cli([makeCall(undefined, SHORT_CALL).mp3, broken, '--out', out, '--format', 'srt']);
     assert.equal(run.code, 1);
     assert.deepEqual(fs.readdirSync(out), ['call.srt']);
@@ -88,7 +81,7 @@ describe('speech-batch transcribe', function () {
 
   it('keeps the other files\' output when one result cannot be written, and exits 1', async function () {
     const call = makeCall(undefined, SHORT_CALL);
-    const out = path.join(scratch, 'out');
+    const out = path.join(scratch(), 'out');
     fs.mkdirSync(path.join(out, 'call.txt'), { recursive: true }); // in the way of the first input's output
     const run = await cli([call.wav, call.mp3, '--out', out]);
     assert.equal(run.code, 1, run.stderr);
@@ -116,10 +109,10 @@ describe('speech-batch transcribe', function () {
   it('explains usage mistakes with exit code 2', async function () {
     for (const [args, message] of [
       [[], /no audio file or folder given/],
-      [[path.join(scratch, 'nope.wav')], /nope\.wav: no such file or folder/],
-      [[scratch], /no audio files \(\.wav, \.mp3, \.flac, .*\) in this folder/],
-      [[scratch, '--format', 'pdf'], /unknown format "pdf"/],
-      [[scratch, '--endpoint', 'https://westeurope.api.cognitive.microsoft.com'], /--endpoint needs --key/],
+      [[path.join(scratch(), 'nope.wav')], /nope\.wav: no such file or folder/],
+      [[scratch()], /no audio files \(\.wav, \.mp3, \.flac, .*\) in this folder/],
+      [[scratch(), '--format', 'pdf'], /unknown format "pdf"/],
+      [[scratch(), '--endpoint', 'https://westeurope.api.cognitive.microsoft.com'], /--endpoint needs --key/],
     ] as const) {
       const run = await cli([...args]);
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
@@ -135,7 +128,7 @@ describe('speech-batch transcribe', function () {
 
   it('refuses an --out folder it cannot write, at once and with exit code 2, before sending any audio', async function () {
     const call = makeCall(undefined, SHORT_CALL).wav;
-    const file = path.join(scratch, 'a-file');
+    const file = path.join(scratch(), 'a-file');
     fs.writeFileSync(file, '');
     for (const [out, message] of [
       ['/proc/nope/deeper', /--out \/proc\/nope\/deeper: cannot write there/],
@@ -148,7 +141,7 @@ describe('speech-batch transcribe', function () {
       assert.doesNotMatch(run.stderr, /Running|NotStarted/, 'no job was submitted');
       assert.ok(Date.now() - started < 10_000, `answered in ${Date.now() - started} ms`);
     }
-    const nested = path.join(scratch, 'new', 'deeper');
+    const nested = path.join(scratch(), 'new', 'deeper');
     const ok = await cli([call, '--out', nested]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.deepEqual(fs.readdirSync(nested), ['call.txt'], 'creates missing folders and leaves no probe file behind');
@@ -156,7 +149,7 @@ describe('speech-batch transcribe', function () {
 
   for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     it(`on ${signal} stops the job, ends the service and its engines, and removes its temp data`, async function () {
-      const tmp = path.join(scratch, 'tmp');
+      const tmp = path.join(scratch(), 'tmp');
       fs.mkdirSync(tmp);
       const call = makeCall(undefined, longScript(2)).wav;
       const run = startCli([call], { TMPDIR: tmp });
@@ -173,7 +166,7 @@ describe('speech-batch transcribe', function () {
   }
 
   it('on SIGKILL leaves no service or engine process behind (they watch their parent)', async function () {
-    const tmp = path.join(scratch, 'tmp');
+    const tmp = path.join(scratch(), 'tmp');
     fs.mkdirSync(tmp);
     const run = startCli([makeCall(undefined, longScript(2)).wav], { TMPDIR: tmp });
     await eventually(async () => (/Running \(/.test(run.stderr()) ? { value: true } : { last: run.stderr() }), 60_000, (last) => `the job did not start running: ${String(last)}`, 100);
@@ -189,7 +182,7 @@ describe('speech-batch transcribe', function () {
   });
 
   it('after a SIGKILL, the next run removes the temp data the killed run left behind', async function () {
-    const tmp = path.join(scratch, 'tmp');
+    const tmp = path.join(scratch(), 'tmp');
     fs.mkdirSync(tmp);
     const stale = path.join(tmp, 'speech-batch-cli-stale');
     fs.mkdirSync(stale);

@@ -5,14 +5,12 @@
  * in the transcript. A file with no decodable audio still fails.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readJobOutputs, resultIndex, waitForJob } from '../../src/core/jobFlow';
 import type { AudioWarning, TranscriptionReportFile, TranscriptionResultFile } from '../../src/core/wire';
 import { makeCorruptWav, makeDamaged, type DamageKind } from '../support/audio';
 import { runCli, useService } from '../support/service';
+import { useTempDir } from '../support/tempDir';
 
 const DAMAGED: { kind: DamageKind; code: string; message: RegExp; decodedMs: [number, number] }[] = [
   { kind: 'wav-truncated', code: 'AudioTruncated', message: /^Only 0:23 of 0:42 could be decoded: the file ends early$/, decodedMs: [23_430, 23_440] },
@@ -28,15 +26,10 @@ const cli = (args: string[]) => runCli(['transcribe', ...args]);
 describe('damaged audio through the local service and the CLI', function () {
   this.timeout(600_000);
   const ctx = useService();
-  let scratch: string;
-
-  before(() => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-damaged-'));
-  });
-  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const scratch = useTempDir('speech-batch-damaged-');
 
   it('transcribes what decodes and reports each damage in the result, report.json and the files list', async () => {
-    const files = [...DAMAGED.map((d) => makeDamaged(d.kind)), makeCorruptWav(scratch, 'headerOnly')];
+    const files = [...DAMAGED.map((d) => makeDamaged(d.kind)), makeCorruptWav(scratch(), 'headerOnly')];
     const job = await ctx.client.submit({
       displayName: 'damaged',
       locale: 'en-US',

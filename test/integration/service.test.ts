@@ -4,13 +4,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SpeechClient } from '../../src/core/client';
 import type { TranscriptionReportFile, TranscriptionResultFile } from '../../src/core/wire';
 import { makeCall, makeCorruptWav, makeMono } from '../support/audio';
 import { callService, startService, useService, waitForStatus } from '../support/service';
+import { useTempDir } from '../support/tempDir';
 
 const GATEWAY_401 =
   'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
@@ -22,16 +22,9 @@ function createBody(urls: string[], extra: Record<string, unknown> = {}) {
 
 describe('local service (HTTP API)', function () {
   const ctx = useService();
-  let scratch: string;
-  const missing = () => pathToFileURL(path.join(scratch, 'does-not-exist.wav')).href;
+  const scratch = useTempDir('speech-batch-service-test-');
 
-  before(function () {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-service-test-'));
-  });
-
-  after(function () {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  });
+  const missing = () => pathToFileURL(path.join(scratch(), 'does-not-exist.wav')).href;
 
   it('refuses a zero TTL check interval or input cap at start', async function () {
     for (const option of ['--ttl-check-seconds', '--max-input-mb']) {
@@ -178,7 +171,7 @@ describe('local service (HTTP API)', function () {
 
   it('transcribes a good file while a damaged one in the same job fails with a readable reason', async function () {
     const speech = makeMono('Thank you for calling. How can I help you today?');
-    const broken = makeCorruptWav(scratch, 'text');
+    const broken = makeCorruptWav(scratch(), 'text');
     const urls = [pathToFileURL(speech).href, pathToFileURL(broken).href];
     const created = await ctx.client.submit(createBody(urls, { properties: { timeToLiveHours: 6, wordLevelTimestampsEnabled: true } }));
     const done = await waitForStatus(ctx.client, created.self!);
@@ -258,7 +251,7 @@ describe('local service (HTTP API)', function () {
   });
 
   it('fails a job whose every file fails, with the reasons in properties.error', async function () {
-    const broken = makeCorruptWav(scratch, 'empty');
+    const broken = makeCorruptWav(scratch(), 'empty');
     const created = await ctx.client.submit(createBody([missing(), pathToFileURL(broken).href]));
     const done = await waitForStatus(ctx.client, created.self!);
     assert.equal(done.status, 'Failed');

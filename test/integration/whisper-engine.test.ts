@@ -7,7 +7,6 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeMono } from '../support/audio';
 import { parakeetLayoutFile } from '../support/modelFiles';
@@ -15,20 +14,13 @@ import { Recognizer } from '../../src/local/recognizer';
 import { WhisperEngine } from '../../src/local/engine/whisper';
 import { EngineNotInstalledError } from '../../src/local/engine/types';
 import { loadWhisperBinding } from '../../src/local/engine/whisperBinding';
+import { useTempDir } from '../support/tempDir';
 
 export const TEST_MODEL = path.resolve(__dirname, '..', 'fixtures', 'models', 'for-tests-ggml-tiny.en.bin');
 const ENGLISH = ['en-US'];
 
 describe('whisper engine (real binding, whisper.cpp test model)', function () {
-  let scratch: string;
-
-  before(function () {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-whisper-'));
-  });
-
-  after(function () {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  });
+  const scratch = useTempDir('speech-batch-whisper-');
 
   it('loads the native binding on this machine', function () {
     const { binding, error } = loadWhisperBinding();
@@ -72,7 +64,7 @@ describe('whisper engine (real binding, whisper.cpp test model)', function () {
   });
 
   it('a truncated model file fails with a readable reason', async function () {
-    const truncated = path.join(scratch, 'ggml-base.en.bin');
+    const truncated = path.join(scratch(), 'ggml-base.en.bin');
     fs.writeFileSync(truncated, fs.readFileSync(TEST_MODEL).subarray(0, 300_000));
     const engine = new WhisperEngine({ name: 'base.en', kind: 'whisper', modelPath: truncated, locales: ENGLISH });
     const err = await engine.recognize({ samples: new Int16Array(16000), sampleRate: 16000 }, { locale: 'en-US' }).then(() => undefined, (e: Error) => e);
@@ -82,7 +74,7 @@ describe('whisper engine (real binding, whisper.cpp test model)', function () {
   });
 
   it('a file that is no model fails with a readable reason', async function () {
-    const text = path.join(scratch, 'notes.bin');
+    const text = path.join(scratch(), 'notes.bin');
     fs.writeFileSync(text, 'these are not the weights you are looking for\n'.repeat(100));
     const engine = new WhisperEngine({ name: 'notes', kind: 'whisper', modelPath: text, locales: ENGLISH });
     await assert.rejects(engine.check(), (e: Error) => e instanceof EngineNotInstalledError && /not a whisper\.cpp or Parakeet model file \(ggml\)/.test(e.message));
@@ -91,14 +83,14 @@ describe('whisper engine (real binding, whisper.cpp test model)', function () {
   it('Parakeet: the real binding loads through ParakeetContext; a file that is no loadable model fails readably, the process lives', async function () {
     // Parakeet TDT 0.6B's header and tensor count, made-up tensors: it passes the file check and reaches the binding,
     // whose loader refuses it. No real Parakeet model can be downloaded here, so recognition itself is not exercised.
-    const standard = path.join(scratch, 'ggml-parakeet-tdt-0.6b-v3-q4_0.bin');
+    const standard = path.join(scratch(), 'ggml-parakeet-tdt-0.6b-v3-q4_0.bin');
     fs.writeFileSync(standard, parakeetLayoutFile({ standard: true }));
     const engine = new WhisperEngine({ name: 'parakeet-tdt-0.6b-v3', kind: 'parakeet', modelPath: standard, locales: ['en-US', 'de-DE'] });
     const err = await engine.recognize({ samples: new Int16Array(16000), sampleRate: 16000 }, { locale: 'de-DE' }).then(() => undefined, (e: Error) => e);
     assert.ok(err instanceof EngineNotInstalledError, String(err));
     assert.match(err.message, /could not load the model "parakeet-tdt-0\.6b-v3" .*Failed to initialize parakeet context.*speech-batch models download parakeet-tdt-0\.6b-v3/);
     // Another Parakeet size would abort the process inside whisper.cpp: it is refused before the binding sees it.
-    const other = path.join(scratch, 'ggml-parakeet-small.bin');
+    const other = path.join(scratch(), 'ggml-parakeet-small.bin');
     fs.writeFileSync(other, parakeetLayoutFile());
     const small = new WhisperEngine({ name: 'parakeet-small', kind: 'parakeet', modelPath: other, locales: ['en-US'] });
     await assert.rejects(small.check(), (e: Error) => e instanceof EngineNotInstalledError && /not a Parakeet TDT 0\.6B model \(n_vocab 4, expected 8192\)/.test(e.message));
@@ -109,7 +101,7 @@ describe('whisper engine (real binding, whisper.cpp test model)', function () {
   });
 
   it('a missing model names the download command', async function () {
-    const engine = new WhisperEngine({ name: 'small.en', kind: 'whisper', modelPath: path.join(scratch, 'ggml-small.en.bin'), locales: ENGLISH });
+    const engine = new WhisperEngine({ name: 'small.en', kind: 'whisper', modelPath: path.join(scratch(), 'ggml-small.en.bin'), locales: ENGLISH });
     await assert.rejects(engine.check(), (e: Error) => e instanceof EngineNotInstalledError && /not installed .*speech-batch models download small\.en/.test(e.message));
   });
 });

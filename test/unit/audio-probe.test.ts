@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { probeAudioFile } from '../../src/local/audio/decode';
 import { decodeAudioFile } from '../../src/local/audio/stream';
@@ -8,6 +7,7 @@ import { AudioFormatError } from '../../src/local/audio/types';
 import { WorkPool } from '../../src/local/engine/pool';
 import { formatDuration } from '../../src/local/recognizer';
 import { makeCall, makeCorruptWav, makeFormatVariant, makeMono } from '../support/audio';
+import { useTempDir } from '../support/tempDir';
 
 /** A copy of `source` whose fmt chunk says `sampleRate`. */
 function withRate(source: string, sampleRate: number, out: string): string {
@@ -26,9 +26,7 @@ async function probeError(file: string): Promise<AudioFormatError> {
 
 describe('probeAudioFile (the header only)', function () {
   this.timeout(60_000);
-  let dir: string;
-  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audio-probe-'))));
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('audio-probe-');
 
   it('gives format, rate, channels and the exact length of a WAV', async () => {
     const info = await probeAudioFile(makeFormatVariant('rate44k'));
@@ -51,8 +49,8 @@ describe('probeAudioFile (the header only)', function () {
     assert.ok(infoAt > 0, 'lame writes an Info header');
     const plain = Buffer.from(bytes);
     plain.write('XXXX', infoAt, 'latin1');
-    fs.writeFileSync(path.join(dir, 'no-info.mp3'), plain);
-    const estimated = await probeAudioFile(path.join(dir, 'no-info.mp3'));
+    fs.writeFileSync(path.join(dir(), 'no-info.mp3'), plain);
+    const estimated = await probeAudioFile(path.join(dir(), 'no-info.mp3'));
     assert.ok(Math.abs(estimated.durationMs - call.durationMs) < 200, `${estimated.durationMs} vs ${call.durationMs} ms`);
     // Only a guess without a frame count: the bound limits are checked against is what the highest bit rate
     // (160 kbit/s for MPEG-2 layer III) would fit in the file.
@@ -61,29 +59,29 @@ describe('probeAudioFile (the header only)', function () {
 
   it('refuses sample rates recordings do not use (below 4 kHz, above 384 kHz), and decoding does too', async () => {
     for (const rate of [1, 3999, 384_001, 100_000_001]) {
-      const file = withRate(makeMono('Hello.'), rate, path.join(dir, `rate-${rate}.wav`));
+      const file = withRate(makeMono('Hello.'), rate, path.join(dir(), `rate-${rate}.wav`));
       const err = await probeError(file);
       assert.equal(err.code, 'InvalidAudioFormat');
       assert.equal(err.message, `the sample rate is ${rate} Hz; recordings use 4000 to 384000 Hz (damaged header?)`);
       await assert.rejects(decodeAudioFile(file), /the sample rate is/);
     }
     for (const rate of [4000, 384_000]) {
-      const info = await probeAudioFile(withRate(makeMono('Hello.'), rate, path.join(dir, `ok-${rate}.wav`)));
+      const info = await probeAudioFile(withRate(makeMono('Hello.'), rate, path.join(dir(), `ok-${rate}.wav`)));
       assert.equal(info.sampleRate, rate);
     }
   });
 
   it('refuses empty and non-audio files', async () => {
-    assert.equal((await probeError(makeCorruptWav(dir, 'empty'))).code, 'EmptyAudioFile');
-    assert.match((await probeError(makeCorruptWav(dir, 'text'))).message, /not a WAV or MP3 file/);
-    assert.match((await probeError(makeCorruptWav(dir, 'headerOnly'))).message, /no audio samples/);
+    assert.equal((await probeError(makeCorruptWav(dir(), 'empty'))).code, 'EmptyAudioFile');
+    assert.match((await probeError(makeCorruptWav(dir(), 'text'))).message, /not a WAV or MP3 file/);
+    assert.match((await probeError(makeCorruptWav(dir(), 'headerOnly'))).message, /no audio samples/);
   });
 
   it('gives up on a WAV with thousands of chunks before its audio instead of walking them all', async () => {
     const wav = fs.readFileSync(makeMono('Hello.'));
     const junk = Buffer.alloc(8 * 5000);
     for (let i = 0; i < 5000; i++) junk.write('junk', i * 8, 'latin1'); // empty chunks
-    const file = path.join(dir, 'many-chunks.wav');
+    const file = path.join(dir(), 'many-chunks.wav');
     fs.writeFileSync(file, Buffer.concat([wav.subarray(0, 12), junk, wav.subarray(12)]));
     assert.match((await probeError(file)).message, /more than 1000 chunks before its audio/);
   });

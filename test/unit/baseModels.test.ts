@@ -1,27 +1,23 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultModelFor, describeBaseModel, writesOwnPunctuation } from '../../src/core/baseModels';
 import type { BaseModel } from '../../src/core/wire';
 import { ModelRegistry } from '../../src/local/modelRegistry';
 import type { Engine } from '../../src/local/engine/types';
+import { useTempDir } from '../support/tempDir';
 
 const pocketsphinx: Engine = { name: 'pocketsphinx', locales: ['en-US'], check: async () => {}, recognize: async () => [] };
 
 describe('base models as the options picker shows them', function () {
-  let dir: string;
+  const dir = useTempDir('speech-batch-base-models-', { eachTest: true });
   beforeEach(function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-base-models-'));
-    fs.writeFileSync(path.join(dir, 'ggml-base.en.bin'), Buffer.alloc(2_000_000));
-    fs.writeFileSync(path.join(dir, 'ggml-large-v3-turbo-q5_0.bin'), Buffer.alloc(3_000_000));
-  });
-  afterEach(function () {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.writeFileSync(path.join(dir(), 'ggml-base.en.bin'), Buffer.alloc(2_000_000));
+    fs.writeFileSync(path.join(dir(), 'ggml-large-v3-turbo-q5_0.bin'), Buffer.alloc(3_000_000));
   });
 
   it("reads name, engine, size and every locale from the local service's base models, and picks its default the service's way", async function () {
-    const registry = new ModelRegistry({ modelsDir: dir, pocketsphinx, whisperUnavailable: () => undefined });
+    const registry = new ModelRegistry({ modelsDir: dir(), pocketsphinx, whisperUnavailable: () => undefined });
     const models = (await registry.refresh()).map((m) => describeBaseModel(registry.toBaseModel(m, { origin: 'http://127.0.0.1:1', apiVersion: '2024-11-15' })));
     assert.deepEqual(
       models.map((m) => [m.name, m.kind, m.sizeBytes]),

@@ -4,7 +4,6 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   BlobStorageError,
@@ -13,6 +12,7 @@ import {
   containerSasForListing,
   uploadForTranscription,
 } from '../../src/core/blob';
+import { useTempDir } from '../support/tempDir';
 
 const KEY = Buffer.alloc(64, 42).toString('base64');
 const HTTPS_CONNECTION = `DefaultEndpointsProtocol=https;AccountName=callsacct;AccountKey=${KEY};EndpointSuffix=core.windows.net`;
@@ -126,18 +126,16 @@ describe('read URLs', function () {
 });
 
 describe('upload input checks', function () {
-  let dir: string;
-  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-blob-unit-'))));
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('speech-batch-blob-unit-');
 
   // Nothing listens on port 9: any request would fail with "Unreachable", so these prove no request was made.
   const offline = () => blobTarget(`DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${KEY};BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;`, 'calls');
 
   it('refuses a directory and a name with an unsupported extension before uploading', async function () {
-    const wav = path.join(dir, 'call.wav');
+    const wav = path.join(dir(), 'call.wav');
     fs.writeFileSync(wav, 'RIFF');
-    await assert.rejects(uploadForTranscription(offline(), [{ path: dir }], { ttlHours: 6 }), expectStorageError('InvalidFile', /only audio files \(\.wav, \.mp3, /));
-    const folder = path.join(dir, 'folder.wav');
+    await assert.rejects(uploadForTranscription(offline(), [{ path: dir() }], { ttlHours: 6 }), expectStorageError('InvalidFile', /only audio files \(\.wav, \.mp3, /));
+    const folder = path.join(dir(), 'folder.wav');
     fs.mkdirSync(folder);
     await assert.rejects(uploadForTranscription(offline(), [{ path: folder }], { ttlHours: 6 }), expectStorageError('InvalidFile', /not a file/));
     await assert.rejects(uploadForTranscription(offline(), [{ path: wav, name: 'call.txt' }], { ttlHours: 6 }), expectStorageError('InvalidFile', /only audio files \(\.wav, \.mp3, /));
@@ -148,7 +146,7 @@ describe('upload input checks', function () {
   });
 
   it('does nothing when already cancelled', async function () {
-    const wav = path.join(dir, 'ready.wav');
+    const wav = path.join(dir(), 'ready.wav');
     fs.writeFileSync(wav, 'RIFF');
     const controller = new AbortController();
     controller.abort();

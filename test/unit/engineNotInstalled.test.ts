@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENGINE_NOT_INSTALLED } from '../../src/core/localService';
@@ -11,11 +9,10 @@ import { JobRunner } from '../../src/local/jobRunner';
 import { Recognizer } from '../../src/local/recognizer';
 import { ServiceJobStore } from '../../src/local/serviceJobStore';
 import { makeFormatVariant } from '../support/audio';
+import { useTempDir } from '../support/tempDir';
 
 describe('a missing recogniser is reported by its code, not by its wording', function () {
-  let dir: string;
-  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-engine-'))));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('speech-batch-engine-', { eachTest: true });
 
   it('check() names the install command and carries the code, for a missing binary and a missing model', async function () {
     for (const engine of [new PocketsphinxEngine({ binary: '/nonexistent/pocketsphinx_continuous' }), new PocketsphinxEngine({ modelDir: '/nonexistent/model' })]) {
@@ -29,11 +26,11 @@ describe('a missing recogniser is reported by its code, not by its wording', fun
 
   it('a job whose every file hit the missing recogniser fails with that code, per file and for the job', async function () {
     this.timeout(20_000);
-    const audio = makeFormatVariant('pcm16', dir);
-    const store = await ServiceJobStore.open(path.join(dir, 'data'));
+    const audio = makeFormatVariant('pcm16', dir());
+    const store = await ServiceJobStore.open(path.join(dir(), 'data'));
     const job = await store.create({ displayName: 'job', locale: 'en-US', contentUrls: [pathToFileURL(audio).href], properties: { timeToLiveHours: 6 } });
     const recognizer = new Recognizer({ engine: new PocketsphinxEngine({ binary: '/nonexistent/pocketsphinx_continuous' }) });
-    const runner = new JobRunner({ store, recognizer, allowedPaths: new AllowedPaths([dir]) });
+    const runner = new JobRunner({ store, recognizer, allowedPaths: new AllowedPaths([dir()]) });
     await runner.resume();
     for (let i = 0; i < 500 && !['Succeeded', 'Failed'].includes(store.get(job.id)!.status); i++) await new Promise((r) => setTimeout(r, 20));
     const done = store.get(job.id)!;

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { probeAudioHeader } from '../../src/core/audioHeader';
 import { definitionFor } from '../../src/core/client';
@@ -9,6 +8,7 @@ import { resultFileFromTranscribe, transcribeResultFromFile } from '../../src/co
 import { mergeFile } from '../../src/core/merge';
 import { parseResult } from '../../src/core/result';
 import type { TranscribeResult } from '../../src/core/wire';
+import { useTempDir } from '../support/tempDir';
 
 const SPEC = path.resolve(__dirname, '..', '..', 'spec');
 const example = (name: string): TranscribeResult => JSON.parse(fs.readFileSync(path.join(SPEC, 'examples-2025-10-15', name), 'utf8')).responses['200'].body;
@@ -91,13 +91,11 @@ describe('fast transcription results and requests', () => {
   });
 
   describe('from the file header', () => {
-    let dir: string;
-    before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fast-header-'))));
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = useTempDir('fast-header-');
 
     it('asks for two channels separately, diarizes mono where asked, and passes the phrase list once per phrase', async () => {
-      const stereo = path.join(dir, 'stereo.wav');
-      const mono = path.join(dir, 'mono.wav');
+      const stereo = path.join(dir(), 'stereo.wav');
+      const mono = path.join(dir(), 'mono.wav');
       writeWav(stereo, 2, 8000, 8000 * 2 * 2 * 60);
       writeWav(mono, 1, 8000, 8000 * 2 * 60);
       assert.deepEqual(await probeAudioHeader(stereo), { channels: 2, durationMs: 60_000 });
@@ -107,9 +105,9 @@ describe('fast transcription results and requests', () => {
     });
 
     it('sends files of 2 hours or more to batch, by their header', async () => {
-      const long = path.join(dir, 'long.wav');
+      const long = path.join(dir(), 'long.wav');
       writeWav(long, 1, 8000, 8000 * 2 * 7200);
-      const short = path.join(dir, 'short.wav');
+      const short = path.join(dir(), 'short.wav');
       writeWav(short, 1, 8000, 8000 * 2 * 7199);
       assert.deepEqual(await fastTranscriptionFit(short), { fits: true });
       const fit = await fastTranscriptionFit(long);

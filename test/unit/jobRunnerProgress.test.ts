@@ -1,18 +1,16 @@
 /** The local service lists each file's result (and its report line) as soon as that file is done, not only at the end. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TranscriptionReportFile, TranscriptionResultFile } from '../../src/core/wire';
 import { AllowedPaths } from '../../src/local/allowedPaths';
 import { JobRunner, type FileRecognizer } from '../../src/local/jobRunner';
 import { ServiceJobStore } from '../../src/local/serviceJobStore';
+import { useTempDir } from '../support/tempDir';
 
 describe('local job runner: per-file progress', () => {
-  let dir: string;
-  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-progress-'))));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('speech-batch-progress-', { eachTest: true });
 
   async function until(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
     for (let i = 0; i < 500; i++) {
@@ -25,7 +23,7 @@ describe('local job runner: per-file progress', () => {
   it('lists finished files and a partial report.json while the job still runs', async () => {
     const names = ['a.wav', 'b.wav', 'c.wav'];
     const inputs = names.map((name) => {
-      const file = path.join(dir, name);
+      const file = path.join(dir(), name);
       fs.writeFileSync(file, 'RIFF');
       return file;
     });
@@ -38,14 +36,14 @@ describe('local job runner: per-file progress', () => {
           release.set(name, () => (name === 'b.wav' ? reject(new Error('no speech')) : resolve({ source, durationMilliseconds: 1000, recognizedPhrases: [] })));
         }),
     };
-    const store = await ServiceJobStore.open(path.join(dir, 'data'));
+    const store = await ServiceJobStore.open(path.join(dir(), 'data'));
     const job = await store.create({
       displayName: 'job',
       locale: 'en-US',
       contentUrls: inputs.map((p) => pathToFileURL(p).href),
       properties: { timeToLiveHours: 6 },
     });
-    const runner = new JobRunner({ store, recognizer, fileConcurrency: 3, allowedPaths: new AllowedPaths([dir]) });
+    const runner = new JobRunner({ store, recognizer, fileConcurrency: 3, allowedPaths: new AllowedPaths([dir()]) });
     await runner.resume();
     await until('all three files to be with the recogniser', () => release.size === 3);
     assert.equal(store.get(job.id)!.status, 'Running');

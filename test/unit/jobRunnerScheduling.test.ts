@@ -1,17 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TranscriptionResultFile } from '../../src/core/wire';
 import { AllowedPaths } from '../../src/local/allowedPaths';
 import { JobRunner } from '../../src/local/jobRunner';
 import { ServiceJobStore } from '../../src/local/serviceJobStore';
+import { useTempDir } from '../support/tempDir';
 
 describe('JobRunner scheduling', function () {
-  let dir: string;
-  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-runner-'))));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('speech-batch-runner-', { eachTest: true });
 
   /** A recogniser that records which files run at the same time and finishes each when told to. */
   function recorder() {
@@ -39,9 +37,9 @@ describe('JobRunner scheduling', function () {
   };
 
   it('runs jobs at once, but a job that was running when the service died runs alone', async function () {
-    const store = await ServiceJobStore.open(dir);
+    const store = await ServiceJobStore.open(dir());
     const job = async (name: string) => {
-      const file = path.join(dir, `${name}.wav`);
+      const file = path.join(dir(), `${name}.wav`);
       fs.writeFileSync(file, 'RIFF');
       return store.create({ displayName: name, locale: 'en-US', contentUrls: [pathToFileURL(file).href], properties: { timeToLiveHours: 6 } });
     };
@@ -52,7 +50,7 @@ describe('JobRunner scheduling', function () {
     // `crashed` was running when the service died.
     await store.update(crashed.id, (r) => Object.assign(r, { status: 'Running', attempts: 1 }));
     const { recognizer, overlaps, pending, running } = recorder();
-    const runner = new JobRunner({ store, recognizer, allowedPaths: new AllowedPaths([dir]) });
+    const runner = new JobRunner({ store, recognizer, allowedPaths: new AllowedPaths([dir()]) });
     await runner.resume();
 
     await until(() => running.has('a'));

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   baseModelSelf,
@@ -18,17 +17,12 @@ import {
   removeModel,
 } from '../../src/core/models';
 import { ggmlTensor, parakeetLayoutFile } from '../support/modelFiles';
+import { useTempDir } from '../support/tempDir';
 
 const TEST_MODEL = path.resolve(__dirname, '..', 'fixtures', 'models', 'for-tests-ggml-tiny.en.bin');
 
 describe('models catalogue and folder (src/core/models)', function () {
-  let dir: string;
-  beforeEach(function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-models-unit-'));
-  });
-  afterEach(function () {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('speech-batch-models-unit-', { eachTest: true });
 
   it('has the published SHA-1 of every whisper model and URLs under a configurable base', function () {
     assert.equal(catalogModel('base.en')?.sha1, '137c40403d78fd54d454da0f9bd998f78703390c');
@@ -62,30 +56,30 @@ describe('models catalogue and folder (src/core/models)', function () {
 
   it('checks model files whole: the weightless test model passes, truncated and foreign files do not', async function () {
     assert.deepEqual(await checkModelFile(TEST_MODEL), { format: 'ggml', kind: 'whisper', tensors: 0 });
-    const truncated = path.join(dir, 'cut.bin');
+    const truncated = path.join(dir(), 'cut.bin');
     fs.writeFileSync(truncated, fs.readFileSync(TEST_MODEL).subarray(0, 586_000));
     await assert.rejects(checkModelFile(truncated), /incomplete \(586000 bytes\)/);
     // Tensors after the vocabulary: an f16 4×8 and a q4_0 64-element one; cut inside the last one's data.
     const withTensors = Buffer.concat([fs.readFileSync(TEST_MODEL), ggmlTensor(1, [4, 8], 'a.weight', 64), ggmlTensor(2, [64], 'b.weight', 36)]);
-    const whole = path.join(dir, 'whole.bin');
+    const whole = path.join(dir(), 'whole.bin');
     fs.writeFileSync(whole, withTensors);
     assert.deepEqual(await checkModelFile(whole), { format: 'ggml', kind: 'whisper', tensors: 2 });
     fs.writeFileSync(whole, withTensors.subarray(0, withTensors.length - 1));
     await assert.rejects(checkModelFile(whole), /incomplete/);
     // GGUF is refused with the reason: neither loader of this whisper.cpp build reads it.
-    const gguf = path.join(dir, 'p.gguf');
+    const gguf = path.join(dir(), 'p.gguf');
     const header = Buffer.alloc(24);
     header.write('GGUF', 0, 'latin1');
     header.writeInt32LE(3, 4);
     header.writeBigUInt64LE(10n, 8);
     fs.writeFileSync(gguf, header);
     await assert.rejects(checkModelFile(gguf), /is a GGUF file: whisper\.cpp and Parakeet here load ggml model files/);
-    fs.writeFileSync(path.join(dir, 'x.bin'), 'RIFF....WAVE');
-    await assert.rejects(checkModelFile(path.join(dir, 'x.bin')), /not a whisper\.cpp or Parakeet model file \(ggml\): it starts with 0x46464952/);
+    fs.writeFileSync(path.join(dir(), 'x.bin'), 'RIFF....WAVE');
+    await assert.rejects(checkModelFile(path.join(dir(), 'x.bin')), /not a whisper\.cpp or Parakeet model file \(ggml\): it starts with 0x46464952/);
   });
 
   it('tells Parakeet files from whisper.cpp ones by their header, walks them to the end, and refuses other sizes', async function () {
-    const file = path.join(dir, 'my-asr.bin'); // a name that says nothing
+    const file = path.join(dir(), 'my-asr.bin'); // a name that says nothing
     const bytes = parakeetLayoutFile({ standard: true });
     fs.writeFileSync(file, bytes);
     assert.deepEqual(await checkModelFile(file), { format: 'ggml', kind: 'parakeet', tensors: 723 });
@@ -100,9 +94,9 @@ describe('models catalogue and folder (src/core/models)', function () {
     await assert.rejects(checkModelFile(file), /not a Parakeet TDT 0\.6B model \(n_vocab 4, expected 8192\): this whisper\.cpp build runs that model only/);
     // Registered, it is a Parakeet model whatever its name.
     fs.writeFileSync(file, bytes);
-    const added = await registerModelFile(dir, file);
+    const added = await registerModelFile(dir(), file);
     assert.equal(added.kind, 'parakeet');
-    assert.deepEqual((await listInstalledModels(dir)).map((m) => [m.name, m.kind, m.locales.includes('de-DE')]), [['my-asr', 'parakeet', true]]);
+    assert.deepEqual((await listInstalledModels(dir())).map((m) => [m.name, m.kind, m.locales.includes('de-DE')]), [['my-asr', 'parakeet', true]]);
   });
 
   it('names other whisper.cpp files for download, and sizes and languages for people', function () {
@@ -119,12 +113,12 @@ describe('models catalogue and folder (src/core/models)', function () {
   });
 
   it('registers a file by path, lists it, and forgets it without deleting it', async function () {
-    const added = await registerModelFile(dir, TEST_MODEL, 'ci.en');
+    const added = await registerModelFile(dir(), TEST_MODEL, 'ci.en');
     assert.equal(added.source, 'registered');
-    assert.deepEqual((await listInstalledModels(dir)).map((m) => [m.name, m.path]), [['ci.en', TEST_MODEL]]);
-    await assert.rejects(registerModelFile(dir, TEST_MODEL, 'pocketsphinx'), /built-in model's name/);
-    assert.equal(await removeModel(dir, 'ci.en'), true);
-    assert.deepEqual(await listInstalledModels(dir), []);
+    assert.deepEqual((await listInstalledModels(dir())).map((m) => [m.name, m.path]), [['ci.en', TEST_MODEL]]);
+    await assert.rejects(registerModelFile(dir(), TEST_MODEL, 'pocketsphinx'), /built-in model's name/);
+    assert.equal(await removeModel(dir(), 'ci.en'), true);
+    assert.deepEqual(await listInstalledModels(dir()), []);
     assert.ok(fs.existsSync(TEST_MODEL));
   });
 });

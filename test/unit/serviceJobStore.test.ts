@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AllowedPaths } from '../../src/local/allowedPaths';
@@ -9,6 +8,7 @@ import { Recognizer } from '../../src/local/recognizer';
 import { ServiceJobStore } from '../../src/local/serviceJobStore';
 import type { TranscriptionCreate } from '../../src/core/wire';
 import { delay } from '../support/timeouts';
+import { useTempDir } from '../support/tempDir';
 
 const request = (timeToLiveHours: number): TranscriptionCreate => ({
   displayName: 'job',
@@ -18,41 +18,33 @@ const request = (timeToLiveHours: number): TranscriptionCreate => ({
 });
 
 describe('local job store', function () {
-  let dir: string;
-
-  beforeEach(function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-store-'));
-  });
-
-  afterEach(function () {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('speech-batch-store-', { eachTest: true });
 
   it('persists every change so a reopened store sees the last state, newest job first', async function () {
-    const store = await ServiceJobStore.open(dir);
+    const store = await ServiceJobStore.open(dir());
     const older = await store.create(request(6), new Date('2026-01-01T10:00:00Z'));
     const newer = await store.create(request(6), new Date('2026-01-01T11:00:00Z'));
     // Many overlapping writes of one record: the file must end with the last state, not an earlier snapshot.
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.update(older.id, (r) => (r.request.displayName = `name ${i}`))));
     await store.writeResult(newer.id, 'report.json', '{"ok":true}');
 
-    const reopened = await ServiceJobStore.open(dir);
+    const reopened = await ServiceJobStore.open(dir());
     assert.deepEqual(reopened.list().map((j) => j.id), [newer.id, older.id]);
     assert.equal(reopened.get(older.id)!.request.displayName, 'name 19');
     assert.equal((await reopened.readResult(newer.id, 'report.json')).toString(), '{"ok":true}');
     assert.ok(await reopened.delete(newer.id));
     assert.equal(await reopened.delete(newer.id), false);
-    assert.ok(!fs.existsSync(path.join(dir, 'results', newer.id)));
-    assert.deepEqual((await ServiceJobStore.open(dir)).list().map((j) => j.id), [older.id]);
+    assert.ok(!fs.existsSync(path.join(dir(), 'results', newer.id)));
+    assert.deepEqual((await ServiceJobStore.open(dir())).list().map((j) => j.id), [older.id]);
   });
 
   it('orders jobs by submission, not by creation second and random id, across reopenings', async function () {
     const sameSecond = new Date('2026-01-01T10:00:00Z');
-    const store = await ServiceJobStore.open(dir);
+    const store = await ServiceJobStore.open(dir());
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) ids.push((await store.create(request(6), sameSecond)).id);
     assert.deepEqual(store.list().map((j) => j.id), [...ids].reverse());
-    const reopened = await ServiceJobStore.open(dir);
+    const reopened = await ServiceJobStore.open(dir());
     ids.push((await reopened.create(request(6), sameSecond)).id);
     assert.deepEqual(reopened.list().map((j) => j.id), [...ids].reverse(), 'the sequence goes on after a reopen');
     assert.deepEqual(reopened.list().map((j) => j.sequence), [9, 8, 7, 6, 5, 4, 3, 2, 1]);
@@ -60,10 +52,10 @@ describe('local job store', function () {
 
   it('shows a forced change at once and writes it once the disk takes it', async function () {
     const logged: string[] = [];
-    const store = await ServiceJobStore.open(dir, (m) => logged.push(m));
+    const store = await ServiceJobStore.open(dir(), (m) => logged.push(m));
     const job = await store.create(request(6));
     // A folder in the record's place: every write of the record fails, as on a full disk.
-    const record = path.join(dir, 'jobs', `${job.id}.json`);
+    const record = path.join(dir(), 'jobs', `${job.id}.json`);
     fs.rmSync(record);
     fs.mkdirSync(path.join(record, 'blocker'), { recursive: true });
 
@@ -77,24 +69,24 @@ describe('local job store', function () {
     fs.rmSync(record, { recursive: true });
     for (let i = 0; i < 100 && !fs.existsSync(record); i++) await delay(50);
     assert.equal(JSON.parse(fs.readFileSync(record, 'utf8')).status, 'Failed', 'written on a retry');
-    assert.equal((await ServiceJobStore.open(dir)).get(job.id)!.status, 'Failed');
+    assert.equal((await ServiceJobStore.open(dir())).get(job.id)!.status, 'Failed');
   });
 
   it('skips unreadable records and removes half-written temp files, keeping the rest', async function () {
-    const store = await ServiceJobStore.open(dir);
+    const store = await ServiceJobStore.open(dir());
     const job = await store.create(request(6));
-    fs.writeFileSync(path.join(dir, 'jobs', 'broken.json'), '{"id": ');
-    fs.writeFileSync(path.join(dir, 'jobs', `${job.id}.json.123.abcd.tmp`), '{');
+    fs.writeFileSync(path.join(dir(), 'jobs', 'broken.json'), '{"id": ');
+    fs.writeFileSync(path.join(dir(), 'jobs', `${job.id}.json.123.abcd.tmp`), '{');
     const logged: string[] = [];
-    const reopened = await ServiceJobStore.open(dir, (m) => logged.push(m));
+    const reopened = await ServiceJobStore.open(dir(), (m) => logged.push(m));
     assert.deepEqual(reopened.list().map((j) => j.id), [job.id]);
     assert.match(logged.join('\n'), /skipping unreadable job record broken\.json/);
-    assert.deepEqual(fs.readdirSync(path.join(dir, 'jobs')).sort(), [`${job.id}.json`, 'broken.json'].sort());
+    assert.deepEqual(fs.readdirSync(path.join(dir(), 'jobs')).sort(), [`${job.id}.json`, 'broken.json'].sort());
   });
 
   it('deletes finished jobs once their time to live has passed since they finished', async function () {
     let now = new Date('2026-03-01T12:00:00Z');
-    const store = await ServiceJobStore.open(dir);
+    const store = await ServiceJobStore.open(dir());
     const runner = new JobRunner({ store, recognizer: new Recognizer(), now: () => now });
     const finish = (id: string, status: 'Succeeded' | 'Failed' | 'Running', at: string) =>
       store.update(id, (r) => {
@@ -118,7 +110,7 @@ describe('local job store', function () {
   });
 
   it('fails a job the service stopped during twice instead of resuming it again', async function () {
-    const store = await ServiceJobStore.open(dir);
+    const store = await ServiceJobStore.open(dir());
     const once = await store.create(request(6));
     const twice = await store.create(request(6));
     await store.update(once.id, (r) => Object.assign(r, { status: 'Running', attempts: 1 }));
@@ -135,7 +127,7 @@ describe('local job store', function () {
     assert.equal(gaveUp.status, 'Failed');
     assert.match(gaveUp.error?.message ?? '', /^the local service stopped twice while transcribing this job; /);
     assert.deepEqual(gaveUp.files, [], 'no partial results on a job that gave up');
-    assert.ok(!fs.existsSync(path.join(dir, 'results', twice.id)));
+    assert.ok(!fs.existsSync(path.join(dir(), 'results', twice.id)));
     // Resumed: NotStarted until it runs again, then it fails at its input.
     for (let i = 0; i < 100 && store.get(once.id)!.status !== 'Failed'; i++) await new Promise((r) => setTimeout(r, 20));
     const rerun = store.get(once.id)!;
@@ -145,8 +137,8 @@ describe('local job store', function () {
   });
 
   it('does not count a run stopped by a clean shutdown as an attempt', async function () {
-    const store = await ServiceJobStore.open(dir);
-    const audio = path.join(dir, 'a.wav');
+    const store = await ServiceJobStore.open(dir());
+    const audio = path.join(dir(), 'a.wav');
     fs.writeFileSync(audio, 'RIFF');
     const job = await store.create({ ...request(6), contentUrls: [pathToFileURL(audio).href] });
     let started!: () => void;
@@ -158,7 +150,7 @@ describe('local job store', function () {
           options.signal!.addEventListener('abort', () => reject(options.signal!.reason));
         }),
     };
-    const runner = new JobRunner({ store, recognizer, allowedPaths: new AllowedPaths([dir]) });
+    const runner = new JobRunner({ store, recognizer, allowedPaths: new AllowedPaths([dir()]) });
     await runner.resume();
     await recognizing;
     assert.equal(store.get(job.id)!.attempts, 1);
