@@ -6,9 +6,11 @@
  *
  * What does not travel: fast transcription has no lexical/ITN forms (they stay absent: word counts fall back to
  * the display text), no per-word confidence, and a phrase's `channel` only where channels were asked for separately.
+ * Damage found in the audio (`warnings`) travels as a field the local service adds to its answer (Azure has none).
  */
 import { formatIsoDuration, msToTicks, ticksToMs } from './ticks';
 import type {
+  AudioWarning,
   ResultPhrase,
   ResultWord,
   TranscribePhrase,
@@ -29,7 +31,22 @@ export function resultFileFromTranscribe(result: TranscribeResult, source: strin
     duration: formatIsoDuration(duration),
     combinedRecognizedPhrases: (result.combinedPhrases ?? []).map((c) => ({ channel: c.channel ?? 0, display: c.text })),
     recognizedPhrases: phrases.map(toRecognizedPhrase),
+    ...warningsOf(result.warnings),
   };
+}
+
+/**
+ * The damage the local service found in the audio (its extra `warnings`; Azure sends none), kept for the result
+ * file; entries that are not `{ code?, message }` with a message are skipped, never fail the answer.
+ */
+function warningsOf(raw: unknown): { warnings?: AudioWarning[] } {
+  if (!Array.isArray(raw)) return {};
+  const warnings = raw.flatMap((w: unknown): AudioWarning[] => {
+    if (typeof w !== 'object' || w === null) return [];
+    const { code, message } = w as Record<string, unknown>;
+    return typeof message === 'string' && message ? [{ code: typeof code === 'string' && code ? code : 'AudioDamaged', message }] : [];
+  });
+  return warnings.length > 0 ? { warnings } : {};
 }
 
 function toRecognizedPhrase(p: TranscribePhrase): ResultPhrase {
@@ -92,5 +109,5 @@ export function transcribeResultFromFile(file: TranscriptionResultFile, shape: T
     : // Channels transcribed jointly: one text, in time order.
       [{ text: phrases.map((p) => p.text).filter(Boolean).join(' ') }];
   const durationMilliseconds = file.durationMilliseconds ?? (file.durationInTicks !== undefined ? ticksToMs(file.durationInTicks) : 0);
-  return { durationMilliseconds: Math.round(durationMilliseconds), combinedPhrases, phrases };
+  return { durationMilliseconds: Math.round(durationMilliseconds), combinedPhrases, phrases, ...(file.warnings?.length ? { warnings: file.warnings } : {}) };
 }

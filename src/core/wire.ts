@@ -391,4 +391,9 @@ export interface TranscribeResult {
   durationMilliseconds: number;
   combinedPhrases: { channel?: number; text: string }[];
   phrases: TranscribePhrase[];
+  /**
+   * Not in the spec: the local service's damage found in the audio (absent when there is none), the same list as a
+   * batch result file's `warnings`. Azure sends none; clients read it where present and skip malformed entries.
+   */
+  warnings?: AudioWarning[];
 }

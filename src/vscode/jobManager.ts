@@ -235,6 +235,8 @@ export class JobManager extends Disposable {
       try {
         const result = await transcribeFile(client, audioPath, choices, { signal, log: (m) => this.log.info(`Fast transcription ${job.id}, ${audioName}: ${m}`) });
         const file: JobFileRecord = { name, state: 'transcription', audioPath, audioName, index, durationMs: result.durationMilliseconds };
+        // Damage the local service found (Azure reports none): the row, tooltip and notification say so, as for batch jobs.
+        if (result.warnings?.length) file.warnings = result.warnings.map((w) => w.message);
         await this.results!.save(job, file, JSON.stringify(result, null, 2));
         files.push(file);
       } catch (err) {

@@ -20,7 +20,7 @@ import { mergeFile } from '../../src/core/merge';
 import { baseModelSelf } from '../../src/core/models';
 import { parseResult } from '../../src/core/result';
 import type { TranscribeResult } from '../../src/core/wire';
-import { makeCall, makeCorruptWav, makeMono } from '../support/audio';
+import { makeCall, makeCorruptWav, makeDamaged, makeMono } from '../support/audio';
 import { callService, startService, useService, type RunningService } from '../support/service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -237,6 +237,24 @@ describe('fast transcription (transcriptions:transcribe)', function () {
     } finally {
       fs.rmSync(big);
     }
+  });
+
+  it('says what batch results say of damaged audio: the answer, the kept result file and the CLI --fast name it', async function () {
+    const cut = makeDamaged('wav-truncated'); // the sample call cut off at 23 s of its 42 s
+    const answer = await ctx.client.transcribe(cut, await fastDefinition(cut, { locale: 'en-US' }));
+    assertMatches('speechtotext.json#/definitions/TranscribeResult', answer, 'a damaged file’s answer');
+    assert.deepEqual(answer.warnings, [{ code: 'AudioTruncated', message: 'Only 0:23 of 0:42 could be decoded: the file ends early' }]);
+    assert.ok(answer.phrases.length > 0, 'what decoded is transcribed');
+    const transcript = parseResult(await transcribeFile(ctx.client, cut, { locale: 'en-US' }));
+    assert.deepEqual(transcript.warnings, ['Only 0:23 of 0:42 could be decoded: the file ends early']);
+    const sound = await ctx.client.transcribe(mono, { locales: ['en-US'] });
+    assert.ok(!('warnings' in sound), `a sound file's answer has no warnings: ${JSON.stringify(sound).slice(0, 300)}`);
+
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'transcribe', '--fast', '--strict', cut], { encoding: 'utf8', timeout: 240_000 });
+    assert.equal(run.status, 1, `--strict fails on damaged audio: ${run.stderr}`);
+    assert.match(run.stderr, /warning: Only 0:23 of 0:42 could be decoded: the file ends early/);
+    assert.match(run.stderr, /1 of 1 file\(s\) with damaged audio/);
+    assert.match(run.stdout, /^Warning: Only 0:23 of 0:42 could be decoded/m, 'the printed transcript says it too');
   });
 
   it('the CLI transcribes with --fast on its own local service, and says what the engine did with the phrase list', function () {

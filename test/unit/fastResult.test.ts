@@ -77,6 +77,21 @@ describe('fast transcription results and requests', () => {
     assert.ok(joint.phrases.every((p) => p.channel === undefined && p.locale === 'en-US'));
   });
 
+  it("damage the local service adds to its answer (`warnings`) reaches the transcript; Azure's answer, without it, reads as sound", () => {
+    const damaged = { ...example('transcribe_file.json'), warnings: [{ code: 'AudioTruncated', message: 'Only 0:23 of 0:42 could be decoded: the file ends early' }] };
+    assert.deepEqual(parseResult(resultFileFromTranscribe(damaged, 'cut.wav')).warnings, ['Only 0:23 of 0:42 could be decoded: the file ends early']);
+    assert.equal(parseResult(resultFileFromTranscribe(example('transcribe_file.json'), 'weather.wav')).warnings, undefined);
+    assert.ok(!('warnings' in resultFileFromTranscribe(example('transcribe_file.json'), 'weather.wav')), 'no empty list in the kept result file');
+    // A tolerant reader: entries without a message are skipped, a missing code is filled in, a non-list is ignored.
+    const odd = { ...example('transcribe_file.json'), warnings: [null, 'text', { code: 'AudioSilent' }, { message: 'Damaged audio from 0:16 on' }] } as unknown as TranscribeResult;
+    assert.deepEqual(resultFileFromTranscribe(odd, 'odd.wav').warnings, [{ code: 'AudioDamaged', message: 'Damaged audio from 0:16 on' }]);
+    assert.ok(!('warnings' in resultFileFromTranscribe({ ...example('transcribe_file.json'), warnings: 'bad' } as unknown as TranscribeResult, 'x.wav')));
+    // The service's side: a result file's warnings go into its answer, none when there are none.
+    const file = resultFileFromTranscribe(damaged, 'cut.wav');
+    assert.deepEqual(transcribeResultFromFile(file, { channelsGiven: false }).warnings, damaged.warnings);
+    assert.ok(!('warnings' in transcribeResultFromFile({ ...file, warnings: [] }, { channelsGiven: false })));
+  });
+
   it('sends each api-version only the fields it has, and says which it left out', () => {
     const definition = { locales: ['en-US'], models: { 'en-US': 'https://x/models/base/1' }, phraseList: { phrases: ['Contoso'], biasingWeight: 1.5 }, enhancedMode: { enabled: false } };
     assert.deepEqual(definitionFor('2025-10-15', definition), {

@@ -2,15 +2,17 @@
  * Azure with just a key: no storage connection set, Transcribe sends each file to fast transcription
  * (`transcriptions:transcribe`) on a Speech endpoint that speaks the same REST API (the local service, given as
  * `speechBatch.azure.endpoint`). The job appears in the Jobs view like any job, finishes in one request, and its
- * transcript opens and exports from the results kept on this machine; Cancel stops a running one.
+ * transcript opens and exports from the results kept on this machine; Cancel stops a running one; a damaged file's
+ * row, notification and transcript say what is wrong with it, as a batch job's do.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/vscode/api';
 import type { JobRecord } from '../../src/vscode/jobRecord';
-import { makeCall, makeMono } from '../support/audio';
+import { makeCall, makeDamaged, makeMono } from '../support/audio';
 import { activateExtension, recordMessages, waitFor } from './extensionHelpers';
 
 describe('Azure with only a key (fast transcription, no storage)', () => {
@@ -73,6 +75,33 @@ describe('Azure with only a key (fast transcription, no storage)', () => {
     } finally {
       messages.restore();
       if (job && api.jobs.byId(job.id)) await api.jobs.removeFromList(job);
+    }
+  });
+
+  it('says a damaged file is damaged, as for batch jobs: its row, the finished notification and its transcript', async () => {
+    const cut = path.join(os.tmpdir(), 'speech-batch-vscode-fast', 'half-call.wav');
+    fs.copyFileSync(makeDamaged('wav-truncated'), cut);
+    const before = new Set(api.jobs.all().map((j) => j.id));
+    const messages = recordMessages();
+    let job: JobRecord | undefined;
+    try {
+      await vscode.commands.executeCommand('speechBatch.transcribe', vscode.Uri.file(cut));
+      job = await waitFor('the new job', () => api.jobs.all().find((j) => !before.has(j.id)));
+      assert.equal(job.fast, true);
+      job = await waitFor('the job to finish', finished(job.id), 240_000);
+      await waitFor('the finished notification', () => messages.messages.find((m) => m.includes('"half-call.wav" finished')));
+      assert.equal(job.status, 'Succeeded', JSON.stringify(job));
+      assert.deepEqual(job.files.map((f) => f.warnings), [['Only 0:23 of 0:42 could be decoded: the file ends early']]);
+      assert.match(messages.messages.find((m) => m.includes('"half-call.wav" finished'))!, /finished, but the audio of half-call\.wav is damaged: Only 0:23 of 0:42/);
+      const [node] = (await api.tree.getChildren({ kind: 'job', job }))!;
+      const row = api.tree.getTreeItem(node!) as vscode.TreeItem;
+      assert.equal((row.iconPath as vscode.ThemeIcon).id, 'warning');
+      assert.equal(row.description, 'Only 0:23 of 0:42 could be decoded: the file ends early');
+      assert.match(await api.transcripts.format({ job, file: job.files[0]! }, 'txt'), /^Warning: Only 0:23 of 0:42 could be decoded: the file ends early\n\[00:00:0\d\] /);
+    } finally {
+      messages.restore();
+      if (job && api.jobs.byId(job.id)) await api.jobs.removeFromList(job);
+      fs.rmSync(cut, { force: true });
     }
   });
 
