@@ -741,7 +741,10 @@
    * Where the page cannot stream — no MediaSource, the stream's type not supported, or a SourceBuffer or media error
    * while streaming — it falls back to the recording's webview resource URI: it asks the host (`audioFallback`,
    * answered with an `audio` message of kind `uri`), says so in the player, and resumes at the position it was at
-   * (playing if it was). A time clicked meanwhile is where it resumes.
+   * (playing if it was). A time clicked meanwhile is where it resumes. A stream that stalls without an error (the
+   * host never answers a window: the user waits, playing or seeking, while no window arrives and the position does
+   * not move for {@link STALL_MS}) falls back the same way, saying that the stream stopped; a slow stream whose
+   * windows keep arriving, or that keeps playing what it has, never does.
    */
   const player = (function () {
     /**
@@ -751,6 +754,8 @@
     const AHEAD = { playing: 30, paused: 6 };
     const WINDOW_MS = { first: 4000, next: 20000 };
     const KEEP = { behind: 60, ahead: 240 };
+    /** How long playback may wait on the stream — no window arriving, the position not moving — before it is stalled. */
+    const STALL_MS = 15000;
 
     /** @type {AudioSource | null} */
     let source = null;
@@ -769,6 +774,12 @@
     let endAppended = false;
     /** Why streaming failed on this page ('' while it works): the recording is played from its resource URI. */
     let streamFailure = '';
+    /** Whether the stream stalled (rather than failed): the player's note says so. */
+    let stalled = false;
+    /** The stall watch of the stream (an interval), the last sign of progress, and the position then (s). */
+    let stallWatch = 0;
+    let lastProgress = 0;
+    let lastPosition = -1;
     /** While the page waits for the resource URI: where to resume, and whether to play. */
     /** @type {{ positionMs: number, play: boolean } | null} */
     let resume = null;
@@ -849,7 +860,7 @@
       ui.player.replaceChildren(element, time);
       if (streamFailure) {
         // Played from its file instead of streamed: say so, and that it loads until the browser has its header.
-        status = h('span', { className: 'player-status', text: s.audioFallback, attrs: { role: 'status' } });
+        status = h('span', { className: 'player-status', text: stalled ? s.audioStalled : s.audioFallback, attrs: { role: 'status' } });
         ui.player.append(status);
         ui.player.setAttribute('data-state', 'loading');
         element.addEventListener('loadedmetadata', () => {
@@ -891,8 +902,9 @@
      * Streaming does not work here: stops it, says that the recording is played from its file, and asks the host
      * for its resource URI; {@link open} resumes at the position the player was at, playing if it was.
      * @param {string} reason what failed, for the host's log
+     * @param {boolean} [stall] the stream stalled (no error): the note says the stream stopped
      */
-    function fallBack(reason) {
+    function fallBack(reason, stall = false) {
       if (!ui || !data || resume) {
         return; // gone, or already waiting for the host
       }
@@ -901,8 +913,9 @@
       const play = !!element && !element.paused;
       stop();
       streamFailure = reason;
+      stalled = stall;
       resume = { positionMs, play };
-      status = h('span', { className: 'player-status', text: data.strings.audioFallback, attrs: { role: 'status' } });
+      status = h('span', { className: 'player-status', text: stall ? data.strings.audioStalled : data.strings.audioFallback, attrs: { role: 'status' } });
       ui.player.setAttribute('data-state', 'loading');
       ui.player.replaceChildren(status);
       list.refresh(); // times are buttons: a click says where to start
@@ -975,6 +988,38 @@
       element.src = url;
       for (const event of ['seeking', 'timeupdate', 'playing', 'pause']) {
         element.addEventListener(event, want);
+      }
+      // Pressing play or seeking starts the wait afresh; the watch looks once a second.
+      lastProgress = window.performance.now();
+      lastPosition = -1;
+      for (const event of ['play', 'seeking']) {
+        element.addEventListener(event, () => {
+          lastProgress = window.performance.now();
+        });
+      }
+      stallWatch = window.setInterval(() => watchStall(element), 1000);
+    }
+
+    /**
+     * Falls back to the file when the stream stalled: playback is wanted (playing, or a seek waiting for its data)
+     * and, for {@link STALL_MS}, no window arrived and the position did not move. Paused, or at the end, nothing waits.
+     * @param {HTMLAudioElement} element
+     */
+    function watchStall(element) {
+      if (!ui || ui.audio !== element || !source || source.kind !== 'stream') {
+        return;
+      }
+      const now = window.performance.now();
+      const t = element.currentTime;
+      const waiting = (!element.paused || element.seeking) && t * 1000 < source.durationMs - 250;
+      if (!waiting || t !== lastPosition) {
+        lastPosition = t;
+        lastProgress = now;
+        return;
+      }
+      if (now - lastProgress >= STALL_MS) {
+        const asked = pending ? 'window ' + pending.request + ' from ' + pending.startMs + ' ms unanswered' : 'no window asked for';
+        fallBack('the stream stalled: nothing arrived for ' + Math.round((now - lastProgress) / 1000) + ' s at ' + Math.round(t * 1000) + ' ms (' + asked + ')', true);
       }
     }
 
@@ -1063,6 +1108,7 @@
         return;
       }
       pending = null;
+      lastProgress = window.performance.now();
       if (message.error || !message.data) {
         showError(message.error || '');
         return;
@@ -1125,6 +1171,8 @@
       }
       source = null;
       status = null;
+      window.clearInterval(stallWatch);
+      stallWatch = 0;
       mediaSource = null;
       buffer = null;
       queue = [];
@@ -1136,6 +1184,7 @@
     function reset() {
       stop();
       streamFailure = '';
+      stalled = false;
       resume = null;
     }
 

@@ -5,7 +5,8 @@
  * transcript in compact form (`load`, built once per transcript) or with a "no longer available" message, then — text
  * first, audio after — looks at the recording and says how to play it (`audio`): streamed in windows the page asks
  * for (`audioRequest` → `audioData`, see core/playback.ts), or as a webview resource when it cannot be windowed or
- * when the page cannot stream (`audioFallback`: no MediaSource, the type not supported, a media error while streaming).
+ * when the page cannot stream (`audioFallback`: no MediaSource, the type not supported, a media error while streaming,
+ * or a stream that stalled: no window arrived for a while as playback waited).
  * Renames go through an input box, are saved with `setPartyNames` and sent as new names only (`parties`); copy/export
  * run the extension's commands with the transcript's key.
  */
@@ -442,6 +443,7 @@ function webviewStrings(): TranscriptStrings {
     audio: vscode.l10n.t('Call recording'),
     audioLoading: vscode.l10n.t('Loading the recording…'),
     audioFallback: vscode.l10n.t('This player cannot stream the recording here, so it plays the whole file: in a long call, starting and seeking can take a while.'),
+    audioStalled: vscode.l10n.t('The recording stopped arriving, so the player plays the whole file instead: in a long call, starting and seeking can take a while.'),
     audioError: vscode.l10n.t('The recording cannot be played here: {0}', '{0}'),
   };
 }

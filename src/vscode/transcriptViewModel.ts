@@ -72,6 +72,8 @@ export interface TranscriptStrings {
   audioLoading: string;
   /** Shown with the player when the page cannot stream the recording and plays it from its file instead. */
   audioFallback: string;
+  /** Shown with the player instead of {@link audioFallback} when the stream stopped arriving (stalled, no error). */
+  audioStalled: string;
   /** `The recording cannot be played here: {0}` (the browser's media error). */
   audioError: string;
 }
@@ -159,7 +161,7 @@ export type HostMessage = LoadMessage | AudioMessage | AudioDataMessage | Partie
  * `rendered`: the page shows the transcript of `turns` turns; `rename`: the user wants to rename a party;
  * `copy`/`export`: toolbar; `audioRequest`: the player needs the recording from `startMs` on (about `durationMs`);
  * `audioFallback`: the page cannot stream the recording (no MediaSource, its type not supported, a SourceBuffer or
- * media error; `reason` says which, for the log) and asks for it as a resource URI (an `audio` message of kind `uri`).
+ * media error, or the stream stalled: no window arrived for a while as playback waited; `reason` says which, for the log) and asks for it as a resource URI (an `audio` message of kind `uri`).
  */
 export type WebviewMessage =
   | { type: 'ready' }

@@ -62,6 +62,7 @@ const STRINGS: TranscriptStrings = {
   audio: 'Call recording',
   audioLoading: 'Loading the recording…',
   audioFallback: 'This player cannot stream the recording here, so it plays the whole file.',
+  audioStalled: 'The recording stopped arriving, so the player plays the whole file instead.',
   audioError: 'The recording cannot be played here: {0}',
 };
 
@@ -223,11 +224,13 @@ describe('transcript webview page (Chromium)', function () {
   /**
    * Plays the host's part of streaming `file`: announces it (`audio`) and answers every `audioRequest` with the
    * window the real playback reader makes, until the returned stop function is called. Windows for which `corrupt`
-   * says so are sent damaged (their first box's size made invalid), as a broken stream would deliver them.
+   * says so are sent damaged (their first box's size made invalid), as a broken stream would deliver them; those
+   * `host.answer` refuses are never answered (a host that stopped); each answer waits `host.delayMs` first (a slow host).
    */
   async function streamAudio(
     file: string,
     corrupt: (request: { startMs: number }) => boolean = () => false,
+    host: { answer?: (request: { startMs: number }) => boolean; delayMs?: number } = {},
   ): Promise<{ stop(): Promise<void>; requests: WebviewMessage[] }> {
     const source: PlaybackSource = (await openPlayback(file, { ffmpeg: false }))!;
     const requests: WebviewMessage[] = [];
@@ -240,6 +243,9 @@ describe('transcript webview page (Chromium)', function () {
         for (const m of all.slice(seen)) {
           if (m.type !== 'audioRequest') continue;
           requests.push(m);
+          if (host.answer && !host.answer(m)) continue;
+          if (host.delayMs) await new Promise((resolve) => setTimeout(resolve, host.delayMs));
+          if (!running) break;
           const w = await source.window(m.startMs, m.durationMs);
           if (corrupt(m)) new DataView(w.data.buffer, w.data.byteOffset).setUint32(0, 4);
           await postWithData({ type: 'audioData', request: m.request, startMs: w.startMs, endMs: w.endMs }, w.data, 'data').catch(() => undefined);
@@ -515,6 +521,57 @@ describe('transcript webview page (Chromium)', function () {
     assert.ok(now >= startS && now < fellBackAt / 1000 + 10, `it goes on at ${now} s (was at ${fellBackAt / 1000} s)`);
     await page.locator('.player[data-state="ready"]').waitFor({ timeout: 5000 });
     assert.equal((await posted()).filter((m) => m.type === 'audioFallback').length, 1, 'asked once');
+  });
+
+  it('falls back to the file when the stream stalls without an error (the host stops answering), saying so', async function () {
+    this.timeout(90_000);
+    await open();
+    await load(loadMessage({ conversation: longCall(10), audio: true }));
+    // The host answers up to the window of the clicked turn (4 s from 12.5 s) and then never again: no error, nothing.
+    const stream = await streamAudio(longWav, undefined, { answer: (m) => m.startMs < 14_000 });
+    try {
+      await page.locator('.turn button.time').first().waitFor({ timeout: 5000 });
+      await page.locator('.turn[data-start="12500"] button.time').click();
+      await until(`document.querySelector('audio').currentTime > 13`, 15_000); // it plays what came
+      await until(`window.__posted.some((m) => m.type === 'audioFallback')`, 45_000);
+    } finally {
+      await stream.stop();
+    }
+    const fallback = (await posted()).find((m) => m.type === 'audioFallback');
+    assert.match(fallback?.type === 'audioFallback' ? fallback.reason : '', /stalled: nothing arrived for 1\d s at \d+ ms \(window \d+ from \d+ ms unanswered\)/);
+    assert.ok(stream.requests.some((r) => r.type === 'audioRequest' && r.startMs >= 14_000), 'a window went unanswered');
+    const fellBackAt = (await page.evaluate<TranscriptWebviewState>('window.__state()')).positionMs ?? 0;
+    assert.ok(fellBackAt >= 12_500, `it had played from the turn (${fellBackAt} ms)`);
+    assert.equal(await page.locator('.player').getAttribute('data-state'), 'loading');
+    assert.equal(await page.locator('.player .player-status').textContent(), STRINGS.audioStalled);
+    await post({ type: 'audio', source: { kind: 'uri', uri: `${ORIGIN}/audio/long.wav` } });
+    // Where it stopped, playing (the user had pressed play), and it still says why it plays the file.
+    await until(`(() => { const a = document.querySelector('audio'); return a.getAttribute('src') === '${ORIGIN}/audio/long.wav' && !a.paused && a.currentTime > ${fellBackAt / 1000 + 0.2}; })()`, 15_000);
+    await page.locator('.player[data-state="ready"]').waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('.player .player-status').textContent(), STRINGS.audioStalled);
+    assert.equal((await posted()).filter((m) => m.type === 'audioFallback').length, 1, 'asked once');
+  });
+
+  it('keeps streaming from a slow host whose windows keep coming, though the position stands still longer than a stall', async function () {
+    this.timeout(90_000);
+    await open();
+    await load(loadMessage({ conversation: longCall(10), audio: true }));
+    // 10 s per answer. The click comes while the window the player asked for on opening (from 0 s) is on its way:
+    // that one arrives after 10 s, not where the user clicked, and the clicked turn's after 10 s more — 20 s with the
+    // position standing still, but never 15 s without a window arriving.
+    const stream = await streamAudio(longWav, undefined, { delayMs: 10_000 });
+    try {
+      await page.locator('.turn button.time').first().waitFor({ timeout: 5000 });
+      await until(`window.__posted.some((m) => m.type === 'audioRequest')`);
+      await page.locator('.turn[data-start="12500"] button.time').click();
+      await until(`document.querySelector('audio').currentTime > 13`, 60_000);
+    } finally {
+      await stream.stop();
+    }
+    assert.deepEqual(stream.requests.slice(0, 2).map((r) => r.type === 'audioRequest' && r.startMs), [0, 12_500], 'the clicked turn waited behind the first window');
+    assert.equal((await posted()).filter((m) => m.type === 'audioFallback').length, 0, 'no fallback: the stream was slow, not stalled');
+    assert.equal(await page.locator('.player .player-status').count(), 0, 'nothing said');
+    assert.match((await page.locator('audio').getAttribute('src')) ?? '', /^blob:/, 'still streamed');
   });
 
   it('says why when the recording’s file cannot be played either', async () => {
