@@ -8,27 +8,22 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeMono } from '../support/audio';
 import { ensureBuilt, runCli } from '../support/service';
+import { useTempDir } from '../support/tempDir';
 
 const TEST_MODEL = path.resolve(__dirname, '..', 'fixtures', 'models', 'for-tests-ggml-tiny.en.bin');
 
 const cli = runCli;
 
 describe('speech-batch models and transcribe --model (built CLI)', function () {
-  let modelsDir: string;
+  const modelsDir = useTempDir('speech-batch-cli-models-');
   let env: NodeJS.ProcessEnv;
 
   before(function () {
     ensureBuilt();
-    modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-cli-models-'));
-    env = { SPEECH_BATCH_MODELS_DIR: modelsDir };
-  });
-
-  after(function () {
-    fs.rmSync(modelsDir, { recursive: true, force: true });
+    env = { SPEECH_BATCH_MODELS_DIR: modelsDir() };
   });
 
   it('adds a model file and lists it with the catalogue', async function () {
@@ -40,7 +35,7 @@ describe('speech-batch models and transcribe --model (built CLI)', function () {
     assert.match(listed.stdout, /^pocketsphinx +built in/m);
     assert.match(listed.stdout, /^ci-tiny\.en +installed/m);
     assert.match(listed.stdout, /^base\.en +available .*speech-batch models download base\.en$/m);
-    const notAModel = path.join(modelsDir, 'notes.bin');
+    const notAModel = path.join(modelsDir(), 'notes.bin');
     fs.writeFileSync(notAModel, 'hello');
     const refused = await cli(['models', 'add', notAModel], env);
     assert.equal(refused.code, 1);
@@ -56,7 +51,7 @@ describe('speech-batch models and transcribe --model (built CLI)', function () {
       const run = await cli(['models', 'download', 'tiny.en', '--base-url', `http://127.0.0.1:${port}/mirror`], env);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /SHA-1 is [0-9a-f]{40}, not the published c78c86eb1a8faa21b369bcd33207cc90d64ae9df.*partial file was deleted/);
-      assert.ok(!fs.readdirSync(modelsDir).some((f) => f.startsWith('ggml-tiny.en')));
+      assert.ok(!fs.readdirSync(modelsDir()).some((f) => f.startsWith('ggml-tiny.en')));
     } finally {
       server.close();
     }

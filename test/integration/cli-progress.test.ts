@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SCRIPT, longScript, makeCall, makeCorruptWav } from '../support/audio';
 import { CLI_SCRIPT, ensureBuilt } from '../support/service';
+import { useTempDir } from '../support/tempDir';
 
 interface Run {
   code: number | null;
@@ -33,11 +34,10 @@ const ESC = '\x1b';
 const doneOf = (text: string): number => Number(DONE.exec(text)![1]);
 
 describe('speech-batch transcribe: progress on stderr', function () {
-  let folder: string;
+  const folder = useTempDir('speech-batch-progress-');
 
   before(function () {
     ensureBuilt();
-    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-progress-'));
     // Calls of different lengths, so that they finish one after the other, and a file that is not audio.
     const lengths = [
       makeCall(undefined, DEFAULT_SCRIPT.slice(0, 2)).wav,
@@ -45,18 +45,14 @@ describe('speech-batch transcribe: progress on stderr', function () {
       makeCall(undefined, DEFAULT_SCRIPT).wav,
       makeCall(undefined, longScript(0.5)).wav,
     ];
-    lengths.forEach((wav, i) => fs.copyFileSync(wav, path.join(folder, `call-${i + 1}.wav`)));
+    lengths.forEach((wav, i) => fs.copyFileSync(wav, path.join(folder(), `call-${i + 1}.wav`)));
     const broken = makeCorruptWav(fs.mkdtempSync(path.join(os.tmpdir(), 'speech-batch-progress-broken-')), 'text');
-    fs.renameSync(broken, path.join(folder, 'call-0-broken.wav'));
+    fs.renameSync(broken, path.join(folder(), 'call-0-broken.wav'));
     fs.rmSync(path.dirname(broken), { recursive: true });
   });
 
-  after(function () {
-    fs.rmSync(folder, { recursive: true, force: true });
-  });
-
   it('writes lines of files done, audio done and time left in a log, ending with the whole batch', async function () {
-    const result = await run(process.execPath, [CLI_SCRIPT, 'transcribe', folder]);
+    const result = await run(process.execPath, [CLI_SCRIPT, 'transcribe', folder()]);
     assert.equal(result.code, 1, `one file is not audio: exit code 1\n${result.stderr}`);
     const lines = result.stderr.split('\n').filter((l) => DONE.test(l));
     assert.ok(lines.length >= 3, `a line when the job runs, at least one while files finish, and a final one:\n${result.stderr}`);
@@ -74,7 +70,7 @@ describe('speech-batch transcribe: progress on stderr', function () {
   });
 
   it('redraws one line in place on a terminal, and ends it before anything else is printed', async function () {
-    const files = [1, 2].map((i) => path.join(folder, `call-${i}.wav`));
+    const files = [1, 2].map((i) => path.join(folder(), `call-${i}.wav`));
     const command = [process.execPath, CLI_SCRIPT, 'transcribe', ...files].map((a) => `'${a}'`).join(' ');
     const result = await run('script', ['-qec', `${command} >/dev/null`, '/dev/null']);
     assert.equal(result.code, 0, result.stdout);
@@ -89,7 +85,7 @@ describe('speech-batch transcribe: progress on stderr', function () {
   });
 
   it('shows no progress with --quiet, but still names the file that failed', async function () {
-    const result = await run(process.execPath, [CLI_SCRIPT, 'transcribe', '--quiet', path.join(folder, 'call-1.wav'), path.join(folder, 'call-0-broken.wav')]);
+    const result = await run(process.execPath, [CLI_SCRIPT, 'transcribe', '--quiet', path.join(folder(), 'call-1.wav'), path.join(folder(), 'call-0-broken.wav')]);
     assert.equal(result.code, 1, result.stderr);
     assert.doesNotMatch(result.stderr, /files done|Running|Succeeded/);
     assert.match(result.stderr, /call-0-broken\.wav: /);

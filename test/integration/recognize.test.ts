@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ResultPhrase, TranscriptionResultFile } from '../../src/core/wire';
@@ -8,6 +7,7 @@ import { hypothesisWordsCorrect, normalizeWords, wordErrorRate } from '../suppor
 import { AudioFormatError } from '../../src/local/audio/types';
 import { Recognizer, type RecognizeFileOptions } from '../../src/local/recognizer';
 import { longScript, makeCall, makeCodecVariant, makeCorruptWav, makeFormatVariant, makeMono, type Call, type ReferenceTurn } from '../support/audio';
+import { useTempDir } from '../support/tempDir';
 
 /**
  * Word error rate allowed per channel of the flite call. pocketsphinx with its generic en-US model scores 0.13 on the
@@ -74,19 +74,17 @@ describe('Recognizer (pocketsphinx) on a stereo flite call', function () {
   let recognizer: Recognizer;
   let call: Call;
   let result: TranscriptionResultFile;
-  let dir: string;
+  const dir = useTempDir('recognize-test-');
 
   before(async () => {
     recognizer = new Recognizer();
     await recognizer.check();
     call = makeCall(undefined, undefined, { mp3Kbps: 128 });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recognize-test-'));
     result = await recognizer.recognizeFile(call.wav, 'https://example.test/call.wav', OPTIONS);
   });
 
   after(async () => {
     await recognizer.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it(`recognises each channel with a word error rate of at most ${MAX_WER}`, () => {
@@ -217,7 +215,7 @@ describe('Recognizer (pocketsphinx) on a stereo flite call', function () {
   });
 
   it('tells the two voices of a mono mix apart when diarization is on', async () => {
-    const mono = path.join(dir, 'mono-call.wav');
+    const mono = path.join(dir(), 'mono-call.wav');
     execFileSync('sox', ['-R', call.wav, mono, 'remix', '1,2']);
     const diarized = await recognizer.recognizeFile(mono, 'mono-call.wav', { ...OPTIONS, diarization: { enabled: true, maxSpeakers: 2 } });
     const phrases = diarized.recognizedPhrases!;
@@ -231,8 +229,8 @@ describe('Recognizer (pocketsphinx) on a stereo flite call', function () {
   it('rejects damaged and 3-channel files with readable AudioFormatErrors, and keeps working', async () => {
     const expectations: [string, AudioFormatError['code'], RegExp][] = [
       [makeFormatVariant('threeChannels'), 'BadChannelConfiguration', /audio has 3 channels; only mono and stereo/],
-      [makeCorruptWav(dir, 'text'), 'InvalidAudioFormat', /^not a WAV or MP3 file$/],
-      [makeCorruptWav(dir, 'empty'), 'EmptyAudioFile', /empty/],
+      [makeCorruptWav(dir(), 'text'), 'InvalidAudioFormat', /^not a WAV or MP3 file$/],
+      [makeCorruptWav(dir(), 'empty'), 'EmptyAudioFile', /empty/],
     ];
     for (const [file, code, message] of expectations) {
       await assert.rejects(recognizer.recognizeFile(file, path.basename(file), OPTIONS), (err: unknown) => {
@@ -249,7 +247,7 @@ describe('Recognizer (pocketsphinx) on a stereo flite call', function () {
   it('cuts a long mono recording at pauses and recognises the pieces on every core, with times in the original', async () => {
     const script = longScript(2.5);
     const long = makeCall(undefined, script);
-    const mono = path.join(dir, 'long-mono.wav');
+    const mono = path.join(dir(), 'long-mono.wav');
     execFileSync('sox', [long.wav, mono, 'remix', '1,2']);
     let most = 0;
     const watch = setInterval(() => (most = Math.max(most, pocketsphinxChildren().length)), 50);
@@ -267,18 +265,18 @@ describe('Recognizer (pocketsphinx) on a stereo flite call', function () {
   });
 
   it('transcribes formats only ffmpeg decodes (FLAC stereo, GSM 6.10 mono at 8 kHz)', async () => {
-    const flac = await recognizer.recognizeFile(makeCodecVariant(call.wav, 'flac', dir), 'call.flac', OPTIONS);
+    const flac = await recognizer.recognizeFile(makeCodecVariant(call.wav, 'flac', dir()), 'call.flac', OPTIONS);
     for (const channel of [0, 1]) {
       const words = flac.recognizedPhrases!.filter((p) => p.channel === channel).map((p) => p.nBest![0]!.lexical).join(' ');
       const reference = call.reference.filter((t) => t.channel === channel).map((t) => t.text).join(' ');
       assert.ok(wordErrorRate(reference, words).wer <= MAX_WER, `FLAC channel ${channel}: ${words}`);
     }
-    const gsm = await recognizer.recognizeFile(makeCodecVariant(call.wav, 'wav-gsm', dir), 'call-gsm.wav', OPTIONS);
+    const gsm = await recognizer.recognizeFile(makeCodecVariant(call.wav, 'wav-gsm', dir()), 'call-gsm.wav', OPTIONS);
     assert.ok(gsm.recognizedPhrases!.length >= 4, 'the GSM recording has both parties\' words');
   });
 
   it('transcribes WAV codecs the built-in reader does not decode (IMA ADPCM) through ffmpeg', async () => {
-    const result = await recognizer.recognizeFile(makeCorruptWav(dir, 'adpcm'), 'adpcm.wav', OPTIONS);
+    const result = await recognizer.recognizeFile(makeCorruptWav(dir(), 'adpcm'), 'adpcm.wav', OPTIONS);
     const words = result.recognizedPhrases!.map((p) => p.nBest![0]!.lexical).join(' ');
     assert.match(words, /\bcalling\b/, 'the speech of "Thank you for calling." came through');
   });

@@ -6,7 +6,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import { computeAnalytics } from '../../src/core/analytics';
@@ -20,6 +19,7 @@ import { openPlayback, PLAYBACK_MIME, type PlaybackSource } from '../../src/core
 import { LAST_WORD, longResult } from '../support/longCall';
 import { chromiumPath } from '../support/workbench';
 import { stereoCall } from '../fixtures/results';
+import { useTempDir } from '../support/tempDir';
 
 const ORIGIN = 'https://webview.test';
 const MEDIA = path.resolve(__dirname, '..', '..', 'media');
@@ -109,17 +109,16 @@ describe('transcript webview page (Chromium)', function () {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[] = [];
-  let tmp: string;
+  const tmp = useTempDir('webview-dom-');
   let wav: string;
   let longWav: string;
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'webview-dom-'));
-    wav = path.join(tmp, 'call.wav');
+    wav = path.join(tmp(), 'call.wav');
     // 30 s of stereo tones: long enough to seek to every turn of the fixture (0.5 s … 25 s).
     execFileSync('sox', ['-n', '-r', '8000', '-c', '2', '-b', '16', wav, 'synth', '30', 'sine', '300', 'sine', '500']);
     // 10 minutes: long enough that the player cannot have buffered a turn near its end before it is clicked.
-    longWav = path.join(tmp, 'long.wav');
+    longWav = path.join(tmp(), 'long.wav');
     execFileSync('sox', ['-n', '-r', '8000', '-c', '2', '-b', '16', longWav, 'synth', '600', 'sine', '300', 'sine', '500']);
     process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
     browser = await chromium.launch({
@@ -131,7 +130,6 @@ describe('transcript webview page (Chromium)', function () {
 
   after(async () => {
     await browser?.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   /**
