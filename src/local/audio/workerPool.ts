@@ -50,6 +50,14 @@ function toError(error: { name: string; message: string; code?: string }): Error
   return new Error(error.message);
 }
 
+/**
+ * Young-generation size of a worker thread, MB. V8 grows it (up to 48 MB by default on 64-bit) while a thread
+ * allocates fast, and keeps it: writing the result file of a long call made ~30 MB of short-lived strings and grew
+ * the process by that much at the very end of the file. The workers' short-lived objects are small (audio lives in
+ * ArrayBuffers outside the heap), so a small young generation costs little CPU and keeps memory flat.
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 export class AudioWorkers {
   private readonly all = new Set<Worker>();
   /** The error a worker died of (its `exit` follows). */
@@ -162,7 +170,7 @@ export class AudioWorkers {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(this.script.filename, { eval: this.script.eval });
+    const worker = new Worker(this.script.filename, { eval: this.script.eval, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     this.all.add(worker);
     // Errors also end the worker: the task's `exit` handler reports them; an idle worker's are of no consequence.
     worker.on('error', (err) => this.crashes.set(worker, err));
