@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parsePocketsphinxOutput } from '../../src/local/engine/pocketsphinx';
+import { parseCliUtterances, parsePocketsphinxOutput } from '../../src/local/engine/pocketsphinx';
+import { realignLateUtterances } from '../../src/local/engine/pocketsphinxTiming';
 import { WorkPool } from '../../src/local/engine/pool';
 import type { RecognizedWord, Utterance } from '../../src/local/engine/types';
 import { displayWords } from '../../src/local/recognition/display';
@@ -49,6 +50,85 @@ describe('parsePocketsphinxOutput', () => {
     assert.deepEqual(utterances[0].words[2], { word: 'for', startMs: 1640, endMs: 1820, confidence: 0.350105 });
     assert.equal(utterances[1].text, 'i would like');
     assert.ok(Math.abs(utterances[1].confidence - (0.99551 + 0.9998 + 0.9998) / 3) < 1e-9);
+  });
+
+  it('cuts an utterance into phrases at pauses of 400 ms or more', () => {
+    // Real output (shortened) on a mono mix of two flite voices with 0.5 s pauses, one utterance over three turns.
+    const output = `thank you for calling hello i would like sure
+<s> 0.000 0.470 0.999400
+thank 0.480 0.780 0.424519
+you 0.790 0.910 0.881867
+for(2) 0.920 1.080 0.380293
+calling 1.090 1.510 0.995410
+<sil> 4.350 4.720 0.999800
+hello 4.730 5.290 0.634541
+<sil> 5.300 5.460 0.990247
+i 5.470 5.800 0.982749
+would 5.810 6.080 0.985209
+like 6.090 6.420 0.999600
+<sil> 8.300 8.760 1.000600
+sure 8.770 9.160 0.709539
+</s> 40.410 40.900 1.000000
+`;
+    const utterances = parsePocketsphinxOutput(output);
+    assert.deepEqual(
+      utterances.map((u) => [u.text, u.startMs, u.endMs]),
+      [
+        ['thank you for calling', 480, 1520],
+        // 170 ms between "hello" and "i": one phrase.
+        ['hello i would like', 4730, 6430],
+        ['sure', 8770, 9170],
+      ],
+    );
+  });
+});
+
+describe('realignLateUtterances', () => {
+  /** 16 kHz audio, quiet (-70 dBFS noise) except for loud noise in `loud` ([from, to] ms). */
+  function audio(ms: number, loud: [number, number][]): Int16Array {
+    const samples = new Int16Array(ms * 16);
+    let seed = 1;
+    for (let i = 0; i < samples.length; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const t = i / 16;
+      samples[i] = Math.round(((seed / 2147483648) * 2 - 1) * (loud.some(([a, b]) => t >= a && t < b) ? 8000 : 10));
+    }
+    return samples;
+  }
+  // Speech at 1.0–2.0 (one utterance), then 3.0–4.0 and 4.5–5.5 s (one utterance over a pause, which the CLI
+  // reported from its restart at 4.5 s: 1.5 s late), then 7.0–8.0 s.
+  const samples = audio(10_000, [[1000, 2000], [3000, 4000], [4500, 5500], [7000, 8000]]);
+  const output = `one
+<s> 0.800 0.990 1.0
+one 1.000 1.990 0.9
+</s> 2.000 2.490 1.0
+two three
+<s> 4.300 4.490 1.0
+two 4.500 5.490 0.9
+<sil> 5.500 5.990 1.0
+three 6.000 6.990 0.9
+</s> 7.000 7.490 1.0
+four
+<s> 6.800 6.990 1.0
+four 7.000 7.990 0.9
+</s> 8.000 8.490 1.0
+`;
+
+  it('moves an utterance reported late back to where its words and pauses line up with the audio', () => {
+    const realigned = realignLateUtterances(parseCliUtterances(output), samples);
+    assert.deepEqual(
+      realigned.map((u) => u.tokens.filter((t) => !t.token.startsWith('<')).map((t) => [t.token, t.startMs, t.endMs])),
+      [[['one', 1000, 2000]], [['two', 3000, 4000], ['three', 4500, 5500]], [['four', 7000, 8000]]],
+    );
+  });
+
+  it('leaves the words alone, and every utterance already in place', () => {
+    const placed = parsePocketsphinxOutput(output, samples);
+    assert.deepEqual(placed.map((u) => u.text), ['one', 'two', 'three', 'four']);
+    assert.deepEqual(placed.map((u) => u.startMs), [1000, 3000, 4500, 7000]);
+    // Audio without the late utterance's speech before where the CLI put it: nothing to move it to.
+    const quiet = audio(10_000, [[1000, 2000], [4500, 5500], [6000, 7000], [7000, 8000]]);
+    assert.deepEqual(parsePocketsphinxOutput(output, quiet).map((u) => u.startMs), [1000, 4500, 6000, 7000]);
   });
 });
 

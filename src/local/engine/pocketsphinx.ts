@@ -10,6 +10,13 @@
  *     for(2) 1.640 1.810 0.350105
  *     ...
  *     </s> 5.020 5.350 1.000000
+ *
+ * The CLI's voice activity detector has a bug this engine corrects ({@link realignLateUtterances}): when speech stops
+ * and starts again within one of the CLI's 2048-sample reads (a pause of about `-vad_postspeech`, 0.5 s: common
+ * between the turns of a call), the utterance goes on, but all its times are counted from the *last* time speech
+ * started in it: the whole utterance is reported seconds late (bench/timing.ts measures it, bare CLI included).
+ * Running without the detector (`-remove_silence no`) gives right times but more word errors (silence frames enter
+ * the cepstral mean: a flite call's word error 0.11 → 0.20, at 8 kHz µ-law 0.59 → 0.80), so the detector stays.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,11 +25,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { POCKETSPHINX_INSTALL } from '../../core/localService';
 import type { ConfidenceCalibration } from './calibration';
+import { realignLateUtterances, type CliToken, type CliUtterance } from './pocketsphinxTiming';
 import { EngineNotInstalledError, type Engine, type MonoPcm16k, type RecognizeOptions, type RecognizedWord, type Utterance } from './types';
 
 /** The install command for the recogniser (shown in errors, and by the extension). */
 /** pocketsphinx analyses 10 ms frames; a word's printed end time is the start of its last frame. */
 const FRAME_MS = 10;
+/**
+ * A pause at least this long between two words ends a phrase (a transcript line a user can click to play), also
+ * inside one utterance of the CLI (whose detector sometimes runs on over a pause of 0.5 s, see above): turns of a
+ * call are further apart than this, a breath within a sentence is shorter.
+ */
+export const PHRASE_PAUSE_MS = 400;
 const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
 /**
  * util-linux's setpriv (in every Debian/Ubuntu: util-linux is essential) runs the CLI with a parent-death signal, so
@@ -48,12 +62,38 @@ function isFiller(word: string): boolean {
   return word.startsWith('<') || word.startsWith('[') || word.startsWith('+');
 }
 
-/** Parses the `-time yes` output of `pocketsphinx_continuous` into utterances (fillers and `(2)` suffixes dropped). */
-export function parsePocketsphinxOutput(output: string): Utterance[] {
+/** The CLI's utterances as it printed them: every token with its times (ms), fillers included. */
+export function parseCliUtterances(output: string): CliUtterance[] {
+  const utterances: CliUtterance[] = [];
+  let tokens: CliToken[] | undefined;
+  for (const line of output.split('\n')) {
+    const match = WORD_LINE.exec(line.trim());
+    if (!match) {
+      if (tokens && tokens.length > 0) utterances.push({ tokens });
+      tokens = []; // a hypothesis line (possibly empty) starts the next utterance
+      continue;
+    }
+    const [, token, start, end, posterior] = match;
+    (tokens ??= []).push({
+      token,
+      startMs: Math.round(Number(start) * 1000),
+      endMs: Math.round(Number(end) * 1000) + FRAME_MS,
+      confidence: Math.min(1, Math.max(0, Number(posterior))),
+    });
+  }
+  if (tokens && tokens.length > 0) utterances.push({ tokens });
+  return utterances;
+}
+
+/**
+ * The CLI's utterances as phrases: fillers and `(2)` suffixes dropped, a new phrase wherever {@link PHRASE_PAUSE_MS}
+ * or more pass between two words.
+ */
+export function toUtterances(cli: readonly CliUtterance[]): Utterance[] {
   const utterances: Utterance[] = [];
-  let words: RecognizedWord[] | undefined;
+  let words: RecognizedWord[] = [];
   const flush = (): void => {
-    if (words && words.length > 0) {
+    if (words.length > 0) {
       utterances.push({
         startMs: words[0].startMs,
         endMs: words[words.length - 1].endMs,
@@ -62,26 +102,27 @@ export function parsePocketsphinxOutput(output: string): Utterance[] {
         words,
       });
     }
-    words = undefined;
+    words = [];
   };
-  for (const line of output.split('\n')) {
-    const match = WORD_LINE.exec(line.trim());
-    if (!match) {
-      flush(); // a hypothesis line (possibly empty) starts the next utterance
-      words = [];
-      continue;
+  for (const { tokens } of cli) {
+    for (const { token, startMs, endMs, confidence } of tokens) {
+      if (isFiller(token)) continue;
+      const previous = words[words.length - 1];
+      if (previous && startMs - previous.endMs >= PHRASE_PAUSE_MS) flush();
+      words.push({ word: token.replace(/\(\d+\)$/, '').toLowerCase(), startMs, endMs, confidence });
     }
-    const [, token, start, end, posterior] = match;
-    if (isFiller(token)) continue;
-    (words ??= []).push({
-      word: token.replace(/\(\d+\)$/, '').toLowerCase(),
-      startMs: Math.round(Number(start) * 1000),
-      endMs: Math.round(Number(end) * 1000) + FRAME_MS,
-      confidence: Math.min(1, Math.max(0, Number(posterior))),
-    });
+    flush();
   }
-  flush();
   return utterances;
+}
+
+/**
+ * Parses the `-time yes` output of `pocketsphinx_continuous` into phrases ({@link toUtterances}); given the audio
+ * the CLI read, utterances it reported late are first put back where they were said ({@link realignLateUtterances}).
+ */
+export function parsePocketsphinxOutput(output: string, samples?: Int16Array): Utterance[] {
+  const cli = parseCliUtterances(output);
+  return toUtterances(samples ? realignLateUtterances(cli, samples) : cli);
 }
 
 /**
@@ -170,7 +211,7 @@ export class PocketsphinxEngine implements Engine {
 
   /**
    * The command line that transcribes `inputFile`: headerless 16 kHz mono 16-bit PCM (a name not ending in `.wav`
-   * makes the CLI read it raw). Exposed for the benchmark, which runs the bare CLI side by side.
+   * makes the CLI read it raw). Exposed for the benchmarks, which run the bare CLI side by side.
    */
   commandLine(inputFile: string): { binary: string; args: string[] } {
     const { hmm, lm, dict } = this.modelFiles;
@@ -190,7 +231,7 @@ export class PocketsphinxEngine implements Engine {
       const input = path.join(dir, 'channel.raw');
       const { samples } = audio;
       await writeFile(input, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
-      return parsePocketsphinxOutput(await this.run(input, options.signal));
+      return parsePocketsphinxOutput(await this.run(input, options.signal), samples);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
