@@ -301,9 +301,10 @@ describe('Recognizer (pocketsphinx) on a stereo flite call', function () {
   it('close() ends running recognitions and refuses new ones', async () => {
     const own = new Recognizer({ concurrency: 1 });
     const running = own.recognizeFile(call.wav, 'call.wav', OPTIONS);
+    const ended = assert.rejects(running, /closed/); // watched before close() makes it reject
     await new Promise((r) => setTimeout(r, 200));
     await own.close();
-    await assert.rejects(running, /closed/);
+    await ended;
     await assert.rejects(own.recognizeFile(call.wav, 'call.wav', OPTIONS), /closed/);
   });
 });
