@@ -7,7 +7,7 @@ import { displayWords } from '../../src/local/recognition/display';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildResultFile, resultFilePieces } from '../../src/local/recognition/result-file';
+import { buildResultFile, resultFileBytes } from '../../src/local/recognition/result-file';
 import { readSpool, SpoolWriter } from '../../src/local/recognition/spool';
 import type { AudioWarning } from '../../src/core/wire';
 
@@ -206,8 +206,8 @@ describe('buildResultFile', () => {
   });
 });
 
-describe('resultFilePieces', () => {
-  it('writes exactly what JSON.stringify(file, null, 2) writes, in pieces', () => {
+describe('resultFileBytes', () => {
+  it('writes exactly what JSON.stringify(file, null, 2) writes, in pieces that own their memory', () => {
     // A long call (about 3,000 phrases with word times, non-ASCII text and a warning): several pieces.
     const utterances: Utterance[] = Array.from({ length: 1500 }, (_, i) => {
       const text = i % 7 === 0 ? 'café señor naïve “quoted” \\ back\nslash' : 'thank you for calling how can i help you today';
@@ -229,16 +229,17 @@ describe('resultFilePieces', () => {
       profanityFilterMode: 'Masked' as const,
     };
     const file = buildResultFile(input);
-    const chunks = resultFilePieces(input);
+    const chunks = resultFileBytes(input);
     assert.ok(chunks.length > 3, `${chunks.length} pieces`);
-    assert.equal(chunks.join(''), JSON.stringify(file, null, 2));
+    for (const c of chunks) assert.equal(c.byteLength, c.buffer.byteLength, 'a piece is its whole ArrayBuffer (transferable)');
+    assert.equal(Buffer.concat(chunks).toString('utf8'), JSON.stringify(file, null, 2));
     // Small and empty cases too.
     for (const small of [
       { ...input, channels: [], warnings: undefined },
       { ...input, channels: [{ channel: 0, utterances: [] }] },
       { ...input, channels: [{ channel: 1, utterances: utterances.slice(0, 1), speakers: [2] }], wordLevelTimestamps: false, displayFormWordLevelTimestamps: false },
     ]) {
-      assert.equal(resultFilePieces(small).join(''), JSON.stringify(buildResultFile(small), null, 2));
+      assert.equal(Buffer.concat(resultFileBytes(small)).toString('utf8'), JSON.stringify(buildResultFile(small), null, 2));
     }
   });
 
@@ -266,7 +267,7 @@ describe('resultFilePieces', () => {
         punctuationMode: 'DictatedAndAutomatic' as const,
         profanityFilterMode: 'Masked' as const,
       };
-      const spooled = resultFilePieces({ ...input, channels: [{ channel: 1, utterances: utterances.slice(0, 5) }, { channel: 0, spool }] }).join('');
+      const spooled = Buffer.concat(resultFileBytes({ ...input, channels: [{ channel: 1, utterances: utterances.slice(0, 5) }, { channel: 0, spool }] })).toString('utf8');
       const inMemory = JSON.stringify(buildResultFile({ ...input, channels: [{ channel: 0, utterances }, { channel: 1, utterances: utterances.slice(0, 5) }] }), null, 2);
       assert.equal(spooled, inMemory);
     } finally {

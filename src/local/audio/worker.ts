@@ -50,9 +50,9 @@ async function perform(task: WorkerTask): Promise<{ result: unknown; transfer: A
       const fd = openSync(writeTo, 'w', 0o600);
       let bytes = 0;
       try {
-        writeResultFile(input, (text) => {
-          writeSync(fd, text);
-          bytes += Buffer.byteLength(text);
+        writeResultFile(input, (piece) => {
+          writeSync(fd, piece);
+          bytes += piece.byteLength;
         });
       } finally {
         closeSync(fd);

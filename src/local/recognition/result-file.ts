@@ -79,10 +79,11 @@ function* utterancesOf(channel: ResultChannel): Generator<{ u: Utterance; speake
 }
 
 /** The phrases of the channels (sorted by channel), each channel's in time order, built one at a time. */
-function* phrasesOf(input: ResultFileInput, channels: ResultChannel[]): Generator<ResultPhrase> {
+function* phrasesOf(input: ResultFileInput, channels: ResultChannel[], keep?: (best: ResultNBest) => void): Generator<ResultPhrase> {
   for (const channel of channels) {
     for (const { u, speaker } of utterancesOf(channel)) {
       const best = nBest(u, input);
+      keep?.(best);
       yield {
         recognitionStatus: 'Success',
         channel: channel.channel,
@@ -97,26 +98,24 @@ function* phrasesOf(input: ResultFileInput, channels: ResultChannel[]): Generato
 /** One combined phrase per channel: its phrases' text forms joined. */
 function combinedOf(input: ResultFileInput, channels: ResultChannel[]): NonNullable<TranscriptionResultFile['combinedRecognizedPhrases']> {
   return channels.map((channel) => {
-    const [lexical, itn, maskedITN, display] = COMBINED_FORMS.map((form) =>
-      [...utterancesOf(channel)].map(({ u }) => formOf(u, input, form)).filter((text) => text !== '').join(' '),
-    );
-    return { channel: channel.channel, lexical, itn, maskedITN, display };
+    const forms = { lexical: [] as string[], itn: [] as string[], maskedITN: [] as string[], display: [] as string[] };
+    // Only the four texts of each phrase are kept, not its words.
+    for (const _ of phrasesOf(input, [channel], (b) => {
+      for (const key of ['lexical', 'itn', 'maskedITN', 'display'] as const) if (b[key]) forms[key].push(b[key]!);
+    }));
+    return { channel: channel.channel, lexical: forms.lexical.join(' '), itn: forms.itn.join(' '), maskedITN: forms.maskedITN.join(' '), display: forms.display.join(' ') };
   });
 }
 
-/** The result file with its phrases given by the caller (built, or left to be streamed). */
-function fileOf<C, P>(
-  input: ResultFileInput,
-  combinedRecognizedPhrases: C,
-  recognizedPhrases: P,
-): Omit<TranscriptionResultFile, 'combinedRecognizedPhrases' | 'recognizedPhrases'> & { combinedRecognizedPhrases: C; recognizedPhrases: P } {
+/** The result file with `recognizedPhrases` given by the caller (built, or left to be streamed). */
+function fileOf<P>(input: ResultFileInput, channels: ResultChannel[], recognizedPhrases: P): Omit<TranscriptionResultFile, 'recognizedPhrases'> & { recognizedPhrases: P } {
   return {
     source: input.source,
     timestamp: (input.timestamp ?? new Date()).toISOString(),
     durationInTicks: msToTicks(input.durationMs),
     durationMilliseconds: Math.round(input.durationMs),
     duration: formatIsoDuration(Math.round(input.durationMs)),
-    combinedRecognizedPhrases,
+    combinedRecognizedPhrases: combinedOf(input, channels),
     recognizedPhrases,
     ...(input.warnings?.length ? { warnings: input.warnings } : {}),
   };
@@ -127,86 +126,61 @@ const sortedChannels = (input: ResultFileInput): ResultChannel[] => [...input.ch
 /** Assembles the result file of one audio file. */
 export function buildResultFile(input: ResultFileInput): TranscriptionResultFile {
   const channels = sortedChannels(input);
-  return fileOf(input, combinedOf(input, channels), [...phrasesOf(input, channels)]);
+  return fileOf(input, channels, [...phrasesOf(input, channels)]);
 }
 
-/** Size of the pieces {@link writeResultFile} cuts the file into, in characters. */
-const CHUNK_CHARS = 256 * 1024;
-
-/** The text forms of a combined phrase, in the order the file lists them. */
-const COMBINED_FORMS = ['lexical', 'itn', 'maskedITN', 'display'] as const;
-
-/** One text form of an utterance's phrase (what {@link nBest} gives it), without building the phrase. */
-function formOf(u: Utterance, input: ResultFileInput, form: (typeof COMBINED_FORMS)[number]): string {
-  if (form === 'maskedITN') return maskProfanity(u.text);
-  if (form === 'display') return displayWords(u.words, input).map((w) => w.text).join(' ');
-  return u.text;
-}
-
-/** The result file of {@link buildResultFile} as the service writes it — exactly `JSON.stringify(file, null, 2)` — in pieces. */
-export function resultFilePieces(input: ResultFileInput): string[] {
-  const pieces: string[] = [];
-  writeResultFile(input, (text) => pieces.push(text));
-  return pieces;
-}
+/** Size of the pieces {@link resultFileBytes} cuts the file into. */
+const CHUNK_BYTES = 256 * 1024;
 
 /**
- * Hands the text of the result file (exactly `JSON.stringify(file, null, 2)` of {@link buildResultFile}) to `emit`
- * in pieces of about {@link CHUNK_CHARS}, keeping none. Nothing grows with the length of the call: phrases are built
- * and written one at a time, and each channel's combined texts are written piece by piece, a pass over its
- * utterances per form (a 3-hour call's phrases are ~20 MB of JSON with word times; made at once, at the end of the
- * file, they were the service's peak memory).
+ * The result file of {@link buildResultFile} as the service writes it — exactly `JSON.stringify(file, null, 2)` in
+ * UTF-8 — in pieces of about {@link CHUNK_BYTES}, each on an ArrayBuffer of its own (so it can be transferred between
+ * threads). The phrases are built and written one at a time: neither the whole file's objects nor a string of it
+ * ever exist (a 3-hour call's phrases with word times are ~20 MB of JSON and more as objects; made at once, at the
+ * end of the file, they were the service's peak memory).
  */
-export function writeResultFile(input: ResultFileInput, emit: (text: string) => void): void {
+export function resultFileBytes(input: ResultFileInput): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  writeResultFile(input, (bytes) => chunks.push(bytes));
+  return chunks;
+}
+
+/** Hands the bytes of {@link resultFileBytes} to `emit` piece by piece, keeping none: at most one piece in memory. */
+export function writeResultFile(input: ResultFileInput, emit: (bytes: Uint8Array) => void): void {
   const channels = sortedChannels(input);
-  const file = fileOf(input, null, null);
+  const file = fileOf(input, channels, null);
   let pending: string[] = [];
   let pendingLength = 0;
   const flush = (): void => {
-    emit(pending.join(''));
+    const text = pending.join('');
+    const bytes = new Uint8Array(Buffer.byteLength(text)); // its own ArrayBuffer, never Node's shared pool
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(text);
+    emit(bytes);
     pending = [];
     pendingLength = 0;
   };
   const out = (text: string): void => {
     pending.push(text);
     pendingLength += text.length;
-    if (pendingLength >= CHUNK_CHARS) flush();
+    if (pendingLength >= CHUNK_BYTES) flush();
   };
   // JSON.stringify escapes newlines inside strings, so re-indenting a nested value is a plain replace of "\n".
   const nested = (value: unknown, indent: string): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
-  const items = <T>(list: Iterable<T>, write: (item: T) => void): void => {
+  const items = (list: Iterable<unknown>): void => {
     let first = true;
     for (const item of list) {
       out(first ? '[\n    ' : ',\n    ');
-      write(item);
+      out(nested(item, '    '));
       first = false;
     }
     out(first ? '[]' : '\n  ]');
-  };
-  // A combined phrase as JSON.stringify would indent it, its texts joined from the phrases' as they are read.
-  const combined = (channel: ResultChannel): void => {
-    out(`{\n      "channel": ${JSON.stringify(channel.channel)}`);
-    for (const form of COMBINED_FORMS) {
-      out(`,\n      ${JSON.stringify(form)}: "`);
-      let first = true;
-      for (const { u } of utterancesOf(channel)) {
-        const text = formOf(u, input, form);
-        if (!text) continue;
-        out(first ? '' : ' ');
-        out(JSON.stringify(text).slice(1, -1));
-        first = false;
-      }
-      out('"');
-    }
-    out('\n    }');
   };
   const entries = Object.entries(file).filter(([, value]) => value !== undefined);
   out('{\n');
   entries.forEach(([key, value], k) => {
     out(`  ${JSON.stringify(key)}: `);
-    if (key === 'recognizedPhrases') items(phrasesOf(input, channels), (phrase) => out(nested(phrase, '    ')));
-    else if (key === 'combinedRecognizedPhrases') items(channels, combined);
-    else if (Array.isArray(value)) items(value, (item) => out(nested(item, '    ')));
+    if (key === 'recognizedPhrases') items(phrasesOf(input, channels));
+    else if (Array.isArray(value)) items(value);
     else out(nested(value, '  '));
     out(k < entries.length - 1 ? ',\n' : '\n');
   });
